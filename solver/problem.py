@@ -1,0 +1,162 @@
+"""The engine's own problem types.
+
+The solver knows people, duties with real start and end times (integer minutes from
+an origin chosen by the caller), days as indices, weeks and weekends as groups of day
+indices, on-call periods, requests and rule parameters. It knows nothing of files,
+clients' SLAs, time zones or public holidays: the planner compiles those into this
+form.
+
+All weights are small non-negative integers; the objective is their weighted sum.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class Demand:
+    """How many people a duty wants, and what a missing or extra person costs.
+
+    ``required`` people are wanted at ``under_weight`` per missing person; a further
+    ``peak_required`` people (an activity peak) are wanted at ``peak_weight`` per
+    missing person. Every person beyond ``required + peak_required`` costs
+    ``over_weight``. Missing people are charged to the cheaper tier first.
+    """
+
+    required: int = 0
+    under_weight: int = 0
+    over_weight: int = 0
+    peak_required: int = 0
+    peak_weight: int = 0
+
+
+@dataclass(frozen=True)
+class Duty:
+    """One shift slot on one day that people can be assigned to.
+
+    Parameters
+    ----------
+    id : unique duty id (readable, e.g. ``"2027-07-05/D/acme/linux"``).
+    day : day index in ``0 .. num_days-1`` the duty belongs to (its start day).
+    start, end : minutes from the problem origin; ``end > start``.
+    shift_type : key used by shift-type limits and forbidden successions.
+    minutes : worked minutes counted towards hours limits.
+    group : continuity key (the client): changing group on consecutive days costs.
+    demand : coverage wanted on this duty.
+    tags : fairness categories (``"night"``, ``"weekend"``, ``"holiday"``, ...).
+    """
+
+    id: str
+    day: int
+    start: int
+    end: int
+    shift_type: str
+    minutes: int
+    group: str = ""
+    demand: Demand = field(default_factory=Demand)
+    tags: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person and their per-person limits (``None`` means no limit).
+
+    History fields describe what happened right before day 0, so that window
+    rules hold across the horizon start; with no history, blocks touching day 0
+    are exempt from minimum-length rules.
+    """
+
+    id: str
+    max_minutes: int | None = None
+    min_minutes: int | None = None
+    max_minutes_per_week: int | None = None
+    max_consecutive_days: int | None = None
+    min_consecutive_days: int | None = None
+    min_consecutive_days_off: int | None = None
+    max_weekends: int | None = None
+    max_per_shift_type: Mapping[str, int] = field(default_factory=dict)
+    is_backup: bool = False
+    fairness_group: str = ""
+    history_consecutive_days: int | None = None
+    history_consecutive_days_off: int | None = None
+    history_last_end: int | None = None
+    history_last_shift_type: str | None = None
+
+
+@dataclass(frozen=True)
+class OnCallPeriod:
+    """One period of one on-call rotation (e.g. a week from Monday 08:00)."""
+
+    id: str
+    rotation: str
+    index: int
+    start: int
+    end: int
+    first_day: int
+    last_day: int
+    needs_backup: bool = True
+    unfilled_weight: int = 1000
+    tags: frozenset[str] = frozenset({"oncall"})
+
+
+@dataclass(frozen=True)
+class Request:
+    """A wish to work (``work=True``) or not to work a shift type (or any shift) on a day."""
+
+    person: str
+    day: int
+    shift_type: str | None
+    work: bool
+    weight: int
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Weights of the soft rules (documented priorities, see docs/rules.md)."""
+
+    fairness: Mapping[str, int] = field(
+        default_factory=lambda: {"night": 4, "weekend": 4, "holiday": 4, "oncall": 6}
+    )
+    continuity: int = 1
+    backup_use: int = 2
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Global rule parameters; per-person limits live on :class:`Person`.
+
+    ``min_rest_minutes = 0`` switches the rest rule off; ``oncall_min_gap`` is the
+    number of periods of the same rotation that must separate two on-call periods of
+    one person (1 = never two in a row; 0 = no gap needed).
+    """
+
+    min_rest_minutes: int = 11 * 60
+    forbidden_successions: frozenset[tuple[str, str]] = frozenset()
+    oncall_min_gap: int = 1
+    weights: Weights = field(default_factory=Weights)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A complete rostering problem for the engine."""
+
+    num_days: int
+    people: tuple[Person, ...]
+    duties: tuple[Duty, ...]
+    eligible: Mapping[str, tuple[str, ...]]
+    """duty id -> ids of the people who may work it (only these pairs get variables)."""
+    weeks: tuple[tuple[int, ...], ...] = ()
+    weekends: tuple[tuple[int, ...], ...] = ()
+    oncall_periods: tuple[OnCallPeriod, ...] = ()
+    oncall_eligible: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """on-call period id -> ids of the people who may take it."""
+    requests: tuple[Request, ...] = ()
+    rules: Rules = field(default_factory=Rules)
+    fixed: tuple[tuple[str, str], ...] = ()
+    """(person id, duty id) pairs that must hold."""
+    hint: tuple[tuple[str, str], ...] = ()
+    """(person id, duty id) pairs of a previous plan, used as a warm start."""
+    oncall_hint: tuple[tuple[str, str, str], ...] = ()
+    """(person id, period id, role) of a previous plan."""

@@ -1,0 +1,80 @@
+"""Options and result of :func:`solver.solve`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A progress event: a new best plan was found (or the bound moved)."""
+
+    elapsed: float
+    objective: float
+    bound: float
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """How to solve.
+
+    ``time_limit`` in seconds of wall time; ``workers`` CP-SAT search workers;
+    ``seed`` the random seed (one worker plus a seed is deterministic);
+    ``log`` prints the CP-SAT search log; ``on_progress`` is called from the
+    solver thread at every improving solution; ``stop`` is polled and ends the
+    search early when it returns True (job cancellation).
+    """
+
+    time_limit: float = 30.0
+    workers: int = 2
+    seed: int = 0
+    log: bool = False
+    on_progress: Callable[[Progress], None] | None = None
+    stop: Callable[[], bool] | None = None
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A coverage shortfall on one duty."""
+
+    duty: str
+    required: int
+    assigned: int
+    shortfall: int
+
+
+@dataclass(frozen=True)
+class FairnessFigure:
+    """Spread of one fairness category within one group of comparable people."""
+
+    tag: str
+    group: str
+    counts: Mapping[str, int]
+    spread: int
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    """What :func:`solver.solve` returns.
+
+    ``status`` is one of ``optimal``, ``feasible``, ``infeasible``, ``unknown``,
+    ``invalid``. ``assignments`` are (person id, duty id) pairs; ``oncall`` are
+    (person id, period id, role) with role ``primary`` or ``backup``.
+    ``penalties`` maps a soft-rule name to its weighted penalty; their sum is
+    ``objective``.
+    """
+
+    status: str
+    assignments: tuple[tuple[str, str], ...] = ()
+    oncall: tuple[tuple[str, str, str], ...] = ()
+    objective: int | None = None
+    best_bound: float | None = None
+    penalties: Mapping[str, int] = field(default_factory=dict)
+    gaps: tuple[Gap, ...] = ()
+    unfilled_oncall: tuple[tuple[str, str], ...] = ()
+    """(period id, role) left empty."""
+    fairness: tuple[FairnessFigure, ...] = ()
+    wall_seconds: float = 0.0
+    first_solution_seconds: float | None = None
+    progress: tuple[Progress, ...] = ()
