@@ -1,0 +1,38 @@
+"""Server settings, read from the environment (and an optional ``.env`` file).
+
+``DATABASE_URL`` picks the database: an embedded SQLite file ``rota.db`` in the
+working directory by default, PostgreSQL with ``postgresql+psycopg://user:pw@host/db``.
+The other settings carry the ``ROTA_`` prefix (``ROTA_WORKERS``...).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Settings of the API server and of the database commands."""
+
+    model_config = SettingsConfigDict(env_prefix="ROTA_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///rota.db",
+        validation_alias=AliasChoices("DATABASE_URL", "ROTA_DATABASE_URL"),
+    )
+    workers: int = Field(default=1, ge=1, le=64)
+    """Size of the solve worker process pool (concurrent solves)."""
+    token_expiry_minutes: int = Field(default=8 * 60, ge=1)
+    """Lifetime of a bearer token issued by ``/api/v1/auth/token``."""
+    max_time_limit: float = Field(default=3600.0, gt=0)
+    """Upper bound on the time limit a solve request may ask for (seconds)."""
+    public_url: str = ""
+    """Base URL the server is reached at, used to build calendar-feed links ('' = from the request)."""
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings (read once)."""
+    return Settings()

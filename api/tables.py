@@ -1,0 +1,336 @@
+"""SQLModel tables: the database shape of the domain, plans, solve jobs and users.
+
+Tables are not the domain types (``planner.domain``) nor the API schemas
+(``api.schemas``); ``api.mapping`` converts between them. Sets and small nested
+values (skills, trained clients, service windows) are JSON columns: they are always
+read and written with their owner. Datetimes are stored in UTC (``UTCDateTime``)
+because SQLite keeps no offset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator):
+    """An aware datetime stored as naive UTC, read back as aware UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value} cannot be stored (time zone needed)")
+        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        return None if value is None else value.replace(tzinfo=dt.timezone.utc)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _json(**kw: Any) -> Any:
+    return Field(default=None, sa_column=Column(JSON, nullable=kw.get("nullable", True)))
+
+
+def _utc(nullable: bool = True, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+# --- domain -------------------------------------------------------------------
+
+
+class ScenarioRow(SQLModel, table=True):
+    """The single scenario held by the database: name, horizon, rule settings."""
+
+    __tablename__ = "scenario"
+    id: int = Field(default=1, primary_key=True)
+    name: str = ""
+    horizon_start: dt.date
+    horizon_days: int
+    rules: dict = _json()
+
+
+class SkillRow(SQLModel, table=True):
+    __tablename__ = "skill"
+    id: str = Field(primary_key=True)
+    name: str = ""
+
+
+class ContractRow(SQLModel, table=True):
+    __tablename__ = "contract"
+    id: str = Field(primary_key=True)
+    name: str = ""
+    min_hours_per_week: float | None = None
+    max_hours_per_week_avg: float | None = None
+    max_hours_in_week: float | None = None
+    min_minutes_total: int | None = None
+    max_minutes_total: int | None = None
+    max_consecutive_days: int | None = None
+    min_consecutive_days: int | None = None
+    min_consecutive_days_off: int | None = None
+    max_weekends: int | None = None
+    shift_limits: dict = _json()
+    works_public_holidays: bool = False
+
+
+class TechnicianRow(SQLModel, table=True):
+    __tablename__ = "technician"
+    id: str = Field(primary_key=True)
+    name: str = ""
+    email: str = ""
+    country: str = ""
+    contract: str = Field(index=True)
+    skills: list = _json()
+    clients: list = _json()
+    roles: list = _json()
+    oncall: bool = False
+    site: str = ""
+    timezone: str = "Europe/Brussels"
+
+
+class ClientRow(SQLModel, table=True):
+    __tablename__ = "client"
+    id: str = Field(primary_key=True)
+    name: str = ""
+    country: str = ""
+    timezone: str = "Europe/Brussels"
+    tier: int = 2
+    covers_public_holidays: bool = False
+    service_windows: list = _json()
+
+
+class ShiftTypeRow(SQLModel, table=True):
+    __tablename__ = "shift_type"
+    id: str = Field(primary_key=True)
+    name: str = ""
+    start: dt.time
+    end: dt.time
+    paid_minutes: int | None = None
+    night: bool | None = None
+
+
+class CoverageRuleRow(SQLModel, table=True):
+    __tablename__ = "coverage_rule"
+    id: int | None = Field(default=None, primary_key=True)
+    client: str = Field(index=True)
+    shift: str
+    skill: str = ""
+    required: int
+    weekdays: list | None = _json()
+    date: dt.date | None = None
+    under_weight: int | None = None
+    over_weight: int | None = None
+
+
+class RotationRow(SQLModel, table=True):
+    __tablename__ = "oncall_rotation"
+    id: str = Field(primary_key=True)
+    name: str = ""
+    clients: list = _json()
+    handover_weekday: int = 0
+    handover_time: dt.time = dt.time(8, 0)
+    period_days: int = 7
+    backup: bool = True
+    skill: str = ""
+    timezone: str = "Europe/Brussels"
+
+
+class ApprovalStatus(StrEnum):
+    """Absences and requests a technician declares wait for a manager's approval."""
+
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
+
+
+class AbsenceRow(SQLModel, table=True):
+    __tablename__ = "absence"
+    id: int | None = Field(default=None, primary_key=True)
+    technician: str = Field(index=True)
+    start: dt.date
+    end: dt.date
+    start_time: dt.time | None = None
+    end_time: dt.time | None = None
+    kind: str = "planned"
+    reason: str = ""
+    status: str = ApprovalStatus.approved.value
+
+
+class PeakRow(SQLModel, table=True):
+    __tablename__ = "peak"
+    id: int | None = Field(default=None, primary_key=True)
+    client: str = Field(index=True)
+    start: dt.date
+    end: dt.date
+    extra: int
+    shift: str = ""
+    skill: str = ""
+    reason: str = ""
+
+
+class RequestRow(SQLModel, table=True):
+    __tablename__ = "request"
+    id: int | None = Field(default=None, primary_key=True)
+    technician: str = Field(index=True)
+    date: dt.date
+    shift: str = ""
+    work: bool
+    weight: int = 1
+    status: str = ApprovalStatus.approved.value
+
+
+class FixedAssignmentRow(SQLModel, table=True):
+    """A scenario's history (``kind='history'``) and fixed (``kind='fixed'``) shifts."""
+
+    __tablename__ = "scenario_assignment"
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(index=True)
+    technician: str
+    date: dt.date
+    shift: str
+    client: str
+    skill: str = ""
+    start: dt.datetime = _utc(nullable=False)
+    end: dt.datetime = _utc(nullable=False)
+
+
+# --- plans --------------------------------------------------------------------
+
+
+class PlanStatus(StrEnum):
+    draft = "draft"
+    published = "published"
+    superseded = "superseded"
+
+
+class PlanRow(SQLModel, table=True):
+    """A plan version and the figures of the solve and check that produced it."""
+
+    __tablename__ = "plan"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = ""
+    status: str = Field(default=PlanStatus.draft.value, index=True)
+    horizon_start: dt.date
+    horizon_days: int
+    job_id: int | None = None
+    created_by: int | None = None
+    created_at: dt.datetime = _utc(nullable=False)
+    published_by: int | None = None
+    published_at: dt.datetime | None = _utc()
+    options: dict = _json()
+    solver_status: str = ""
+    objective: float | None = None
+    best_bound: float | None = None
+    checked_objective: float | None = None
+    wall_seconds: float | None = None
+    penalties: dict = _json()
+    violations: list = _json()
+    fairness: list = _json()
+    coverage: list = _json()
+
+
+class PlanAssignmentRow(SQLModel, table=True):
+    __tablename__ = "plan_assignment"
+    __table_args__ = (Index("ix_plan_assignment_plan_tech_date", "plan_id", "technician", "date"),)
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("plan.id", ondelete="CASCADE"), nullable=False)
+    )
+    technician: str
+    date: dt.date
+    shift: str
+    client: str
+    skill: str = ""
+    start: dt.datetime = _utc(nullable=False)
+    end: dt.datetime = _utc(nullable=False)
+
+
+class PlanOnCallRow(SQLModel, table=True):
+    __tablename__ = "plan_oncall"
+    __table_args__ = (Index("ix_plan_oncall_plan_tech", "plan_id", "technician"),)
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("plan.id", ondelete="CASCADE"), nullable=False)
+    )
+    technician: str
+    rotation: str
+    role: str
+    start: dt.datetime = _utc(nullable=False)
+    end: dt.datetime = _utc(nullable=False)
+
+
+# --- solve jobs -----------------------------------------------------------------
+
+
+class JobStatus(StrEnum):
+    queued = "queued"
+    running = "running"
+    succeeded = "succeeded"
+    failed = "failed"
+    cancelled = "cancelled"
+
+
+UNFINISHED = (JobStatus.queued.value, JobStatus.running.value)
+
+
+class SolveJobRow(SQLModel, table=True):
+    __tablename__ = "solve_job"
+    id: int | None = Field(default=None, primary_key=True)
+    status: str = Field(default=JobStatus.queued.value, index=True)
+    name: str = ""
+    horizon_start: dt.date
+    horizon_days: int
+    options: dict = _json()
+    created_by: int | None = None
+    created_at: dt.datetime = _utc(nullable=False)
+    started_at: dt.datetime | None = _utc()
+    finished_at: dt.datetime | None = _utc()
+    cancel_requested: bool = False
+    elapsed: float | None = None
+    objective: float | None = None
+    bound: float | None = None
+    error: str = ""
+    plan_id: int | None = None
+
+
+# --- users ----------------------------------------------------------------------
+
+
+class UserRole(StrEnum):
+    manager = "manager"
+    coordinator = "coordinator"
+    technician = "technician"
+
+
+class UserRow(SQLModel, table=True):
+    __tablename__ = "app_user"
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(index=True, unique=True)
+    full_name: str = ""
+    role: str
+    technician_id: str | None = None
+    password_hash: str
+    ical_token: str = Field(index=True, unique=True)
+    active: bool = True
+    created_at: dt.datetime = _utc(nullable=False)
+
+
+class TokenRow(SQLModel, table=True):
+    """An issued bearer token; only its SHA-256 digest is stored."""
+
+    __tablename__ = "access_token"
+    digest: str = Field(primary_key=True)
+    user_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False)
+    )
+    expires_at: dt.datetime = _utc(nullable=False)
