@@ -1,0 +1,265 @@
+"""Compile a scenario into the engine's problem, and map a solution back to a plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from planner.calendar import UTC, minutes_between
+from planner.demands import DemandRow, Derived, PeriodRow
+from planner.domain import Assignment, OnCallDuty, OnCallRole, Plan, Scenario, Technician
+from solver.problem import (
+    Demand,
+    Duty,
+    OnCallPeriod,
+    Person,
+    Problem,
+    Request,
+    Rules,
+    Weights,
+)
+from solver.result import SolveResult
+
+
+class CompileError(ValueError):
+    """The scenario cannot be turned into a problem (e.g. a fixed shift matches no duty)."""
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A solver problem plus what is needed to read its solution in domain terms."""
+
+    scenario: Scenario
+    problem: Problem
+    origin: dt.datetime
+    duties: dict[str, DemandRow]
+    periods: dict[str, PeriodRow]
+
+
+def duty_id(client: str, date: dt.date, shift: str, skill: str) -> str:
+    """Readable id of the duty (client, date, shift, skill)."""
+    return f"{date.isoformat()}/{shift}/{client}/{skill}"
+
+
+def period_id(rotation: str, index: int) -> str:
+    return f"{rotation}#{index}"
+
+
+def _history(derived: Derived, tech: Technician, origin: dt.datetime) -> dict:
+    """History fields of a person (docs/rules.md, 'History')."""
+    history = derived.scenario.history
+    if not history:
+        return {}
+    start = derived.horizon.start
+    first = min(a.date for a in history)
+    mine = [a for a in history if a.technician == tech.id and a.date < start]
+    worked = {a.date for a in mine}
+    day = start - dt.timedelta(days=1)
+    work_run = 0
+    while day >= first and day in worked:
+        work_run += 1
+        day -= dt.timedelta(days=1)
+    off_run = 0
+    day = start - dt.timedelta(days=1)
+    while day >= first and day not in worked:
+        off_run += 1
+        day -= dt.timedelta(days=1)
+    last_end = max((minutes_between(origin, a.end) for a in mine), default=None)
+    last_type = next((a.shift for a in mine if a.date == start - dt.timedelta(days=1)), None)
+    return {
+        "history_consecutive_days": work_run,
+        "history_consecutive_days_off": off_run,
+        "history_last_end": last_end,
+        "history_last_shift_type": last_type,
+    }
+
+
+def _person(derived: Derived, tech: Technician, origin: dt.datetime) -> Person:
+    contract = derived.contracts[tech.contract]
+    lo, hi = derived.contract_minutes(tech)
+    weekly = contract.max_hours_in_week
+    return Person(
+        id=tech.id,
+        max_minutes=hi,
+        min_minutes=lo,
+        max_minutes_per_week=None if weekly is None else round(weekly * 60),
+        max_consecutive_days=contract.max_consecutive_days,
+        min_consecutive_days=contract.min_consecutive_days,
+        min_consecutive_days_off=contract.min_consecutive_days_off,
+        max_weekends=contract.max_weekends,
+        max_per_shift_type={k: v for k, v in contract.shift_limits.items() if v > 0},
+        is_backup=tech.is_backup,
+        fairness_group=contract.id,
+        **_history(derived, tech, origin),
+    )
+
+
+def compile_scenario(scenario: Scenario, previous: Plan | None = None) -> Compiled:
+    """Turn a scenario into a :class:`solver.problem.Problem`.
+
+    Parameters
+    ----------
+    scenario : the scenario to plan.
+    previous : a plan whose assignments warm-start the search (optional).
+    """
+    derived = Derived(scenario)
+    origin = dt.datetime.combine(scenario.horizon.start, dt.time(0), tzinfo=UTC)
+    rules = scenario.rules
+
+    by_client: dict[str, list[Technician]] = {}
+    for tech in scenario.technicians:
+        for c in tech.clients:
+            by_client.setdefault(c, []).append(tech)
+
+    duties: list[Duty] = []
+    rows: dict[str, DemandRow] = {}
+    eligible: dict[str, tuple[str, ...]] = {}
+    for row in derived.demands:
+        did = duty_id(row.client, row.date, row.shift, row.skill)
+        rows[did] = row
+        duties.append(
+            Duty(
+                id=did,
+                day=derived.day_index(row.date),
+                start=minutes_between(origin, row.start),
+                end=minutes_between(origin, row.end),
+                shift_type=row.shift,
+                minutes=row.minutes,
+                group=row.client,
+                demand=Demand(
+                    required=row.required,
+                    under_weight=row.under_weight,
+                    over_weight=row.over_weight,
+                    peak_required=row.peak,
+                    peak_weight=row.peak_weight,
+                ),
+                tags=row.tags,
+            )
+        )
+        eligible[did] = tuple(
+            t.id
+            for t in by_client.get(row.client, ())
+            if derived.ineligible_reason(t, row) is None
+        )
+
+    periods: list[OnCallPeriod] = []
+    period_rows: dict[str, PeriodRow] = {}
+    oncall_eligible: dict[str, tuple[str, ...]] = {}
+    last_day = scenario.horizon.days - 1
+    for p in derived.periods:
+        pid = period_id(p.rotation, p.index)
+        period_rows[pid] = p
+        first = max(0, derived.day_index(p.start.date()))
+        last = min(last_day, derived.day_index((p.end - dt.timedelta(minutes=1)).date()))
+        periods.append(
+            OnCallPeriod(
+                id=pid,
+                rotation=p.rotation,
+                index=p.index,
+                start=minutes_between(origin, p.start),
+                end=minutes_between(origin, p.end),
+                first_day=first,
+                last_day=last,
+                needs_backup=p.backup,
+                unfilled_weight=rules.oncall_unfilled_weight,
+            )
+        )
+        oncall_eligible[pid] = tuple(
+            t.id for t in scenario.technicians if derived.oncall_ineligible_reason(t, p) is None
+        )
+
+    requests = tuple(
+        Request(
+            person=q.technician,
+            day=derived.day_index(q.date),
+            shift_type=q.shift or None,
+            work=q.work,
+            weight=q.weight,
+        )
+        for q in scenario.requests
+        if scenario.horizon.start <= q.date <= scenario.horizon.end and q.weight > 0
+    )
+
+    fixed = []
+    for a in scenario.fixed:
+        did = duty_id(a.client, a.date, a.shift, a.skill)
+        if did not in rows:
+            raise CompileError(
+                f"fixed assignment of {a.technician} on {a.date} ({a.shift}, {a.client}) "
+                "matches no coverage demand"
+            )
+        fixed.append((a.technician, did))
+
+    hint: tuple[tuple[str, str], ...] = ()
+    oncall_hint: tuple[tuple[str, str, str], ...] = ()
+    if previous is not None:
+        hint = tuple(
+            (a.technician, duty_id(a.client, a.date, a.shift, a.skill))
+            for a in previous.assignments
+            if duty_id(a.client, a.date, a.shift, a.skill) in rows
+        )
+        by_start = {(p.rotation, p.start): pid for pid, p in period_rows.items()}
+        oncall_hint = tuple(
+            (o.technician, by_start[(o.rotation, o.start)], o.role.value)
+            for o in previous.oncall
+            if (o.rotation, o.start) in by_start
+        )
+
+    problem = Problem(
+        num_days=scenario.horizon.days,
+        people=tuple(_person(derived, t, origin) for t in scenario.technicians),
+        duties=tuple(duties),
+        eligible=eligible,
+        weeks=derived.weeks,
+        weekends=derived.weekends,
+        oncall_periods=tuple(periods),
+        oncall_eligible=oncall_eligible,
+        requests=requests,
+        rules=Rules(
+            min_rest_minutes=round(rules.min_rest_hours * 60),
+            forbidden_successions=frozenset(rules.forbidden_successions),
+            oncall_min_gap=rules.oncall_min_gap,
+            weights=Weights(
+                fairness=dict(rules.fairness_weights),
+                continuity=rules.continuity_weight,
+                backup_use=rules.backup_use_weight,
+            ),
+        ),
+        fixed=tuple(fixed),
+        hint=hint,
+        oncall_hint=oncall_hint,
+    )
+    return Compiled(scenario, problem, origin, rows, period_rows)
+
+
+def to_plan(compiled: Compiled, result: SolveResult) -> Plan:
+    """Read a solver result back as a domain plan (sorted by date, technician)."""
+    assignments = []
+    for person, did in result.assignments:
+        row = compiled.duties[did]
+        assignments.append(
+            Assignment(
+                technician=person,
+                date=row.date,
+                shift=row.shift,
+                client=row.client,
+                skill=row.skill,
+                start=row.start,
+                end=row.end,
+            )
+        )
+    oncall = []
+    for person, pid, role in result.oncall:
+        p = compiled.periods[pid]
+        oncall.append(
+            OnCallDuty(
+                technician=person,
+                rotation=p.rotation,
+                role=OnCallRole(role),
+                start=p.start,
+                end=p.end,
+            )
+        )
+    assignments.sort(key=lambda a: (a.date, a.technician, a.shift))
+    oncall.sort(key=lambda o: (o.start, o.rotation, o.role))
+    return Plan(assignments=tuple(assignments), oncall=tuple(oncall))
