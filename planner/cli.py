@@ -1,0 +1,136 @@
+"""Commands that need no database: ``rota solve``, ``rota check``, ``rota bench``."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+
+from planner.check import check
+from planner.compile import CompileError
+from planner.outputs import PlanFileError, read_plan, write_plan_folder
+from planner.scenario_files import ScenarioError, load_scenario
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="Rota: rosters and on-call plans.")
+console = Console()
+err = Console(stderr=True)
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code=2)
+
+
+def _load(path: Path):
+    try:
+        return load_scenario(path)
+    except (ScenarioError, OSError) as e:
+        raise _fail(str(e)) from None
+
+
+@app.command()
+def solve(
+    scenario: Path = typer.Argument(..., help="Scenario folder (CSV files + settings.toml)."),
+    out: Path = typer.Option(..., "--out", help="Folder to write the plan into."),
+    time_limit: float = typer.Option(30.0, "--time-limit", min=0.1, help="Seconds of search."),
+    workers: int = typer.Option(2, "--workers", min=1, max=64, help="CP-SAT search workers."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Random seed."),
+    log: bool = typer.Option(False, "--log", help="Print the CP-SAT search log."),
+) -> None:
+    """Plan SCENARIO and write assignments.csv, coverage.csv and summary.json into OUT."""
+    from planner.pipeline import plan_scenario
+    from solver import SolveOptions
+
+    sc = _load(scenario)
+    if out.exists() and not out.is_dir():
+        raise _fail(f"--out {out}: exists and is not a folder")
+    state = {"objective": None, "bound": None, "found": 0}
+    lock = threading.Lock()
+
+    def on_progress(p) -> None:
+        with lock:
+            state.update(objective=p.objective, bound=p.bound, found=state["found"] + 1)
+
+    def line(elapsed: float) -> str:
+        with lock:
+            obj, bound, found = state["objective"], state["bound"], state["found"]
+        if obj is None:
+            return f"solving {sc.name or scenario.name}: {elapsed:5.1f}/{time_limit:.0f} s, no plan yet"
+        return (f"solving {sc.name or scenario.name}: {elapsed:5.1f}/{time_limit:.0f} s, "
+                f"best {obj:,.0f}, bound {bound:,.0f}, {found} improving plans")
+
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, log=log,
+                           on_progress=on_progress)
+    box: dict = {}
+
+    def work() -> None:
+        try:
+            box["outcome"] = plan_scenario(sc, options)
+        except CompileError as e:
+            box["error"] = str(e)
+
+    t0 = time.monotonic()
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    if log or not console.is_terminal:
+        thread.join()
+    else:
+        with Live(line(0), console=console, refresh_per_second=4, transient=True) as live:
+            while thread.is_alive():
+                thread.join(0.25)
+                live.update(line(time.monotonic() - t0))
+    if "error" in box:
+        raise _fail(box["error"])
+    outcome = box["outcome"]
+    data = write_plan_folder(out, sc, outcome, options)
+    _print_summary(data, out)
+    if outcome.report.violations:
+        raise typer.Exit(code=1)
+
+
+def _print_summary(data: dict, out: Path) -> None:
+    t = Table(title="Plan", show_header=False)
+    t.add_row("status", str(data["status"]))
+    t.add_row("objective", f"{data['objective']}" if data["objective"] is not None else "-")
+    t.add_row("best bound", f"{data['best_bound']:.0f}" if data["best_bound"] is not None else "-")
+    t.add_row("gap", f"{data['gap_percent']} %" if data["gap_percent"] is not None else "-")
+    t.add_row("solve time", f"{data['solve_seconds']} s")
+    t.add_row("shifts / on-call", f"{data['assignments']} / {data['oncall']}")
+    cov = data["coverage"]
+    t.add_row("coverage", f"{cov['assigned']}/{cov['required']} people-shifts, shortfall {cov['shortfall']}")
+    t.add_row("hard violations", str(data["checker"]["hard_violations"]))
+    for name, value in sorted(data["penalties"].items()):
+        if value:
+            t.add_row(f"  penalty {name}", str(value))
+    console.print(t)
+    console.print(f"written: {out / 'assignments.csv'}, {out / 'coverage.csv'}, {out / 'summary.json'}")
+
+
+@app.command("check")
+def check_cmd(
+    scenario: Path = typer.Argument(..., help="Scenario folder."),
+    plan_dir: Path = typer.Argument(..., help="Plan folder holding assignments.csv."),
+) -> None:
+    """Check a plan folder against SCENARIO; exit 1 when a hard rule is violated."""
+    sc = _load(scenario)
+    try:
+        plan = read_plan(plan_dir)
+    except (PlanFileError, ValueError) as e:
+        raise _fail(str(e)) from None
+    report = check(sc, plan)
+    console.print(f"objective {report.objective} ({', '.join(f'{k} {v}' for k, v in sorted(report.penalties.items()) if v) or 'no penalty'})")
+    short = sum(r.shortfall for r in report.coverage)
+    console.print(f"coverage shortfall {short} people-shifts over {len(report.coverage)} duties")
+    if report.violations:
+        for v in report.violations[:50]:
+            console.print(f"[red]{v.rule}[/]: {v.message}")
+        if len(report.violations) > 50:
+            console.print(f"... and {len(report.violations) - 50} more")
+        console.print(f"[bold red]{len(report.violations)} hard violation(s)[/]")
+        raise typer.Exit(code=1)
+    console.print("[green]no hard violation[/]")
