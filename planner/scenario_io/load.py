@@ -1,0 +1,218 @@
+"""Load a scenario folder (CSV per entity + ``settings.toml``) into a :class:`Scenario`."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import ValidationError
+
+from planner.domain import Scenario
+from planner.scenario_io import tables as t
+from planner.scenario_io.errors import ScenarioError
+from planner.scenario_io.settings import read_settings
+
+Row = tuple[int, dict[str, Any]]  # (line number, field values)
+
+# (table, column) -> kind of id it refers to; checked here so that the message can name
+# file, line and column (the Scenario-level checks only know the entity)
+REFERENCES: dict[str, dict[str, str]] = {
+    "contracts.csv": {"shift_limits": "shift type"},
+    "technicians.csv": {"contract": "contract", "clients": "client"},
+    "coverage.csv": {"client": "client", "shift": "shift type"},
+    "oncall_rotations.csv": {"clients": "client"},
+    "absences.csv": {"technician": "technician"},
+    "peaks.csv": {"client": "client", "shift": "shift type"},
+    "requests.csv": {"technician": "technician", "shift": "shift type"},
+    "history.csv": {"technician": "technician", "shift": "shift type", "client": "client"},
+    "fixed.csv": {"technician": "technician", "shift": "shift type", "client": "client"},
+}
+ZONED = {"technicians.csv", "oncall_rotations.csv"}
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read a scenario folder.
+
+    Parameters
+    ----------
+    path : str or Path
+        Folder holding ``settings.toml`` and the CSV files (see docs/scenario-format.md).
+
+    Returns
+    -------
+    Scenario
+        The validated scenario.
+
+    Raises
+    ------
+    ScenarioError
+        On any malformed input; the message names the file, the line (header = 1),
+        the column and what is wrong.
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        raise ScenarioError(str(folder), "scenario folder not found")
+    name, horizon, rules = read_settings(folder)
+    ids: dict[str, set[str]] = {}
+    parts: dict[str, tuple] = {}
+    shift_types: dict[str, Any] = {}
+    clients: dict[str, Any] = {}
+    # order matters: referenced tables are read before the tables that refer to them
+    for table in t.TABLES:
+        rows = _read_rows(folder, table)
+        if table.id_column:
+            _unique(table, rows)
+        for line, values in rows:
+            _check_references(table, line, values, ids)
+            if table.file in ZONED and "timezone" in values:
+                _check_zone(table, line, values["timezone"])
+            if table.model is t.d.Assignment:
+                _fill_times(table, line, values, shift_types, clients)
+        items = tuple(_build(table, line, values) for line, values in rows)
+        parts[table.scenario_field] = items
+        if table.id_column:
+            ids[_KIND[table.file]] = {i.id for i in items}
+        if table is t.SHIFT_TYPES:
+            shift_types = {s.id: s for s in items}
+        if table is t.CLIENTS:
+            clients = {c.id: c for c in items}
+    try:
+        return Scenario(name=name, horizon=horizon, rules=rules, **parts)
+    except ValidationError as exc:
+        raise ScenarioError("scenario", _message(exc)) from None
+
+
+_KIND = {"contracts.csv": "contract", "technicians.csv": "technician",
+         "clients.csv": "client", "shift_types.csv": "shift type",
+         "oncall_rotations.csv": "rotation"}
+
+
+def _read_rows(folder: Path, table: t.Table) -> list[Row]:
+    path = folder / table.file
+    if not path.is_file():
+        if table.required_file:
+            raise ScenarioError(table.file, f"file not found in scenario folder {str(folder)!r}")
+        return []
+    text = path.read_text(encoding="utf-8-sig")
+    first = text.splitlines()[0] if text.strip() else ""
+    # spreadsheets in French/Belgian locales export with ';' as the field separator
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = next(reader, None)
+    if not header:
+        raise ScenarioError(table.file, "empty file: the first line must name the columns",
+                            line=1)
+    names = [h.strip() for h in header]
+    known = [c.name for c in table.columns]
+    for n in names:
+        if n and n not in known:
+            raise ScenarioError(table.file, f"unknown column (known: {', '.join(known)})",
+                                line=1, column=n)
+        if n and names.count(n) > 1:
+            raise ScenarioError(table.file, "column given twice", line=1, column=n)
+    for col in table.columns:
+        if col.required and col.name not in names:
+            raise ScenarioError(table.file, f"missing required column {col.name!r}", line=1)
+    rows: list[Row] = []
+    for cells in reader:
+        line = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue  # blank lines that spreadsheets leave at the end
+        if len(cells) > len(names):
+            raise ScenarioError(table.file, f"{len(cells)} cells but the header names "
+                                f"{len(names)} columns", line=line)
+        raw = dict(zip(names, (c.strip() for c in cells)))
+        for n, v in raw.items():
+            if not n and v:
+                raise ScenarioError(table.file, f"value {v!r} under a column with no name",
+                                    line=line)
+        rows.append((line, _parse_row(table, line, raw)))
+    return rows
+
+
+def _parse_row(table: t.Table, line: int, raw: dict[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for col in table.columns:
+        cell = raw.get(col.name, "")
+        if cell == "":
+            if col.required:
+                raise ScenarioError(table.file, "missing value", line=line, column=col.name)
+            continue
+        if col.nullable and cell.lower() == "none":
+            values[col.attr] = None
+            continue
+        try:
+            values[col.attr] = col.parse(cell)
+        except ValueError as exc:
+            raise ScenarioError(table.file, str(exc), line=line, column=col.name) from None
+    return values
+
+
+def _unique(table: t.Table, rows: list[Row]) -> None:
+    seen: dict[str, int] = {}
+    for line, values in rows:
+        key = values[table.id_column]
+        if key in seen:
+            raise ScenarioError(table.file, f"duplicate id {key!r} (first on line {seen[key]})",
+                                line=line, column=table.id_column)
+        seen[key] = line
+
+
+def _check_references(table: t.Table, line: int, values: dict, ids: dict) -> None:
+    for column, kind in REFERENCES.get(table.file, {}).items():
+        value = values.get(column)
+        if not value:
+            continue  # empty = no reference (e.g. a peak on every shift)
+        refs = sorted(value) if isinstance(value, (frozenset, dict)) else [value]
+        for ref in refs:
+            if ref not in ids.get(kind, set()):
+                raise ScenarioError(table.file, f"unknown {kind} {ref!r}",
+                                    line=line, column=column)
+
+
+def _check_zone(table: t.Table, line: int, zone: str) -> None:
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ScenarioError(table.file, f"unknown time zone {zone!r}",
+                            line=line, column="timezone") from None
+
+
+def _fill_times(table: t.Table, line: int, values: dict, shift_types: dict,
+                clients: dict) -> None:
+    """Derive an assignment's start/end from its shift type when both cells are empty."""
+    has = ("start" in values, "end" in values)
+    if all(has):
+        return
+    if any(has):
+        missing = "end" if has[0] else "start"
+        raise ScenarioError(table.file, "give both start and end, or neither (derived from "
+                            "the shift type)", line=line, column=missing)
+    shift = shift_types[values["shift"]]
+    zone = clients[values["client"]].zone
+    day: dt.date = values["date"]
+    values["start"] = dt.datetime.combine(day, shift.start, tzinfo=zone)
+    end_day = day + dt.timedelta(days=1) if shift.crosses_midnight else day
+    values["end"] = dt.datetime.combine(end_day, shift.end, tzinfo=zone)
+
+
+def _build(table: t.Table, line: int, values: dict[str, Any]):
+    try:
+        return table.model(**values)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        col = table.by_attr(str(first["loc"][0])) if first["loc"] else None
+        raise ScenarioError(table.file, _message(exc), line=line,
+                            column=col.name if col else None) from None
+
+
+def _message(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    msg = first["msg"].removeprefix("Value error, ")
+    if first["type"] in ("enum", "literal_error") and "input" in first:
+        msg = f"unknown value {first['input']!r}: {msg}"
+    return msg
