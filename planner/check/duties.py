@@ -1,0 +1,129 @@
+"""Hard rules on single duties and pairs of duties: eligibility, one shift a
+day, no overlap, minimum rest, fixed assignments (docs/rules.md)."""
+
+from __future__ import annotations
+
+from planner.calendar import UTC
+from planner.check.context import Context, Held, aware, fmt_minutes
+from planner.check.report import Violation
+
+
+def _what(h: Held) -> str:
+    skill = f" ({h.skill})" if h.skill else ""
+    return f"{h.shift} for {h.client}{skill} on {h.date}"
+
+
+def _t(moment) -> str:
+    return aware(moment).isoformat(timespec="minutes")
+
+
+def check_eligibility(ctx: Context) -> list[Violation]:
+    """Unknown people or duties, wrong times, and people who may not work a duty."""
+    out = []
+    for a in ctx.unknown:
+        out.append(Violation("eligibility", f"unknown technician {a.technician!r} holds "
+                             f"{a.shift} for {a.client} on {a.date}", a.technician, a.date))
+    for h in ctx.held:
+        who = ctx.name(h.technician)
+        if h.row is None:
+            out.append(Violation("eligibility", f"{who}: no such duty: {_what(h)}",
+                                 h.technician, h.date))
+            continue
+        a = h.source
+        if aware(a.start) != h.row.start or aware(a.end) != h.row.end:
+            out.append(Violation(
+                "eligibility",
+                f"{who}: {_what(h)} is given as {_t(a.start)} to {_t(a.end)}, "
+                f"but the duty runs {_t(h.row.start)} to {_t(h.row.end)}",
+                h.technician, h.date))
+        reason = ctx.d.ineligible_reason(ctx.d.technicians[h.technician], h.row)
+        if reason:
+            out.append(Violation("eligibility", f"{who} may not work {_what(h)}: {reason}",
+                                 h.technician, h.date))
+    return out
+
+
+def check_one_shift_per_day(ctx: Context) -> list[Violation]:
+    """At most one duty per person per day (a duty listed twice counts as two)."""
+    out = []
+    for a in ctx.duplicates:
+        out.append(Violation("one_shift_per_day",
+                             f"{ctx.name(a.technician)}: {a.shift} for {a.client} on {a.date} "
+                             "is listed twice", a.technician, a.date))
+    for tech, lst in ctx.by_tech.items():
+        per_day: dict[int, list[Held]] = {}
+        for h in lst:
+            per_day.setdefault(h.day, []).append(h)
+        for day, hs in sorted(per_day.items()):
+            if len(hs) > 1:
+                shifts = ", ".join(f"{h.shift} for {h.client}" for h in hs)
+                out.append(Violation("one_shift_per_day",
+                                     f"{ctx.name(tech)}: {len(hs)} duties on {hs[0].date} "
+                                     f"({shifts}; at most 1)", tech, hs[0].date))
+    return out
+
+
+def check_no_overlap(ctx: Context) -> list[Violation]:
+    """No two duties of one person overlap in time."""
+    out = []
+    for tech, lst in ctx.by_tech.items():
+        for i, a in enumerate(lst):
+            for b in lst[i + 1:]:
+                if a.start < b.end and b.start < a.end:
+                    out.append(Violation("no_overlap",
+                                         f"{ctx.name(tech)}: {_what(a)} overlaps {_what(b)}",
+                                         tech, b.date))
+    return out
+
+
+def check_min_rest(ctx: Context) -> list[Violation]:
+    """At least ``min_rest_hours`` between a duty and any duty on a later day.
+
+    Every pair (not only neighbours) is checked so that a plan with a duty
+    missing in between cannot hide a short rest; the last history duty counts.
+    """
+    need = ctx.rules.min_rest_hours * 60
+    if need <= 0:
+        return []
+    out = []
+
+    def rest(end, start) -> float:
+        return (start.astimezone(UTC) - end.astimezone(UTC)).total_seconds() / 60
+
+    for tech, lst in ctx.by_tech.items():
+        who = ctx.name(tech)
+        hist = ctx.history.get(tech)
+        if hist is not None and hist.last_end is not None and lst:
+            first = lst[0]
+            gap = rest(hist.last_end, first.start)
+            if gap < need:
+                out.append(Violation(
+                    "min_rest",
+                    f"{who}: {fmt_minutes(gap)} of rest between the last duty before the "
+                    f"horizon (ending {_t(hist.last_end)}) and {first.shift} on {first.date} "
+                    f"(minimum {fmt_minutes(need)})", tech, first.date))
+        for a in lst:
+            for b in lst:
+                if b.day > a.day:
+                    gap = rest(a.end, b.start)
+                    if gap < need:
+                        out.append(Violation(
+                            "min_rest",
+                            f"{who}: {fmt_minutes(gap)} of rest between {a.shift} on {a.date} "
+                            f"and {b.shift} on {b.date} (minimum {fmt_minutes(need)})",
+                            tech, b.date))
+    return out
+
+
+def check_fixed_assignments(ctx: Context) -> list[Violation]:
+    """Every fixed assignment of the scenario is in the plan."""
+    have = {(h.technician, h.client, h.date, h.shift, h.skill) for h in ctx.held}
+    out = []
+    for f in ctx.scenario.fixed:
+        if (f.technician, f.client, f.date, f.shift, f.skill) not in have:
+            skill = f" ({f.skill})" if f.skill else ""
+            out.append(Violation("fixed_assignments",
+                                 f"{ctx.name(f.technician)}: fixed {f.shift} for {f.client}"
+                                 f"{skill} on {f.date} is missing from the plan",
+                                 f.technician, f.date))
+    return out

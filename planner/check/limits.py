@@ -1,0 +1,170 @@
+"""Hard rules on totals and day patterns: weekly and contract hours, runs of
+worked and free days, weekends, shift-type limits, forbidden successions."""
+
+from __future__ import annotations
+
+from planner.check.context import Context, fmt_minutes
+from planner.check.report import Violation
+
+
+def check_max_hours_per_week(ctx: Context) -> list[Violation]:
+    """In each calendar week, worked minutes are at most ``max_hours_in_week × 60``."""
+    out = []
+    for tech, lst in ctx.by_tech.items():
+        cap = ctx.d.contracts[ctx.d.technicians[tech].contract].max_hours_in_week
+        if cap is None:
+            continue
+        for week in ctx.d.weeks:
+            days = set(week)
+            total = sum(h.minutes for h in lst if h.day in days)
+            if total > cap * 60:
+                first = ctx.d.dates[week[0]]
+                out.append(Violation("max_hours_per_week",
+                                     f"{ctx.name(tech)}: {fmt_minutes(total)} of work in the week "
+                                     f"of {first} (maximum {fmt_minutes(cap * 60)})",
+                                     tech, first))
+    return out
+
+
+def check_contract_hours(ctx: Context) -> list[Violation]:
+    """Worked minutes over the horizon lie within the contract's bounds."""
+    out = []
+    for tech, lst in ctx.by_tech.items():
+        lo, hi = ctx.d.contract_minutes(ctx.d.technicians[tech])
+        total = sum(h.minutes for h in lst)
+        if lo is not None and total < lo:
+            out.append(Violation("contract_hours",
+                                 f"{ctx.name(tech)}: {fmt_minutes(total)} of work over the "
+                                 f"horizon (minimum {fmt_minutes(lo)})", tech))
+        if hi is not None and total > hi:
+            out.append(Violation("contract_hours",
+                                 f"{ctx.name(tech)}: {fmt_minutes(total)} of work over the "
+                                 f"horizon (maximum {fmt_minutes(hi)})", tech))
+    return out
+
+
+def runs(worked: set[int], days: int, want: bool) -> list[tuple[int, int]]:
+    """Maximal runs ``(first day, length)`` of worked (``want``) or free days."""
+    out = []
+    start = None
+    for d in range(days + 1):
+        inside = d < days and ((d in worked) == want)
+        if inside and start is None:
+            start = d
+        elif not inside and start is not None:
+            out.append((start, d - start))
+            start = None
+    return out
+
+
+def _limit(ctx: Context, tech: str, field: str) -> int | None:
+    return getattr(ctx.d.contracts[ctx.d.technicians[tech].contract], field)
+
+
+def check_max_consecutive_days(ctx: Context) -> list[Violation]:
+    """No work run longer than the limit; the first run adds the history's work run."""
+    out = []
+    for tech, worked in ctx.worked_days.items():
+        limit = _limit(ctx, tech, "max_consecutive_days")
+        if limit is None:
+            continue
+        hist = ctx.history.get(tech)
+        for start, length in runs(worked, ctx.days, True):
+            extra = hist.work_run if (start == 0 and hist) else 0
+            if length + extra > limit:
+                since = f" (with {extra} before the horizon)" if extra else ""
+                out.append(Violation("max_consecutive_days",
+                                     f"{ctx.name(tech)}: {length + extra} consecutive working days"
+                                     f" up to {ctx.d.dates[start + length - 1]}{since} "
+                                     f"(maximum {limit})", tech, ctx.d.dates[start]))
+    return out
+
+
+def _min_runs(ctx: Context, rule: str, field: str, want: bool) -> list[Violation]:
+    what = "working" if want else "free"
+    out = []
+    for tech, worked in ctx.worked_days.items():
+        limit = _limit(ctx, tech, field)
+        if limit is None:
+            continue
+        hist = ctx.history.get(tech)
+        for start, length in runs(worked, ctx.days, want):
+            if start + length == ctx.days:
+                continue  # touches the last day: it may go on after the horizon
+            extra = 0
+            if start == 0:
+                if hist is None:
+                    continue  # touches day 0 without history: it may have begun before
+                extra = hist.work_run if want else hist.off_run
+            if length + extra < limit:
+                since = f" (with {extra} before the horizon)" if extra else ""
+                out.append(Violation(rule,
+                                     f"{ctx.name(tech)}: only {length + extra} consecutive {what} "
+                                     f"days from {ctx.d.dates[start]}{since} (minimum {limit})",
+                                     tech, ctx.d.dates[start]))
+    return out
+
+
+def check_min_consecutive_days(ctx: Context) -> list[Violation]:
+    """Work runs are at least ``min_consecutive_days`` long, except at the horizon edges."""
+    return _min_runs(ctx, "min_consecutive_days", "min_consecutive_days", True)
+
+
+def check_min_consecutive_days_off(ctx: Context) -> list[Violation]:
+    """Off runs are at least ``min_consecutive_days_off`` long, except at the horizon edges."""
+    return _min_runs(ctx, "min_consecutive_days_off", "min_consecutive_days_off", False)
+
+
+def check_max_weekends(ctx: Context) -> list[Violation]:
+    """At most ``max_weekends`` weekends with a worked day."""
+    out = []
+    for tech, worked in ctx.worked_days.items():
+        limit = _limit(ctx, tech, "max_weekends")
+        if limit is None:
+            continue
+        hit = [w for w in ctx.d.weekends if worked & set(w)]
+        if len(hit) > limit:
+            dates = ", ".join(str(ctx.d.dates[w[0]]) for w in hit)
+            out.append(Violation("max_weekends",
+                                 f"{ctx.name(tech)}: works {len(hit)} weekends ({dates}; "
+                                 f"maximum {limit})", tech, ctx.d.dates[hit[limit][0]]))
+    return out
+
+
+def check_shift_type_limits(ctx: Context) -> list[Violation]:
+    """At most ``shift_limits[type]`` duties of each shift type."""
+    out = []
+    for tech, lst in ctx.by_tech.items():
+        limits = ctx.d.contracts[ctx.d.technicians[tech].contract].shift_limits
+        for shift, limit in sorted(limits.items()):
+            n = sum(1 for h in lst if h.shift == shift)
+            if n > limit:
+                out.append(Violation("shift_type_limits",
+                                     f"{ctx.name(tech)}: {n} {shift} shifts (maximum {limit})",
+                                     tech))
+    return out
+
+
+def check_forbidden_successions(ctx: Context) -> list[Violation]:
+    """No duty of type ``a`` on day d followed by one of type ``b`` on day d+1."""
+    pairs = ctx.rules.forbidden_successions
+    if not pairs:
+        return []
+    out = []
+    for tech, lst in ctx.by_tech.items():
+        shifts: dict[int, set[str]] = {}
+        for h in lst:
+            shifts.setdefault(h.day, set()).add(h.shift)
+        hist = ctx.history.get(tech)
+        if hist is not None:
+            shifts[-1] = set(hist.last_shifts)
+        for day in range(-1, ctx.days - 1):
+            for a in sorted(shifts.get(day, ())):
+                for b in sorted(shifts.get(day + 1, ())):
+                    if (a, b) in pairs:
+                        before = "the day before the horizon" if day < 0 else str(ctx.d.dates[day])
+                        out.append(Violation("forbidden_successions",
+                                             f"{ctx.name(tech)}: {b} on {ctx.d.dates[day + 1]} "
+                                             f"right after {a} on {before} (forbidden)",
+                                             tech, ctx.d.dates[day + 1]))
+    return out
