@@ -69,8 +69,8 @@ PROFILES = (
     # 10 person-shifts/week for 4 people (3 full-time, 1 part-time: 18 of capacity)
     Profile("helpdesk", "helpdesk", Role.helpdesk, ("day",), WEEKDAYS_ONLY, 2, 4, 2, False,
             "FT38"),
-    # 10 person-shifts/week (early + late) for 3 people (15 of capacity)
-    Profile("extended", "helpdesk", Role.helpdesk, ("early", "late"), WEEKDAYS_ONLY, 1, 3, 2,
+    # 10 person-shifts/week (early + late) for 4 people (20 of capacity)
+    Profile("extended", "helpdesk", Role.helpdesk, ("early", "late"), WEEKDAYS_ONLY, 1, 4, 2,
             False, "FT40"),
     # 5 person-shifts/week for 2 people
     Profile("proximity", "desktop", Role.proximity, ("day",), WEEKDAYS_ONLY, 1, 2, 3, False,
@@ -106,12 +106,13 @@ def generate_scenario(technicians: int, weeks: int = 4, seed: int = 0,
     rng = random.Random(seed)
     horizon = Horizon(start=start, days=7 * weeks)
     b = _Builder(rng)
-    # dedicated teams use about 64 % of the staff (about one client per 5.7 people);
+    # dedicated teams use about 67 % of the staff (about one client per 5.8 people);
     # on-call experts (5 per pool of 3 clients) and backups take the rest
-    budget = int(technicians * 0.64)
+    budget = int(technicians * 0.67)
     i = 0
     while True:
-        prof = next(p for p in PROFILES if p.kind == PATTERN[i % len(PATTERN)])
+        # the seed shifts the profile pattern so that seeds differ in client mix
+        prof = next(p for p in PROFILES if p.kind == PATTERN[(i + seed) % len(PATTERN)])
         if b.count + prof.team > budget and i >= 2:
             break
         b.add_client(prof, i)
@@ -180,18 +181,25 @@ class _Builder:
 
     def add_expert_pools(self, total: int) -> None:
         """Pools of three clients share five system experts and an on-call rotation."""
-        ids = [c.id for c in self.clients]
-        for p, first in enumerate(range(0, len(ids), 3)):
-            pool = ids[first:first + 3]
+        # pools stay within one country: experts are off on their country's holidays
+        pools = [
+            (country, ids[k:k + 3])
+            for country in ("BE", "FR")
+            for ids in [[c.id for c in self.clients if c.country == country]]
+            for k in range(0, len(ids), 3)
+        ]
+        pools.sort(key=lambda cp: cp[1][0])
+        for p, (country, pool) in enumerate(pools):
             if self.count + 5 > total - 2:
                 break
-            country = self.clients[first].country
             skill = "linux" if p % 2 == 0 else "windows"
             for k in range(5):
                 role = Role.sysadmin if k < 3 else (Role.dba if k == 3 else Role.network)
                 self.person(country, "FT38", {skill, "sysadmin"}, pool, {role}, oncall=True)
             for cid in pool:
-                # one expert on site per business day per client: 15 shifts for 5 people
+                if self.profiles[cid].holidays:
+                    continue  # a 24/7 client: its pilots watch, the experts are on call
+                # one expert on site per business day per client: <= 15 shifts for 5 people
                 self.coverage.append(CoverageRule(client=cid, shift="day", skill="sysadmin",
                                                   required=1, weekdays=WEEKDAYS_ONLY))
             self.rotations.append(OnCallRotation(
@@ -214,32 +222,41 @@ class _Builder:
 
 
 def _absences(rng: random.Random, techs: list[Technician], horizon: Horizon):
+    """About a quarter of the staff is away once; never two of one team at a time."""
     out: list[Absence] = []
+    busy: dict[frozenset[str], list[tuple[dt.date, dt.date]]] = {}
     for t in techs:
         r = rng.random()
         if r < 0.15:  # a week of leave
             first = horizon.start + dt.timedelta(days=7 * rng.randrange(horizon.days // 7))
-            out.append(Absence(technician=t.id, start=first, end=first + dt.timedelta(days=6),
-                               reason="congés"))
+            a = Absence(technician=t.id, start=first, end=first + dt.timedelta(days=6),
+                        reason="congés")
         elif r < 0.20:  # sick for a few days
             first = horizon.start + dt.timedelta(days=rng.randrange(horizon.days - 3))
-            out.append(Absence(technician=t.id, start=first,
-                               end=first + dt.timedelta(days=rng.randrange(1, 4)),
-                               kind=AbsenceKind.unplanned, reason="maladie"))
+            a = Absence(technician=t.id, start=first,
+                        end=first + dt.timedelta(days=rng.randrange(1, 4)),
+                        kind=AbsenceKind.unplanned, reason="maladie")
         elif r < 0.25:  # a training day
             day = horizon.start + dt.timedelta(days=rng.randrange(horizon.days))
-            if day.weekday() < 5:
-                out.append(Absence(technician=t.id, start=day, end=day, reason="formation"))
+            a = Absence(technician=t.id, start=day, end=day, reason="formation")
+        else:
+            continue
+        team = busy.setdefault(t.clients, [])
+        if any(a.start <= e and s <= a.end for s, e in team):
+            continue  # a teammate is already away then
+        team.append((a.start, a.end))
+        out.append(a)
     return tuple(out)
 
 
 def _peaks(rng: random.Random, b: _Builder, horizon: Horizon):
     out: list[Peak] = []
-    business = [c for c in b.clients if b.profiles[c.id].kind in ("helpdesk", "extended")]
-    for k, c in enumerate(business[::3]):
+    # month-end closing on business-hours help desks: 2 -> 3 people for 4 in the team
+    business = [c for c in b.clients if b.profiles[c.id].kind == "helpdesk"]
+    for k, c in enumerate(business[::2]):
         first = horizon.start + dt.timedelta(days=7 * (k % max(1, horizon.days // 7)) + 3)
         out.append(Peak(client=c.id, start=first, end=first + dt.timedelta(days=1), extra=1,
-                        skill=b.profiles[c.id].skill, reason="clôture mensuelle"))
+                        shift="day", skill=b.profiles[c.id].skill, reason="clôture mensuelle"))
     return tuple(out)
 
 
@@ -249,3 +266,63 @@ def _requests(rng: random.Random, techs: list[Technician], horizon: Horizon):
         day = horizon.start + dt.timedelta(days=rng.randrange(horizon.days))
         out.append(Request(technician=t.id, date=day, work=False, weight=rng.randint(1, 3)))
     return tuple(out)
+
+
+def daily_staffing_gaps(scenario: Scenario) -> list[tuple[dt.date, str, str, str, int]]:
+    """Demand that no assignment could meet, day by day (a sizing sanity check).
+
+    For each date, people are matched to duties (one duty per person per day, only
+    where eligible: trained, skilled, not absent, not on a public holiday of their
+    country unless their contract works them). Rest, weekly-hour and consecutive-day
+    rules are ignored, so an empty answer is necessary, not sufficient, for full
+    coverage.
+
+    Returns
+    -------
+    list of (date, client, shift, skill, missing)
+        Duties whose required + peak people cannot all be found that day.
+    """
+    from planner.demands import Derived  # the shared compile/check derivations
+
+    derived = Derived(scenario)
+    by_date: dict[dt.date, list] = {}
+    for row in derived.demands:
+        by_date.setdefault(row.date, []).append(row)
+    gaps = []
+    for day, rows in sorted(by_date.items()):
+        slots = [(r, k) for r in rows for k in range(r.required + r.peak)]
+        eligible = [
+            [t.id for t in scenario.technicians if derived.ineligible_reason(t, r) is None]
+            for r, _ in slots
+        ]
+        holder: dict[str, int] = {}  # person -> slot index
+
+        def augment(i: int, seen: set[str]) -> bool:
+            for tid in eligible[i]:
+                if tid in seen:
+                    continue
+                seen.add(tid)
+                if tid not in holder or augment(holder[tid], seen):
+                    holder[tid] = i
+                    return True
+            return False
+
+        filled = {i for i in range(len(slots)) if augment(i, set())}
+        missing: dict[tuple, int] = {}
+        for i, (r, _) in enumerate(slots):
+            if i not in filled:
+                missing[r.key] = missing.get(r.key, 0) + 1
+        gaps += [(d, c, s, k, n) for (c, d, s, k), n in missing.items()]
+    return gaps
+
+
+def weekly_load(scenario: Scenario) -> float:
+    """Demanded minutes per week (with peaks) over the contracts' average weekly maximum."""
+    from planner.demands import Derived
+
+    demand = sum((r.required + r.peak) * r.minutes for r in Derived(scenario).demands)
+    weeks = scenario.horizon.days / 7
+    contracts = {c.id: c for c in scenario.contracts}
+    capacity = sum(60 * (contracts[t.contract].max_hours_per_week_avg or 48)
+                   for t in scenario.technicians)
+    return demand / weeks / capacity
