@@ -219,6 +219,7 @@ def compile_scenario(scenario: Scenario, previous: Plan | None = None) -> Compil
             min_rest_minutes=round(rules.min_rest_hours * 60),
             forbidden_successions=frozenset(rules.forbidden_successions),
             oncall_min_gap=rules.oncall_min_gap,
+            exempt_horizon_edges=rules.exempt_horizon_edges,
             weights=Weights(
                 fairness=dict(rules.fairness_weights),
                 continuity=rules.continuity_weight,
