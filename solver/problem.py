@@ -136,6 +136,9 @@ class Rules:
     forbidden_successions: frozenset[tuple[str, str]] = frozenset()
     oncall_min_gap: int = 1
     weights: Weights = field(default_factory=Weights)
+    exempt_horizon_edges: bool = True
+    """False: runs touching day 0 (without history) or the last day are not exempt
+    from the minimum-length rules (history unknown counts as zero)."""
 
 
 @dataclass(frozen=True)

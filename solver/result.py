@@ -32,6 +32,8 @@ class SolveOptions:
     log: bool = False
     on_progress: Callable[[Progress], None] | None = None
     stop: Callable[[], bool] | None = None
+    deterministic_time: float | None = None
+    """Optional limit in CP-SAT deterministic time units (reproducible, unlike wall time)."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,120 @@
+"""Hard rules on the timing of one person's duties: ``no_overlap`` and ``min_rest``.
+
+Duties are grouped per person into *slots*: the distinct (start, end) intervals of
+a day (many clients share the same shift times). Conflicts are only sought between
+a day and the few later days whose earliest duty could start too soon, using a
+suffix minimum of the days' earliest starts, so building is linear in practice.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+
+from solver.model import LinearTerm, Lit, ModelBuilder, expr_sum
+
+Slot = tuple[int, int, list[Lit]]
+"""(start, end, duty variables of one person in that interval on one day)."""
+
+
+def _slots(m: ModelBuilder, pid: str) -> list[list[Slot]]:
+    """Per day, the person's slots."""
+    out = []
+    for pairs in m.by_person_day[pid]:
+        groups: dict[tuple[int, int], list[Lit]] = defaultdict(list)
+        for duty, var in pairs:
+            groups[(duty.start, duty.end)].append(var)
+        out.append([(s, e, vs) for (s, e), vs in groups.items()])
+    return out
+
+
+def _suffix_min_start(m: ModelBuilder) -> list[float]:
+    """``out[d]`` = earliest start of any duty on day ``d`` or later (inf if none)."""
+    n = m.num_days
+    first = [float("inf")] * (n + 1)
+    for duty in m.problem.duties:
+        if duty.start < first[duty.day]:
+            first[duty.day] = duty.start
+    for d in range(n - 1, -1, -1):
+        first[d] = min(first[d], first[d + 1])
+    return first
+
+
+def _cached_slots(m: ModelBuilder) -> tuple[dict[str, list[list[Slot]]], list[float]]:
+    if "slots" not in m.cache:
+        m.cache["slots"] = ({pid: _slots(m, pid) for pid in m.people}, _suffix_min_start(m))
+    return m.cache["slots"]  # type: ignore[return-value]
+
+
+def no_overlap(m: ModelBuilder) -> list[LinearTerm]:
+    """``no_overlap``: no two duties of one person overlap in time.
+
+    Duties of the same day are already exclusive (``one_shift_per_day``); here each
+    slot is made exclusive with the overlapping slots of every later day (those
+    form a clique, being on one day).
+    """
+    slots, sufmin = _cached_slots(m)
+    n = m.num_days
+    for days in slots.values():
+        for d, today in enumerate(days):
+            if not today:
+                continue
+            last_end = max(e for _, e, _ in today)
+            for d2 in range(d + 1, n):
+                if sufmin[d2] >= last_end:
+                    break
+                for s, e, vs in today:
+                    later = [v for s2, e2, vs2 in days[d2] if s2 < e and s < e2 for v in vs2]
+                    if later:
+                        m.model.add(expr_sum(vs + later) <= 1)
+    return []
+
+
+def min_rest(m: ModelBuilder) -> list[LinearTerm]:
+    """``min_rest``: at least ``min_rest_minutes`` between one duty's end and a later day's start.
+
+    For a day ``d`` and a later day ``d2`` the conflict "end_s + rest > start_t" is
+    monotone in ``end_s`` and ``start_t``, so the conflict graph between the two
+    days (each a clique) is covered by nested bicliques: for each end threshold
+    ``e``, the slots ending at ``e`` or later plus the slots of ``d2`` starting
+    before ``e + rest`` hold at most one duty. Only non-dominated bicliques are
+    added. The history's last end removes the duties that start too soon after it.
+    """
+    rest = m.problem.rules.min_rest_minutes
+    if rest <= 0:
+        return []
+    slots, sufmin = _cached_slots(m)
+    n = m.num_days
+    for pid, days in slots.items():
+        last = m.people[pid].history_last_end
+        if last is not None:
+            for d in range(n):
+                if sufmin[d] >= last + rest:
+                    break
+                for s, _, vs in days[d]:
+                    if s - last < rest:
+                        for v in vs:
+                            m.model.add(v == 0)
+        for d, today in enumerate(days):
+            if not today:
+                continue
+            by_end = sorted(today, key=lambda t: -t[1])
+            ends = sorted({e for _, e, _ in today}, reverse=True)
+            for d2 in range(d + 1, n):
+                if sufmin[d2] >= ends[0] + rest:
+                    break
+                later = sorted(days[d2], key=lambda t: t[0])
+                if not later:
+                    continue
+                starts = [s for s, _, _ in later]
+                # sizes of B for each threshold (non-increasing as thresholds decrease)
+                sizes = [bisect.bisect_left(starts, e + rest) for e in ends]
+                for k, e in enumerate(ends):
+                    if sizes[k] == 0:
+                        break
+                    if k + 1 < len(ends) and sizes[k + 1] == sizes[k]:
+                        continue  # the next threshold has the same B and a larger A
+                    a_vars = [v for s, e2, vs in by_end if e2 >= e for v in vs]
+                    b_vars = [v for _, _, vs in later[: sizes[k]] for v in vs]
+                    m.model.add(expr_sum(a_vars + b_vars) <= 1)
+    return []

@@ -1,0 +1,186 @@
+"""``solve(problem, options) -> SolveResult``: build the CP-SAT model, search, report.
+
+Two steps that a large-neighbourhood search can reuse separately:
+:func:`build_model` builds the variables and every rule once; :func:`run` searches
+a built model (optionally inside ``builder.fixed({...})``) and reads the plan back.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from ortools.sat.python import cp_model
+
+from solver.evaluate import evaluate
+from solver.model import ModelBuilder
+from solver.problem import Problem
+from solver.result import Progress, SolveOptions, SolveResult
+from solver.rules import BUILDERS, HARD_RULES, SOFT_RULES
+
+_STATUS = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.MODEL_INVALID: "invalid",
+    cp_model.UNKNOWN: "unknown",
+}
+
+_POLL_SECONDS = 0.05
+
+
+def build_model(problem: Problem) -> ModelBuilder:
+    """Build variables, every hard rule and the objective (sum of soft-rule penalties).
+
+    The problem's ``hint``/``oncall_hint``, when given, become a complete hint.
+    """
+    m = ModelBuilder(problem)
+    for name in HARD_RULES:
+        BUILDERS[name](m)
+    weights, exprs = [], []
+    for name in SOFT_RULES:
+        terms = BUILDERS[name](m)
+        m.penalties[name] = terms
+        for w, e in terms:
+            weights.append(w)
+            exprs.append(e)
+    if exprs:
+        m.model.minimize(cp_model.LinearExpr.weighted_sum(exprs, weights))
+    if problem.hint or problem.oncall_hint:
+        m.set_hint(problem.hint, problem.oncall_hint)
+    return m
+
+
+class _Watcher(cp_model.CpSolverSolutionCallback):
+    """Records improving solutions, forwards them, and honours ``stop()``."""
+
+    def __init__(self, options: SolveOptions, started: float) -> None:
+        super().__init__()
+        self.options = options
+        self.started = started
+        self.events: list[Progress] = []
+        self.first: float | None = None
+        self.error: BaseException | None = None
+
+    def on_solution_callback(self) -> None:
+        elapsed = time.perf_counter() - self.started
+        if self.first is None:
+            self.first = elapsed
+        event = Progress(elapsed, self.objective_value, self.best_objective_bound)
+        self.events.append(event)
+        try:
+            if self.options.on_progress is not None:
+                self.options.on_progress(event)
+            if self.options.stop is not None and self.options.stop():
+                self.stop_search()
+        except BaseException as exc:  # noqa: BLE001 - re-raised after the search
+            # an exception must not unwind through the C++ solver: keep it, stop, re-raise
+            self.error = exc
+            self.stop_search()
+
+
+def _parameters(solver: cp_model.CpSolver, options: SolveOptions) -> None:
+    p = solver.parameters
+    p.max_time_in_seconds = max(0.0, float(options.time_limit))
+    p.num_workers = max(1, int(options.workers))
+    p.random_seed = int(options.seed)
+    p.log_search_progress = bool(options.log)
+    if options.deterministic_time is not None:
+        p.max_deterministic_time = float(options.deterministic_time)
+
+
+def run(m: ModelBuilder, options: SolveOptions, started: float | None = None) -> SolveResult:
+    """Search a built model and read the plan, penalties and figures back.
+
+    Parameters
+    ----------
+    m : a model from :func:`build_model` (possibly with variables fixed).
+    options : time limit, workers, seed, log, progress callback, stop poll.
+    started : ``time.perf_counter()`` at which timings start (default: now).
+    """
+    started = time.perf_counter() if started is None else started
+    solver = cp_model.CpSolver()
+    _parameters(solver, options)
+    watcher = _Watcher(options, started)
+    done = threading.Event()
+    poller = None
+    if options.stop is not None:
+        stop = options.stop
+
+        def poll() -> None:
+            # the callback only runs on new solutions; this thread covers the time between
+            while not done.wait(_POLL_SECONDS):
+                try:
+                    requested = stop()
+                except BaseException as exc:  # noqa: BLE001
+                    watcher.error = exc
+                    requested = True
+                if requested:
+                    solver.stop_search()
+                    return
+
+        poller = threading.Thread(target=poll, name="rota-stop-poll", daemon=True)
+        poller.start()
+    try:
+        code = solver.solve(m.model, watcher)
+    finally:
+        done.set()
+        if poller is not None:
+            poller.join()
+    if watcher.error is not None:
+        raise watcher.error
+    status = _STATUS.get(code, "unknown")
+    wall = time.perf_counter() - started
+    bound = solver.best_objective_bound if status in ("optimal", "feasible") else None
+    if status not in ("optimal", "feasible"):
+        return SolveResult(
+            status=status,
+            wall_seconds=wall,
+            first_solution_seconds=watcher.first,
+            progress=tuple(watcher.events),
+        )
+    values = list(solver.response_proto.solution)
+    assignments = tuple(key for key, var in m.x.items() if values[var.index])
+    oncall = tuple(key for key, var in m.y.items() if values[var.index])
+    ev = evaluate(m.problem, assignments, oncall)
+    return SolveResult(
+        status=status,
+        assignments=assignments,
+        oncall=oncall,
+        objective=ev.objective,
+        best_bound=bound,
+        penalties=ev.penalties,
+        gaps=ev.gaps,
+        unfilled_oncall=ev.unfilled_oncall,
+        fairness=ev.fairness,
+        wall_seconds=wall,
+        first_solution_seconds=watcher.first,
+        progress=tuple(watcher.events),
+    )
+
+
+def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
+    """Plan ``problem``: every hard rule holds, the sum of soft penalties is minimised.
+
+    Parameters
+    ----------
+    problem : the engine problem (see :mod:`solver.problem`).
+    options : search options; defaults to :class:`SolveOptions()`.
+
+    Returns
+    -------
+    SolveResult
+        ``status`` optimal/feasible (with a plan), infeasible (hard rules conflict),
+        unknown (no plan within the limit or stopped) or invalid. ``objective`` is
+        the plan's penalty per docs/rules.md (sum of ``penalties``); ``best_bound``
+        is CP-SAT's lower bound. Timings count from the call, model building included.
+
+    Raises
+    ------
+    solver.validate.ProblemError
+        When the problem references unknown ids or is otherwise malformed.
+    """
+    options = options or SolveOptions()
+    started = time.perf_counter()
+    m = build_model(problem)
+    return run(m, options, started)
