@@ -63,12 +63,16 @@ class ScenarioRow(SQLModel, table=True):
 class SkillRow(SQLModel, table=True):
     __tablename__ = "skill"
     id: str = Field(primary_key=True)
+    seq: int = 0
+    """Position in the scenario (files list entities in a meaningful order)."""
     name: str = ""
 
 
 class ContractRow(SQLModel, table=True):
     __tablename__ = "contract"
     id: str = Field(primary_key=True)
+    seq: int = 0
+    """Position in the scenario (files list entities in a meaningful order)."""
     name: str = ""
     min_hours_per_week: float | None = None
     max_hours_per_week_avg: float | None = None
@@ -86,6 +90,8 @@ class ContractRow(SQLModel, table=True):
 class TechnicianRow(SQLModel, table=True):
     __tablename__ = "technician"
     id: str = Field(primary_key=True)
+    seq: int = 0
+    """Position in the scenario (files list entities in a meaningful order)."""
     name: str = ""
     email: str = ""
     country: str = ""
@@ -101,6 +107,8 @@ class TechnicianRow(SQLModel, table=True):
 class ClientRow(SQLModel, table=True):
     __tablename__ = "client"
     id: str = Field(primary_key=True)
+    seq: int = 0
+    """Position in the scenario (files list entities in a meaningful order)."""
     name: str = ""
     country: str = ""
     timezone: str = "Europe/Brussels"
@@ -112,6 +120,8 @@ class ClientRow(SQLModel, table=True):
 class ShiftTypeRow(SQLModel, table=True):
     __tablename__ = "shift_type"
     id: str = Field(primary_key=True)
+    seq: int = 0
+    """Position in the scenario (files list entities in a meaningful order)."""
     name: str = ""
     start: dt.time
     end: dt.time
@@ -135,6 +145,8 @@ class CoverageRuleRow(SQLModel, table=True):
 class RotationRow(SQLModel, table=True):
     __tablename__ = "oncall_rotation"
     id: str = Field(primary_key=True)
+    seq: int = 0
+    """Position in the scenario (files list entities in a meaningful order)."""
     name: str = ""
     clients: list = _json()
     handover_weekday: int = 0
@@ -296,6 +308,7 @@ class SolveJobRow(SQLModel, table=True):
     started_at: dt.datetime | None = _utc()
     finished_at: dt.datetime | None = _utc()
     cancel_requested: bool = False
+    worker_pid: int | None = None
     elapsed: float | None = None
     objective: float | None = None
     bound: float | None = None

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 15:50:59.811693
+Create Date: 2026-11-25 15:58:12.394168
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ def upgrade() -> None:
 
     op.create_table('client',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('country', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('timezone', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -65,6 +66,7 @@ def upgrade() -> None:
     )
     op.create_table('contract',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('min_hours_per_week', sa.Float(), nullable=True),
     sa.Column('max_hours_per_week_avg', sa.Float(), nullable=True),
@@ -96,6 +98,7 @@ def upgrade() -> None:
 
     op.create_table('oncall_rotation',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('clients', sa.JSON(), nullable=True),
     sa.Column('handover_weekday', sa.Integer(), nullable=False),
@@ -184,6 +187,7 @@ def upgrade() -> None:
 
     op.create_table('shift_type',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('start', sa.Time(), nullable=False),
     sa.Column('end', sa.Time(), nullable=False),
@@ -193,6 +197,7 @@ def upgrade() -> None:
     )
     op.create_table('skill',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
@@ -208,6 +213,7 @@ def upgrade() -> None:
     sa.Column('started_at', api.tables.UTCDateTime(), nullable=True),
     sa.Column('finished_at', api.tables.UTCDateTime(), nullable=True),
     sa.Column('cancel_requested', sa.Boolean(), nullable=False),
+    sa.Column('worker_pid', sa.Integer(), nullable=True),
     sa.Column('elapsed', sa.Float(), nullable=True),
     sa.Column('objective', sa.Float(), nullable=True),
     sa.Column('bound', sa.Float(), nullable=True),
@@ -220,6 +226,7 @@ def upgrade() -> None:
 
     op.create_table('technician',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('email', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('country', sqlmodel.sql.sqltypes.AutoString(), nullable=False),

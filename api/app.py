@@ -1,0 +1,89 @@
+"""The FastAPI application (``/api/v1``)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DataError, IntegrityError
+
+from api.db import make_engine
+from api.deps import reject_nul
+from api.jobs import JobRunner, fail_unfinished
+from api.routes import jobs, plans, schedule, users
+from api.routes.entities import entity_routers
+from api.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+RESTARTED = "the server restarted before the job finished"
+
+DESCRIPTION = """
+Rota plans the shifts and on-call duty of IT support and operations teams.
+
+Log in with `POST /api/v1/auth/token` (OAuth2 password flow) and send the bearer
+token. Roles: **manager** (everything), **coordinator** (peaks, absences, what-if
+solves, read everything; no user administration), **technician** (own schedule, own
+absences and requests, created as pending).
+"""
+
+
+def create_app(
+    settings: Settings | None = None, engine: Engine | None = None, runner: JobRunner | None = None
+) -> FastAPI:
+    """Build the application.
+
+    The database must already be migrated (``rota serve`` does it). ``engine`` and
+    ``runner`` may be given by tests; by default they come from ``settings``.
+    """
+    settings = settings or get_settings()
+    engine = engine or make_engine(settings.database_url)
+    runner = runner or JobRunner(engine, str(engine.url.render_as_string(hide_password=False)),
+                                 settings.workers)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        n = fail_unfinished(engine, RESTARTED)
+        if n:
+            log.warning("%d unfinished solve jobs marked failed (%s)", n, RESTARTED)
+        yield
+        runner.shutdown()
+
+    app = FastAPI(
+        title="Rota API", version="1", description=DESCRIPTION, lifespan=lifespan,
+        openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs", redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.jobs = runner
+
+    v1 = APIRouter(prefix="/api/v1", dependencies=[Depends(reject_nul)])
+    v1.include_router(users.router)
+    for r in entity_routers():
+        v1.include_router(r)
+    v1.include_router(schedule.router)
+    v1.include_router(jobs.router)
+    v1.include_router(plans.router)
+    app.include_router(v1)
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:
+        # a concurrent request created the same row between our check and our commit
+        return JSONResponse({"detail": "conflicts with existing data"}, status_code=409)
+
+    @app.exception_handler(DataError)
+    async def _data(_: Request, exc: DataError) -> JSONResponse:
+        return JSONResponse(
+            {"detail": [{"loc": ["body"], "msg": "value out of range for the database",
+                         "type": "value_error"}]},
+            status_code=422,
+        )
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict:
+        return {"status": "ok"}
+
+    return app

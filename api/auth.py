@@ -1,0 +1,152 @@
+"""Users, passwords, bearer tokens and role checks.
+
+Passwords are hashed with Argon2id (argon2-cffi). Tokens are opaque random strings
+handed out by the OAuth2 password flow; the database keeps only their SHA-256
+digest and expiry, so a leaked database does not leak usable tokens and a token
+can be revoked by deleting its row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Callable
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from fastapi import Depends, HTTPException, status
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy import delete
+from sqlmodel import Session, select
+
+from api import tables as t
+from api.deps import get_session
+
+_hasher = PasswordHasher()
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def hash_password(password: str) -> str:
+    """An Argon2id hash of ``password``."""
+    return _hasher.hash(password)
+
+
+def verify_password(password: str, hashed: str) -> bool:
+    """True when ``password`` matches ``hashed``."""
+    try:
+        return _hasher.verify(hashed, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def new_ical_token() -> str:
+    """A fresh secret for a person's calendar-feed URL."""
+    return secrets.token_urlsafe(24)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(session: Session, user: t.UserRow, minutes: int) -> str:
+    """Store and return a new bearer token for ``user`` valid ``minutes`` minutes."""
+    token = secrets.token_urlsafe(32)
+    now = t.utcnow()
+    session.exec(delete(t.TokenRow).where(t.TokenRow.expires_at < now))  # housekeeping
+    session.add(
+        t.TokenRow(
+            digest=_digest(token), user_id=user.id, expires_at=now + dt.timedelta(minutes=minutes)
+        )
+    )
+    return token
+
+
+def authenticate(session: Session, username: str, password: str) -> t.UserRow | None:
+    """The active user with these credentials, or None."""
+    user = session.exec(select(t.UserRow).where(t.UserRow.username == username)).first()
+    if user is None or not user.active or not verify_password(password, user.password_hash):
+        return None
+    return user
+
+
+def current_user(
+    token: str | None = Depends(oauth2_scheme), session: Session = Depends(get_session)
+) -> t.UserRow:
+    """The user owning the request's bearer token (401 when missing or invalid)."""
+    unauthorized = HTTPException(
+        status.HTTP_401_UNAUTHORIZED,
+        detail="not authenticated: log in at /api/v1/auth/token and send the bearer token",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+    if not token or "\x00" in token:
+        raise unauthorized
+    row = session.get(t.TokenRow, _digest(token))
+    if row is None or row.expires_at <= t.utcnow():
+        raise unauthorized
+    user = session.get(t.UserRow, row.user_id)
+    if user is None or not user.active:
+        raise unauthorized
+    return user
+
+
+def require(*roles: t.UserRole) -> Callable[..., t.UserRow]:
+    """A dependency admitting only users whose role is in ``roles`` (403 otherwise)."""
+    allowed = {r.value for r in roles}
+
+    def dependency(user: t.UserRow = Depends(current_user)) -> t.UserRow:
+        if user.role not in allowed:
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                detail=f"role {user.role} may not do this (needs {' or '.join(sorted(allowed))})",
+            )
+        return user
+
+    return dependency
+
+
+M, C, T = t.UserRole.manager, t.UserRole.coordinator, t.UserRole.technician
+manager_only = require(M)
+staff = require(M, C)
+anyone = require(M, C, T)
+
+
+def own_technician(user: t.UserRow, technician_id: str) -> None:
+    """Refuse (403) a technician user acting on another technician's data."""
+    if user.role == t.UserRole.technician and user.technician_id != technician_id:
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, detail="technicians may only see and change their own data"
+        )
+
+
+def create_user(
+    session: Session,
+    username: str,
+    password: str,
+    role: t.UserRole,
+    technician_id: str | None = None,
+    full_name: str = "",
+) -> t.UserRow:
+    """Add a user (the caller commits). Raises ValueError for a taken name or bad link."""
+    if not username.strip():
+        raise ValueError("username is empty")
+    if len(password) < 8:
+        raise ValueError("password must have at least 8 characters")
+    if session.exec(select(t.UserRow).where(t.UserRow.username == username)).first():
+        raise ValueError(f"user {username!r} already exists")
+    if role == t.UserRole.technician and not technician_id:
+        raise ValueError("a technician user must be linked to a technician id")
+    if technician_id and session.get(t.TechnicianRow, technician_id) is None:
+        raise ValueError(f"unknown technician {technician_id!r}")
+    user = t.UserRow(
+        username=username,
+        full_name=full_name,
+        role=role.value,
+        technician_id=technician_id,
+        password_hash=hash_password(password),
+        ical_token=new_ical_token(),
+        created_at=t.utcnow(),
+    )
+    session.add(user)
+    session.flush()
+    return user

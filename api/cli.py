@@ -1,0 +1,181 @@
+"""The ``rota`` command: database and server commands, plus the planner's own.
+
+``rota solve | check | bench`` come from :mod:`planner.cli` (no database);
+``rota serve | import | export | users | db`` are defined here.
+"""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+import typer
+
+from planner.cli import app as planner_app
+
+app = typer.Typer(no_args_is_help=True, add_completion=False,
+                  help="Rota: rosters and on-call plans for IT support and operations teams.")
+# the planner's commands sit at top level: `rota solve`, not `rota planner solve`
+for _cmd in planner_app.registered_commands:
+    app.registered_commands.append(_cmd)
+
+users_app = typer.Typer(no_args_is_help=True, help="Manage API users.")
+db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
+app.add_typer(users_app, name="users")
+app.add_typer(db_app, name="db")
+
+DB_OPTION = typer.Option(None, "--database-url", envvar="DATABASE_URL",
+                         help="Database URL (default: sqlite:///rota.db in the working directory).")
+
+
+def _url(database_url: str | None) -> str:
+    from api.settings import Settings
+
+    return database_url or Settings().database_url
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    return typer.Exit(1)
+
+
+@db_app.command("upgrade")
+def db_upgrade(database_url: str | None = DB_OPTION) -> None:
+    """Migrate the database to the latest schema."""
+    from api.db import current_revision, upgrade
+
+    url = _url(database_url)
+    upgrade(url)
+    typer.echo(f"database at revision {current_revision(url)}")
+
+
+@app.command("import")
+def import_cmd(
+    scenario: Path = typer.Argument(..., help="Scenario folder (CSV files + settings.toml)."),
+    replace: bool = typer.Option(False, "--replace", help="Overwrite the scenario already stored."),
+    database_url: str | None = DB_OPTION,
+) -> None:
+    """Load a scenario folder into the database (all or nothing)."""
+    from planner.scenario_files import ScenarioError
+    from api.db import make_engine, upgrade
+    from api.scenarios import ScenarioPresent, import_scenario
+
+    url = _url(database_url)
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        summary = import_scenario(engine, scenario, replace=replace)
+    except (ScenarioError, ScenarioPresent, FileNotFoundError, NotADirectoryError) as e:
+        raise _fail(str(e)) from None
+    finally:
+        engine.dispose()
+    typer.echo(f"imported {summary.name or scenario}: {summary.technicians} technicians, "
+               f"{summary.clients} clients ({summary.rows} rows)")
+
+
+@app.command("export")
+def export_cmd(
+    folder: Path = typer.Argument(..., help="Folder to write the scenario to."),
+    database_url: str | None = DB_OPTION,
+) -> None:
+    """Write the stored scenario back to a scenario folder."""
+    from api.db import make_engine, upgrade
+    from api.scenarios import export_scenario
+
+    url = _url(database_url)
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        scenario = export_scenario(engine, folder)
+    except LookupError as e:
+        raise _fail(str(e)) from None
+    finally:
+        engine.dispose()
+    typer.echo(f"exported {len(scenario.technicians)} technicians to {folder}")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    workers: int | None = typer.Option(None, help="Solve worker processes (ROTA_WORKERS)."),
+    database_url: str | None = DB_OPTION,
+    log_level: str = typer.Option("info", help="uvicorn log level."),
+) -> None:
+    """Start the API server (migrates the database first)."""
+    import uvicorn
+
+    from api.app import create_app
+    from api.db import upgrade
+    from api.settings import Settings
+
+    overrides = {"database_url": _url(database_url)}
+    if workers:
+        overrides["workers"] = workers
+    settings = Settings(**overrides)
+    upgrade(settings.database_url)
+    typer.echo(f"Rota API on http://{host}:{port}/api/v1/docs (database {settings.database_url})")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+
+
+@users_app.command("add")
+def users_add(
+    username: str = typer.Argument(...),
+    role: str = typer.Option(..., help="manager, coordinator or technician."),
+    technician: str | None = typer.Option(None, help="Technician id (required for technicians)."),
+    full_name: str = typer.Option("", help="Display name."),
+    password: str | None = typer.Option(
+        None, envvar="ROTA_PASSWORD", help="Password (default: asked for, hidden)."),
+    database_url: str | None = DB_OPTION,
+) -> None:
+    """Create a user; the first manager must be created this way."""
+    from api.auth import create_user
+    from api.db import make_engine, session_scope, upgrade
+    from api.tables import UserRole
+
+    if role not in {r.value for r in UserRole}:
+        raise _fail(f"unknown role {role!r} (manager, coordinator or technician)")
+    if password is None:
+        password = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != password:
+            raise _fail("the passwords differ")
+    url = _url(database_url)
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        with session_scope(engine) as session:
+            user = create_user(session, username, password, UserRole(role), technician, full_name)
+            uid = user.id
+    except ValueError as e:
+        raise _fail(str(e)) from None
+    finally:
+        engine.dispose()
+    typer.echo(f"user {username} ({role}) created with id {uid}")
+
+
+@users_app.command("list")
+def users_list(database_url: str | None = DB_OPTION) -> None:
+    """List users."""
+    from sqlmodel import Session, select
+
+    from api.db import make_engine, upgrade
+    from api.tables import UserRow
+
+    url = _url(database_url)
+    upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        for u in session.exec(select(UserRow).order_by(UserRow.id)).all():
+            link = f" technician={u.technician_id}" if u.technician_id else ""
+            state = "" if u.active else " (inactive)"
+            typer.echo(f"{u.id}\t{u.username}\t{u.role}{link}{state}")
+    engine.dispose()
+
+
+def main() -> None:
+    """Entry point of the ``rota`` console script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,252 @@
+"""Explicit conversions between domain types (``planner.domain``) and table rows.
+
+Sets become sorted lists (stable JSON); nested values use pydantic's JSON mode.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, SQLModel, select
+
+from planner import domain as d
+from api import tables as t
+
+
+def _sorted(values) -> list:
+    return sorted(values)
+
+
+# --- one entity each ----------------------------------------------------------------
+
+
+def contract_to_row(c: d.Contract) -> t.ContractRow:
+    return t.ContractRow(**c.model_dump(mode="json"))
+
+
+def row_to_contract(r: t.ContractRow) -> d.Contract:
+    return d.Contract(**_fields(r), shift_limits=r.shift_limits or {})
+
+
+def technician_to_row(x: d.Technician) -> t.TechnicianRow:
+    data = x.model_dump(mode="json")
+    data.update(skills=_sorted(x.skills), clients=_sorted(x.clients), roles=_sorted(x.roles))
+    return t.TechnicianRow(**data)
+
+
+def row_to_technician(r: t.TechnicianRow) -> d.Technician:
+    return d.Technician(
+        **_fields(r),
+        skills=frozenset(r.skills or ()),
+        clients=frozenset(r.clients or ()),
+        roles=frozenset(r.roles or ()),
+    )
+
+
+def client_to_row(c: d.Client) -> t.ClientRow:
+    return t.ClientRow(**c.model_dump(mode="json"))
+
+
+def row_to_client(r: t.ClientRow) -> d.Client:
+    return d.Client(**_fields(r), service_windows=tuple(r.service_windows or ()))
+
+
+def shift_type_to_row(s: d.ShiftType) -> t.ShiftTypeRow:
+    return t.ShiftTypeRow(**s.model_dump())
+
+
+def row_to_shift_type(r: t.ShiftTypeRow) -> d.ShiftType:
+    return d.ShiftType(**_fields(r))
+
+
+def coverage_to_row(c: d.CoverageRule) -> t.CoverageRuleRow:
+    data = c.model_dump()
+    data["weekdays"] = None if c.weekdays is None else _sorted(c.weekdays)
+    return t.CoverageRuleRow(**data)
+
+
+def row_to_coverage(r: t.CoverageRuleRow) -> d.CoverageRule:
+    weekdays = None if r.weekdays is None else frozenset(r.weekdays)
+    return d.CoverageRule(**_fields(r, skip=("id",)), weekdays=weekdays)
+
+
+def rotation_to_row(x: d.OnCallRotation) -> t.RotationRow:
+    data = x.model_dump()
+    data["clients"] = _sorted(x.clients)
+    return t.RotationRow(**data)
+
+
+def row_to_rotation(r: t.RotationRow) -> d.OnCallRotation:
+    return d.OnCallRotation(**_fields(r), clients=frozenset(r.clients or ()))
+
+
+def absence_to_row(a: d.Absence, status: str = t.ApprovalStatus.approved) -> t.AbsenceRow:
+    return t.AbsenceRow(**a.model_dump(mode="python"), status=str(status))
+
+
+def row_to_absence(r: t.AbsenceRow) -> d.Absence:
+    return d.Absence(**_fields(r, skip=("id", "status")))
+
+
+def peak_to_row(p: d.Peak) -> t.PeakRow:
+    return t.PeakRow(**p.model_dump())
+
+
+def row_to_peak(r: t.PeakRow) -> d.Peak:
+    return d.Peak(**_fields(r, skip=("id",)))
+
+
+def request_to_row(q: d.Request, status: str = t.ApprovalStatus.approved) -> t.RequestRow:
+    return t.RequestRow(**q.model_dump(), status=str(status))
+
+
+def row_to_request(r: t.RequestRow) -> d.Request:
+    return d.Request(**_fields(r, skip=("id", "status")))
+
+
+def assignment_to_row(a: d.Assignment, kind: str) -> t.FixedAssignmentRow:
+    return t.FixedAssignmentRow(**a.model_dump(), kind=kind)
+
+
+def row_to_assignment(r: t.FixedAssignmentRow | t.PlanAssignmentRow) -> d.Assignment:
+    return d.Assignment(**_fields(r, skip=("id", "kind", "plan_id")))
+
+
+def oncall_to_row(o: d.OnCallDuty, plan_id: int) -> t.PlanOnCallRow:
+    return t.PlanOnCallRow(**o.model_dump(mode="python"), plan_id=plan_id)
+
+
+def row_to_oncall(r: t.PlanOnCallRow) -> d.OnCallDuty:
+    return d.OnCallDuty(**_fields(r, skip=("id", "plan_id")))
+
+
+def _fields(row: SQLModel, skip: tuple[str, ...] = ()) -> dict:
+    """Column values of ``row`` except ``skip`` and the JSON ones the caller converts."""
+    json_cols = {"shift_limits", "skills", "clients", "roles", "service_windows", "weekdays"}
+    return {
+        k: v for k, v in row.model_dump().items()
+        if k not in skip and k not in json_cols and k != "seq"
+    }
+
+
+# --- a whole scenario -----------------------------------------------------------------
+
+DOMAIN_TABLES: tuple[type[SQLModel], ...] = (
+    t.FixedAssignmentRow,
+    t.RequestRow,
+    t.PeakRow,
+    t.AbsenceRow,
+    t.RotationRow,
+    t.CoverageRuleRow,
+    t.TechnicianRow,
+    t.ShiftTypeRow,
+    t.ClientRow,
+    t.ContractRow,
+    t.SkillRow,
+    t.ScenarioRow,
+)
+"""Every table that holds scenario data, dependants first (the order to delete in)."""
+
+
+def scenario_skills(s: d.Scenario) -> set[str]:
+    """Every skill named anywhere in a scenario (the domain has no skill entity)."""
+    names = {k for x in s.technicians for k in x.skills}
+    names |= {r.skill for r in s.coverage} | {r.skill for r in s.rotations}
+    names |= {p.skill for p in s.peaks} | {a.skill for a in (*s.history, *s.fixed)}
+    return {n for n in names if n}
+
+
+def _numbered(rows) -> list:
+    out = list(rows)
+    for i, r in enumerate(out):
+        r.seq = i
+    return out
+
+
+def scenario_to_rows(s: d.Scenario) -> list[SQLModel]:
+    """All rows that store scenario ``s`` (insert them into empty domain tables)."""
+    rows: list[SQLModel] = [
+        t.ScenarioRow(
+            name=s.name,
+            horizon_start=s.horizon.start,
+            horizon_days=s.horizon.days,
+            rules=s.rules.model_dump(mode="json"),
+        )
+    ]
+    rows += [t.SkillRow(id=k, seq=i) for i, k in enumerate(sorted(scenario_skills(s)))]
+    rows += _numbered(contract_to_row(x) for x in s.contracts)
+    rows += _numbered(client_to_row(x) for x in s.clients)
+    rows += _numbered(shift_type_to_row(x) for x in s.shift_types)
+    rows += _numbered(technician_to_row(x) for x in s.technicians)
+    rows += [coverage_to_row(x) for x in s.coverage]
+    rows += _numbered(rotation_to_row(x) for x in s.rotations)
+    rows += [absence_to_row(x) for x in s.absences]
+    rows += [peak_to_row(x) for x in s.peaks]
+    rows += [request_to_row(x) for x in s.requests]
+    rows += [assignment_to_row(x, "history") for x in s.history]
+    rows += [assignment_to_row(x, "fixed") for x in s.fixed]
+    return rows
+
+
+def rows_to_scenario(session: Session, horizon: d.Horizon | None = None) -> d.Scenario:
+    """The scenario stored in the database (approved absences and requests only).
+
+    ``horizon`` replaces the stored one (solving another period with the same data).
+    Raises ``LookupError`` when no scenario was imported and no horizon is given, and
+    pydantic's ``ValidationError`` when the stored data do not form a valid scenario.
+    """
+    meta = session.get(t.ScenarioRow, 1)
+    if meta is None and horizon is None:
+        raise LookupError("no scenario in the database: run `rota import SCENARIO` first")
+
+    def all_(table, *order):
+        return session.exec(select(table).order_by(*order)).all()
+
+    def ordered(table):
+        return all_(table, table.seq, table.id)
+
+    approved = t.ApprovalStatus.approved.value
+    fixed = all_(t.FixedAssignmentRow, t.FixedAssignmentRow.id)
+    return d.Scenario(
+        name=meta.name if meta else "",
+        horizon=horizon or d.Horizon(start=meta.horizon_start, days=meta.horizon_days),
+        rules=d.RuleSettings.model_validate(meta.rules) if meta and meta.rules else d.RuleSettings(),
+        contracts=tuple(row_to_contract(r) for r in ordered(t.ContractRow)),
+        technicians=tuple(row_to_technician(r) for r in ordered(t.TechnicianRow)),
+        clients=tuple(row_to_client(r) for r in ordered(t.ClientRow)),
+        shift_types=tuple(row_to_shift_type(r) for r in ordered(t.ShiftTypeRow)),
+        coverage=tuple(row_to_coverage(r) for r in all_(t.CoverageRuleRow, t.CoverageRuleRow.id)),
+        rotations=tuple(row_to_rotation(r) for r in ordered(t.RotationRow)),
+        absences=tuple(
+            row_to_absence(r) for r in all_(t.AbsenceRow, t.AbsenceRow.id) if r.status == approved
+        ),
+        peaks=tuple(row_to_peak(r) for r in all_(t.PeakRow, t.PeakRow.id)),
+        requests=tuple(
+            row_to_request(r) for r in all_(t.RequestRow, t.RequestRow.id) if r.status == approved
+        ),
+        history=tuple(row_to_assignment(r) for r in fixed if r.kind == "history"),
+        fixed=tuple(row_to_assignment(r) for r in fixed if r.kind == "fixed"),
+    )
+
+
+def plan_to_rows(plan: d.Plan, plan_id: int) -> list[SQLModel]:
+    """Assignment and on-call rows of ``plan`` under plan version ``plan_id``."""
+    rows: list[SQLModel] = [
+        t.PlanAssignmentRow(**a.model_dump(), plan_id=plan_id) for a in plan.assignments
+    ]
+    rows += [oncall_to_row(o, plan_id) for o in plan.oncall]
+    return rows
+
+
+def rows_to_plan(session: Session, plan_id: int) -> d.Plan:
+    """The domain plan stored under ``plan_id``."""
+    a = session.exec(
+        select(t.PlanAssignmentRow)
+        .where(t.PlanAssignmentRow.plan_id == plan_id)
+        .order_by(t.PlanAssignmentRow.id)
+    ).all()
+    o = session.exec(
+        select(t.PlanOnCallRow).where(t.PlanOnCallRow.plan_id == plan_id).order_by(t.PlanOnCallRow.id)
+    ).all()
+    return d.Plan(
+        assignments=tuple(row_to_assignment(r) for r in a),
+        oncall=tuple(row_to_oncall(r) for r in o),
+    )

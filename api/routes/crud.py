@@ -1,0 +1,266 @@
+"""A router factory for the create/read/update/delete routes of a scenario entity.
+
+Every entity gets ``GET /{name}``, ``POST /{name}``, ``GET|PATCH|DELETE
+/{name}/{id}``. An :class:`Entity` says how to build and check its domain object,
+which references must exist (422), what conflicts (409) and who may read and write.
+Technician-owned entities (absences, requests) let a technician user read their
+own and create their own as *pending*.
+"""
+
+# No ``from __future__ import annotations``: FastAPI must see the real body types
+# of the routes built inside crud_router.
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
+from sqlalchemy import func
+from sqlmodel import Session, SQLModel, select
+
+from api import tables as t
+from api.auth import current_user, own_technician
+from api.deps import get_session
+from api.errors import build_or_422, conflict, not_found, unprocessable
+from api.schemas.common import INT32
+from api.schemas.domain import ApprovalUpdate
+
+Refs = Callable[[Session, dict], list[tuple[str, str]]]
+
+ERRORS = {
+    401: {"description": "Not authenticated"},
+    403: {"description": "Role not allowed"},
+    404: {"description": "Unknown id"},
+    409: {"description": "Conflict"},
+}
+
+
+@dataclass
+class Entity:
+    """How one scenario entity is exposed."""
+
+    name: str
+    label: str
+    table: type[SQLModel]
+    create: type[SQLModel]
+    update: type[SQLModel]
+    public: type[SQLModel]
+    to_domain: Callable[..., Any]
+    to_row: Callable[[Any], SQLModel]
+    string_id: bool = True
+    whole_field: str | None = None
+    refs: Refs | None = None
+    """Unknown references in a body: [(field, message)] → 422."""
+    conflicts: Callable[[Session, Any, Any], str | None] | None = None
+    """(session, domain object, own id or None) → a 409 message or None."""
+    used_by: Callable[[Session, Any], list[str]] | None = None
+    """(session, id) → what still refers to it (a non-empty list refuses a delete)."""
+    read: tuple[t.UserRole, ...] = (t.UserRole.manager, t.UserRole.coordinator)
+    write: tuple[t.UserRole, ...] = (t.UserRole.manager,)
+    owned: bool = False
+    filters: tuple[str, ...] = ()
+    extra_keys: tuple[str, ...] = field(default=("id", "status"))
+
+
+def _allow(user: t.UserRow, roles: tuple[t.UserRole, ...], owned: bool) -> None:
+    if user.role in {r.value for r in roles}:
+        return
+    if owned and user.role == t.UserRole.technician:
+        return
+    raise HTTPException(403, detail=f"role {user.role} may not do this")
+
+
+def _public(e: Entity, row: SQLModel) -> SQLModel:
+    return e.public.from_row(row)
+
+
+def _domain_data(e: Entity, data: dict) -> dict:
+    return {k: v for k, v in data.items() if k not in e.extra_keys}
+
+
+def _check(e: Entity, session: Session, data: dict, own_id: Any) -> Any:
+    obj = build_or_422(e.to_domain, _domain_data(e, data), e.whole_field)
+    if e.refs:
+        problems = e.refs(session, data)
+        if problems:
+            raise HTTPException(
+                422,
+                detail=[{"loc": ["body", f], "msg": m, "type": "value_error"} for f, m in problems],
+            )
+    if e.conflicts:
+        msg = e.conflicts(session, obj, own_id)
+        if msg:
+            raise conflict(msg)
+    return obj
+
+
+def crud_router(e: Entity) -> APIRouter:
+    """The routes of entity ``e``."""
+    router = APIRouter(prefix=f"/{e.name}", tags=[e.name], responses=ERRORS)
+    id_type = str if e.string_id else int
+    id_path = Path(min_length=1, max_length=64) if e.string_id else Path(ge=1, le=INT32)
+    is_owned = e.owned
+
+    def get_row(session: Session, key: Any) -> SQLModel:
+        row = session.get(e.table, key)
+        if row is None:
+            raise not_found(e.label, key)
+        return row
+
+    def list_rows(
+        session: Session = Depends(get_session),
+        user: t.UserRow = Depends(current_user),
+        offset: int = Query(0, ge=0, le=INT32),
+        limit: int = Query(1000, ge=1, le=10_000),
+        **filters: Any,
+    ) -> list[Any]:
+        _allow(user, e.read, is_owned)
+        q = select(e.table)
+        if is_owned and user.role == t.UserRole.technician:
+            q = q.where(e.table.technician == user.technician_id)
+        for k, v in filters.items():
+            if v is not None:
+                q = q.where(getattr(e.table, k) == v)
+        rows = session.exec(q.order_by(e.table.id).offset(offset).limit(limit)).all()
+        return [_public(e, r) for r in rows]
+
+    # FastAPI reads the signature: add one optional query parameter per filter column.
+    sig = inspect.signature(list_rows)
+    params = [p for p in sig.parameters.values() if p.kind != p.VAR_KEYWORD]
+    params += [
+        inspect.Parameter(f, inspect.Parameter.KEYWORD_ONLY, default=Query(None, max_length=64), annotation=str | None)
+        for f in e.filters
+    ]
+    list_rows.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+    router.add_api_route(
+        "", list_rows, methods=["GET"], response_model=list[e.public],
+        summary=f"List {e.name}", operation_id=f"list_{e.name}",
+    )
+
+    def create(
+        body: e.create,  # type: ignore[name-defined]
+        session: Session = Depends(get_session),
+        user: t.UserRow = Depends(current_user),
+    ) -> Any:
+        _allow(user, e.write, is_owned)
+        data = body.model_dump()
+        pending = is_owned and user.role == t.UserRole.technician
+        if pending:
+            own_technician(user, data["technician"])
+        if e.string_id and session.get(e.table, data["id"]) is not None:
+            raise conflict(f"{e.label} {data['id']} already exists")
+        obj = _check(e, session, data, None)
+        row = e.to_row(obj)
+        if hasattr(row, "seq"):  # new entities go after the imported ones
+            last = session.exec(select(func.max(e.table.seq))).one()
+            row.seq = (last or 0) + 1
+        if is_owned:
+            row.status = t.ApprovalStatus.pending.value if pending else t.ApprovalStatus.approved.value
+        session.add(row)
+        session.commit()
+        session.refresh(row)
+        return _public(e, row)
+
+    router.add_api_route(
+        "", create, methods=["POST"], status_code=201, response_model=e.public,
+        summary=f"Create a {e.label}", operation_id=f"create_{e.name}",
+    )
+
+    def read(
+        key: id_type = id_path,  # type: ignore[valid-type]
+        session: Session = Depends(get_session),
+        user: t.UserRow = Depends(current_user),
+    ) -> Any:
+        _allow(user, e.read, is_owned)
+        row = get_row(session, key)
+        if is_owned:
+            own_technician(user, row.technician)
+        return _public(e, row)
+
+    router.add_api_route(
+        "/{key}", read, methods=["GET"], response_model=e.public,
+        summary=f"Read a {e.label}", operation_id=f"read_{e.name}",
+    )
+
+    def update(
+        body: e.update,  # type: ignore[name-defined]
+        key: id_type = id_path,  # type: ignore[valid-type]
+        session: Session = Depends(get_session),
+        user: t.UserRow = Depends(current_user),
+    ) -> Any:
+        _allow(user, e.write, False)
+        row = get_row(session, key)
+        data = row.model_dump()
+        changes = body.model_dump(exclude_unset=True)
+        data.update(changes)
+        obj = _check(e, session, data, key)
+        fresh = e.to_row(obj)
+        for k in changes:
+            setattr(row, k, getattr(fresh, k))
+        session.add(row)
+        session.commit()
+        session.refresh(row)
+        return _public(e, row)
+
+    router.add_api_route(
+        "/{key}", update, methods=["PATCH"], response_model=e.public,
+        summary=f"Change a {e.label}", operation_id=f"update_{e.name}",
+    )
+
+    def remove(
+        key: id_type = id_path,  # type: ignore[valid-type]
+        session: Session = Depends(get_session),
+        user: t.UserRow = Depends(current_user),
+    ) -> Response:
+        _allow(user, e.write, is_owned)
+        row = get_row(session, key)
+        if is_owned and user.role == t.UserRole.technician:
+            own_technician(user, row.technician)
+            if row.status != t.ApprovalStatus.pending.value:
+                raise conflict(f"{e.label} {key} is {row.status}: ask a manager to remove it")
+        if e.used_by:
+            users = e.used_by(session, key)
+            if users:
+                raise conflict(f"{e.label} {key} is still used by " + "; ".join(users))
+        session.delete(row)
+        session.commit()
+        return Response(status_code=204)
+
+    router.add_api_route(
+        "/{key}", remove, methods=["DELETE"], status_code=204, response_class=Response,
+        summary=f"Delete a {e.label}", operation_id=f"delete_{e.name}",
+    )
+    if is_owned:
+
+        def set_status(
+            body: ApprovalUpdate,
+            key: int = Path(ge=1, le=INT32),
+            session: Session = Depends(get_session),
+            user: t.UserRow = Depends(current_user),
+        ) -> Any:
+            _allow(user, e.write, False)
+            row = get_row(session, key)
+            if body.status != t.ApprovalStatus.rejected.value and e.conflicts:
+                msg = e.conflicts(session, e.to_domain(**_domain_data(e, row.model_dump())), key)
+                if msg:
+                    raise conflict(msg)
+            row.status = body.status
+            session.add(row)
+            session.commit()
+            session.refresh(row)
+            return _public(e, row)
+
+        router.add_api_route(
+            "/{key}/status", set_status, methods=["PUT"], response_model=e.public,
+            summary=f"Approve or reject a {e.label}", operation_id=f"set_status_{e.name}",
+        )
+    return router
+
+
+def unknown(session: Session, table: type[SQLModel], kind: str, field_name: str, keys) -> list[tuple[str, str]]:
+    """[(field, "unknown kind 'x'")] for each key of ``keys`` with no row in ``table``."""
+    out = []
+    for k in sorted({k for k in keys if k}):
+        if session.get(table, k) is None:
+            out.append((field_name, f"unknown {kind} {k!r}"))
+    return out

@@ -1,0 +1,107 @@
+"""Solve jobs: start (202 at once), status with live progress, cancel."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from pydantic import ValidationError
+from sqlmodel import Session, select
+
+from planner.domain import Horizon
+from api import tables as t
+from api.auth import staff
+from api.deps import get_session, get_settings
+from api.errors import conflict, not_found, unprocessable
+from api.mapping import rows_to_scenario
+from api.routes.crud import ERRORS
+from api.schemas.common import INT32
+from api.schemas.plans import JobPublic, SolveRequest
+from api.settings import Settings
+
+router = APIRouter(prefix="/solve-jobs", tags=["solve jobs"], responses=ERRORS)
+
+
+def _public(job: t.SolveJobRow) -> JobPublic:
+    return JobPublic.from_row(job)
+
+
+@router.post("", response_model=JobPublic, status_code=202,
+             summary="Start a solve for a horizon (returns at once; poll the job)")
+def start_solve(
+    body: SolveRequest,
+    request: Request,
+    user: t.UserRow = Depends(staff),
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings),
+) -> JobPublic:
+    if body.time_limit > settings.max_time_limit:
+        raise unprocessable("time_limit", f"time_limit is above the server's maximum of "
+                            f"{settings.max_time_limit:g} s")
+    stored = session.get(t.ScenarioRow, 1)
+    start = body.horizon_start or (stored.horizon_start if stored else None)
+    days = body.horizon_days or (stored.horizon_days if stored else None)
+    if start is None or days is None:
+        raise unprocessable("horizon_start", "no scenario horizon stored: give horizon_start and horizon_days")
+    try:
+        scenario = rows_to_scenario(session, Horizon(start=start, days=days))
+    except ValidationError as e:
+        raise conflict(f"the stored data do not form a valid scenario: {e.errors()[0]['msg']}") from None
+    options = {"time_limit": body.time_limit, "workers": body.workers, "seed": body.seed}
+    job = t.SolveJobRow(
+        name=body.name, horizon_start=start, horizon_days=days, options=options,
+        created_by=user.id, created_at=t.utcnow(),
+    )
+    session.add(job)
+    session.commit()
+    session.refresh(job)
+    request.app.state.jobs.submit(job.id, scenario, options)
+    return _public(job)
+
+
+@router.get("", response_model=list[JobPublic], summary="List solve jobs, newest first")
+def list_jobs(
+    status: str | None = Query(None, pattern="^(queued|running|succeeded|failed|cancelled)$"),
+    limit: int = Query(100, ge=1, le=1000),
+    _: t.UserRow = Depends(staff),
+    session: Session = Depends(get_session),
+) -> list[JobPublic]:
+    q = select(t.SolveJobRow)
+    if status:
+        q = q.where(t.SolveJobRow.status == status)
+    return [_public(j) for j in session.exec(q.order_by(t.SolveJobRow.id.desc()).limit(limit)).all()]
+
+
+def _job(session: Session, job_id: int) -> t.SolveJobRow:
+    job = session.get(t.SolveJobRow, job_id)
+    if job is None:
+        raise not_found("solve job", job_id)
+    return job
+
+
+@router.get("/{job_id}", response_model=JobPublic,
+            summary="Status and live progress (objective, bound, elapsed) of a solve job")
+def read_job(
+    job_id: int = Path(ge=1, le=INT32),
+    _: t.UserRow = Depends(staff),
+    session: Session = Depends(get_session),
+) -> JobPublic:
+    return _public(_job(session, job_id))
+
+
+@router.post("/{job_id}/cancel", response_model=JobPublic, status_code=202,
+             summary="Cancel a solve job (a running solve stops and keeps its best plan as a draft)")
+def cancel_job(
+    job_id: int = Path(ge=1, le=INT32),
+    _: t.UserRow = Depends(staff),
+    session: Session = Depends(get_session),
+) -> JobPublic:
+    job = _job(session, job_id)
+    if job.status not in t.UNFINISHED:
+        raise HTTPException(409, detail=f"solve job {job_id} is already {job.status}")
+    job.cancel_requested = True
+    if job.status == t.JobStatus.queued.value:
+        job.status = t.JobStatus.cancelled.value
+        job.finished_at = t.utcnow()
+    session.add(job)
+    session.commit()
+    session.refresh(job)
+    return _public(job)

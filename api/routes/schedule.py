@@ -1,0 +1,151 @@
+"""A technician's published schedule (JSON, iCalendar) and who is on call now."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from sqlmodel import Session, select
+
+from api import tables as t
+from api.auth import anyone, own_technician, staff
+from api.deps import get_session
+from api.errors import not_found
+from api.ical import build_calendar
+from api.routes.crud import ERRORS
+from api.schemas.plans import AssignmentPublic, OnCallNow, OnCallPublic, Schedule
+
+router = APIRouter(tags=["schedules"], responses=ERRORS)
+PUBLISHED = t.PlanStatus.published.value
+FEED_PAST_DAYS = 60
+"""How far back a calendar feed reaches (calendar apps keep what they already have)."""
+
+
+def published_schedule(
+    session: Session, technician: str, start: dt.date | None, end: dt.date | None
+) -> tuple[list[t.PlanAssignmentRow], list[t.PlanOnCallRow]]:
+    """The technician's shifts and on-call periods in published plans, by date range."""
+    A, O, P = t.PlanAssignmentRow, t.PlanOnCallRow, t.PlanRow
+    qa = select(A).join(P, P.id == A.plan_id).where(P.status == PUBLISHED, A.technician == technician)
+    qo = select(O).join(P, P.id == O.plan_id).where(P.status == PUBLISHED, O.technician == technician)
+    if start:
+        qa = qa.where(A.date >= start)
+        qo = qo.where(O.end > dt.datetime.combine(start, dt.time(), dt.timezone.utc) - dt.timedelta(days=1))
+    if end:
+        qa = qa.where(A.date <= end)
+        qo = qo.where(O.start < dt.datetime.combine(end, dt.time(), dt.timezone.utc) + dt.timedelta(days=2))
+    return (list(session.exec(qa.order_by(A.start)).all()),
+            list(session.exec(qo.order_by(O.start)).all()))
+
+
+def _technician(session: Session, tid: str) -> t.TechnicianRow:
+    row = session.get(t.TechnicianRow, tid)
+    if row is None:
+        raise not_found("technician", tid)
+    return row
+
+
+@router.get("/technicians/{technician_id}/schedule", response_model=Schedule,
+            summary="A technician's published shifts and on-call periods (default: next 8 weeks)")
+def schedule(
+    technician_id: str = Path(min_length=1, max_length=64),
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    user: t.UserRow = Depends(anyone),
+    session: Session = Depends(get_session),
+) -> Schedule:
+    own_technician(user, technician_id)
+    _technician(session, technician_id)
+    start = start or dt.date.today()
+    end = end or start + dt.timedelta(days=55)
+    if end < start:
+        raise HTTPException(422, detail=[{"loc": ["query", "end"], "msg": "end is before start",
+                                          "type": "value_error"}])
+    a, o = published_schedule(session, technician_id, start, end)
+    return Schedule(
+        technician=technician_id, start=start, end=end,
+        assignments=[AssignmentPublic.from_row(r) for r in a],
+        oncall=[OnCallPublic.from_row(r) for r in o],
+    )
+
+
+ICS = {200: {"content": {"text/calendar": {"schema": {"type": "string"}}}}}
+
+
+def _feed(session: Session, technician: t.TechnicianRow, host: str) -> Response:
+    since = dt.date.today() - dt.timedelta(days=FEED_PAST_DAYS)
+    a, o = published_schedule(session, technician.id, since, None)
+    clients = session.exec(select(t.ClientRow)).all()
+    rotations = session.exec(select(t.RotationRow)).all()
+    body = build_calendar(
+        technician, a, o,
+        client_zones={c.id: c.timezone for c in clients},
+        client_names={c.id: c.name for c in clients},
+        rotation_zones={r.id: r.timezone for r in rotations},
+        host=host,
+    )
+    return Response(body, media_type="text/calendar; charset=utf-8",
+                    headers={"Cache-Control": "private, max-age=300"})
+
+
+@router.get("/technicians/{technician_id}/schedule.ics", response_class=Response, responses=ICS,
+            summary="A technician's schedule as iCalendar (bearer token)")
+def schedule_ics(
+    request: Request,
+    technician_id: str = Path(min_length=1, max_length=64),
+    user: t.UserRow = Depends(anyone),
+    session: Session = Depends(get_session),
+) -> Response:
+    own_technician(user, technician_id)
+    return _feed(session, _technician(session, technician_id), request.url.hostname or "rota")
+
+
+@router.get("/calendar/{token}.ics", response_class=Response, responses=ICS,
+            summary="A person's calendar feed at their secret URL (no login: the URL is the key)")
+def calendar_feed(
+    request: Request,
+    token: str = Path(min_length=1, max_length=128),
+    session: Session = Depends(get_session),
+) -> Response:
+    user = session.exec(select(t.UserRow).where(t.UserRow.ical_token == token)).first()
+    if user is None or not user.active or not user.technician_id:
+        raise HTTPException(404, detail="unknown calendar")
+    tech = session.get(t.TechnicianRow, user.technician_id)
+    if tech is None:
+        raise HTTPException(404, detail="unknown calendar")
+    return _feed(session, tech, request.url.hostname or "rota")
+
+
+@router.get("/oncall/now", response_model=list[OnCallNow],
+            summary="Who is on call now, and next, per client and role (published plans)")
+def oncall_now(
+    client: str | None = Query(None, max_length=64),
+    at: dt.datetime | None = Query(None, description="instant to ask about (default: now)"),
+    _: t.UserRow = Depends(staff),
+    session: Session = Depends(get_session),
+) -> list[OnCallNow]:
+    when = at or dt.datetime.now(dt.timezone.utc)
+    if when.tzinfo is None:
+        raise HTTPException(422, detail=[{"loc": ["query", "at"], "msg": "give a time zone offset",
+                                          "type": "value_error"}])
+    if client and session.get(t.ClientRow, client) is None:
+        raise not_found("client", client)
+    O, P = t.PlanOnCallRow, t.PlanRow
+    out = []
+    for rot in session.exec(select(t.RotationRow).order_by(t.RotationRow.id)).all():
+        served = [c for c in sorted(rot.clients or []) if not client or c == client]
+        if not served:
+            continue
+        roles = ["primary", "backup"] if rot.backup else ["primary"]
+        for role in roles:
+            base = select(O).join(P, P.id == O.plan_id).where(
+                P.status == PUBLISHED, O.rotation == rot.id, O.role == role)
+            now = session.exec(base.where(O.start <= when, O.end > when)).first()
+            nxt = session.exec(base.where(O.start > when).order_by(O.start)).first()
+            for c in served:
+                out.append(OnCallNow(
+                    client=c, rotation=rot.id, role=role,
+                    now=OnCallPublic.from_row(now) if now else None,
+                    next=OnCallPublic.from_row(nxt) if nxt else None,
+                ))
+    return out

@@ -1,0 +1,163 @@
+"""Log-in (OAuth2 password flow), the current user, and user administration."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response
+from fastapi.security import OAuth2PasswordRequestForm
+from sqlmodel import Session, select
+
+from api import tables as t
+from api.auth import (
+    anyone, authenticate, create_user, hash_password, issue_token, manager_only, new_ical_token,
+)
+from api.deps import get_session, get_settings
+from api.errors import conflict, not_found, unprocessable
+from api.routes.crud import ERRORS
+from api.schemas.common import INT32
+from api.schemas.plans import CalendarLink, Token, UserCreate, UserPublic, UserUpdate
+from api.settings import Settings
+
+router = APIRouter(tags=["users"], responses=ERRORS)
+
+
+@router.post("/auth/token", response_model=Token, summary="Log in (OAuth2 password flow)")
+def login(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings),
+) -> Token:
+    if "\x00" in form.username or "\x00" in form.password:
+        raise HTTPException(400, detail="incorrect username or password")
+    user = authenticate(session, form.username, form.password)
+    if user is None:
+        raise HTTPException(400, detail="incorrect username or password")
+    token = issue_token(session, user, settings.token_expiry_minutes)
+    session.commit()
+    return Token(access_token=token, expires_in=settings.token_expiry_minutes * 60)
+
+
+def _public(user: t.UserRow) -> UserPublic:
+    return UserPublic.from_row(user)
+
+
+@router.get("/users/me", response_model=UserPublic, summary="The logged-in user")
+def me(user: t.UserRow = Depends(anyone)) -> UserPublic:
+    return _public(user)
+
+
+def calendar_url(request: Request, settings: Settings, token: str) -> str:
+    base = settings.public_url.rstrip("/") or str(request.base_url).rstrip("/")
+    return f"{base}/api/v1/calendar/{token}.ics"
+
+
+@router.get("/users/me/calendar", response_model=CalendarLink,
+            summary="My secret calendar-feed URL (subscribe to it in a calendar application)")
+def my_calendar(
+    request: Request, user: t.UserRow = Depends(anyone), settings: Settings = Depends(get_settings)
+) -> CalendarLink:
+    if not user.technician_id:
+        raise conflict("this user is not linked to a technician and has no schedule")
+    return CalendarLink(url=calendar_url(request, settings, user.ical_token), token=user.ical_token)
+
+
+@router.post("/users/me/calendar", response_model=CalendarLink,
+             summary="Replace my calendar-feed secret (the old URL stops working)")
+def rotate_calendar(
+    request: Request,
+    user: t.UserRow = Depends(anyone),
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings),
+) -> CalendarLink:
+    if not user.technician_id:
+        raise conflict("this user is not linked to a technician and has no schedule")
+    user.ical_token = new_ical_token()
+    session.add(user)
+    session.commit()
+    return CalendarLink(url=calendar_url(request, settings, user.ical_token), token=user.ical_token)
+
+
+@router.get("/users", response_model=list[UserPublic], summary="List users")
+def list_users(
+    _: t.UserRow = Depends(manager_only), session: Session = Depends(get_session)
+) -> list[UserPublic]:
+    return [_public(u) for u in session.exec(select(t.UserRow).order_by(t.UserRow.id)).all()]
+
+
+@router.post("/users", response_model=UserPublic, status_code=201, summary="Create a user")
+def add_user(
+    body: UserCreate, _: t.UserRow = Depends(manager_only), session: Session = Depends(get_session)
+) -> UserPublic:
+    if session.exec(select(t.UserRow).where(t.UserRow.username == body.username)).first():
+        raise conflict(f"user {body.username} already exists")
+    if body.technician_id and session.get(t.TechnicianRow, body.technician_id) is None:
+        raise unprocessable("technician_id", f"unknown technician {body.technician_id!r}")
+    if body.role == t.UserRole.technician and not body.technician_id:
+        raise unprocessable("technician_id", "a technician user must be linked to a technician")
+    user = create_user(session, body.username, body.password, t.UserRole(body.role),
+                       body.technician_id, body.full_name)
+    session.commit()
+    session.refresh(user)
+    return _public(user)
+
+
+def _user(session: Session, user_id: int) -> t.UserRow:
+    user = session.get(t.UserRow, user_id)
+    if user is None:
+        raise not_found("user", user_id)
+    return user
+
+
+@router.get("/users/{user_id}", response_model=UserPublic, summary="Read a user")
+def read_user(
+    user_id: int = Path(ge=1, le=INT32),
+    _: t.UserRow = Depends(manager_only),
+    session: Session = Depends(get_session),
+) -> UserPublic:
+    return _public(_user(session, user_id))
+
+
+@router.patch("/users/{user_id}", response_model=UserPublic, summary="Change a user")
+def update_user(
+    body: UserUpdate,
+    user_id: int = Path(ge=1, le=INT32),
+    me_: t.UserRow = Depends(manager_only),
+    session: Session = Depends(get_session),
+) -> UserPublic:
+    user = _user(session, user_id)
+    changes = body.model_dump(exclude_unset=True)
+    if changes.get("technician_id") and session.get(t.TechnicianRow, changes["technician_id"]) is None:
+        raise unprocessable("technician_id", f"unknown technician {changes['technician_id']!r}")
+    role = changes.get("role") or user.role
+    link = changes["technician_id"] if "technician_id" in changes else user.technician_id
+    if role == t.UserRole.technician and not link:
+        raise unprocessable("technician_id", "a technician user must be linked to a technician")
+    if user.id == me_.id and (changes.get("active") is False or changes.get("role", "manager") != "manager"):
+        raise conflict("managers cannot demote or deactivate themselves")
+    if "password" in changes:
+        if changes["password"] is None:
+            raise unprocessable("password", "password may not be null")
+        user.password_hash = hash_password(changes.pop("password"))
+    for k, v in changes.items():
+        if v is None and k in ("role", "full_name", "active"):
+            raise unprocessable(k, f"{k} may not be null")
+        setattr(user, k, v)
+    session.add(user)
+    session.commit()
+    session.refresh(user)
+    return _public(user)
+
+
+@router.delete("/users/{user_id}", status_code=204, response_class=Response, summary="Delete a user")
+def delete_user(
+    user_id: int = Path(ge=1, le=INT32),
+    me_: t.UserRow = Depends(manager_only),
+    session: Session = Depends(get_session),
+) -> Response:
+    user = _user(session, user_id)
+    if user.id == me_.id:
+        raise conflict("managers cannot delete themselves")
+    session.delete(user)
+    session.commit()
+    return Response(status_code=204)
