@@ -179,3 +179,14 @@ def solve_status(sc: Scenario, *, time_limit: float = 5.0) -> str:
 
     compiled = compile_mod.compile_scenario(sc)
     return solver.solve(compiled.problem, SolveOptions(time_limit=time_limit, workers=1, seed=0)).status
+
+
+def oncall_tech(tid: str, name: str = "", **kw) -> Technician:
+    """A technician eligible for on-call duty."""
+    return tech(tid, name, oncall=True, **kw)
+
+
+def rotation(rid: str = "r1", **kw) -> OnCallRotation:
+    """A weekly rotation for acme, handed over on Monday 08:00 (Brussels)."""
+    kw.setdefault("clients", frozenset({"acme"}))
+    return OnCallRotation(id=rid, **kw)
