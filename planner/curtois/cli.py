@@ -94,7 +94,7 @@ def _best_known(files: list[Path], explicit: Optional[Path]) -> dict[Path, dict[
 def _table(results: list[InstanceResult], seeds: int, title: str) -> Table:
     t = Table(title=title)
     for name in ("instance", "objective", "best known", "gap %", "lower bound", "status", "seconds"):
-        t.add_column(name, justify="left" if name in ("instance", "status") else "right")
+        t.add_column(name, justify="left" if name in ("instance", "status") else "right", no_wrap=name == "instance")
     if seeds > 1:
         t.add_column("seeds", justify="right")
     for r in results:
@@ -182,3 +182,7 @@ def curtois(
         for p in problems:
             err.print(f"[bold red]FAILED[/] {p}", highlight=False, soft_wrap=True)
         raise typer.Exit(code=1)
+
+
+if __name__ == "__main__":  # until the rota entry point mounts it: python -m planner.curtois.cli
+    app()

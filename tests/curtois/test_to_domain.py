@@ -121,10 +121,10 @@ def test_edge_patterns_agree_on_tiny(pattern):
     _compare(inst, roster)
 
 
-@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("seed", range(16))
 def test_random_rosters_agree(seed):
     rng = random.Random(seed)
-    inst = parse_instance(DATA / ("Instance1.txt" if seed % 2 else "tiny.txt"))
+    inst = parse_instance(DATA / ("Instance1.txt", "tiny.txt", "edges.txt", "tiny.txt")[seed % 4])
     if seed % 3 == 0:  # two weeks and two shift types: weekends and successions matter
         inst = Instance(
             "two-weeks", 14, (Shift("E", 480), Shift("L", 600, ("E",))),
