@@ -1,0 +1,152 @@
+"""Engine tests: registry, validation, determinism, progress, stop, hints, fixing, objective."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from solver_cases import OPTS, duty, problem, random_problem, run
+
+from solver import Person, ProblemError, SolveOptions, build_model, solve
+from solver.evaluate import evaluate
+from solver.rules import BUILDERS, HARD_RULES, SOFT_RULES
+from solver.solve import run as run_model
+
+ARCHITECTURE_RULES = {
+    "eligibility", "one_shift_per_day", "no_overlap", "min_rest", "max_hours_per_week",
+    "contract_hours", "max_consecutive_days", "min_consecutive_days", "min_consecutive_days_off",
+    "max_weekends", "shift_type_limits", "forbidden_successions", "fixed_assignments",
+    "oncall_one_per_role", "oncall_backup_distinct", "oncall_eligibility", "oncall_min_gap",
+    "coverage_shortfall", "peak_shortfall", "over_coverage", "oncall_unfilled", "fairness",
+    "requests", "continuity", "backup_use",
+}
+
+
+def test_every_rule_has_a_builder():
+    assert set(BUILDERS) == ARCHITECTURE_RULES == set(HARD_RULES) | set(SOFT_RULES)
+    assert all(callable(b) for b in BUILDERS.values())
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"eligible": {"nope": ("p",)}}, "Problem.eligible: unknown duty id 'nope'"),
+        ({"eligible": {"0/D/acme": ("ghost",)}}, "unknown person id 'ghost'"),
+        ({"fixed": (("p", "nope"),)}, "Problem.fixed[0]: unknown duty id 'nope'"),
+        ({"weeks": ((0, 9),)}, "Problem.weeks[0] holds day 9"),
+    ],
+)
+def test_malformed_problem_is_reported(change, message):
+    base = problem(["p"], [duty(0)])
+    fields = {**base.__dict__, **change}
+    with pytest.raises(ProblemError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        solve(type(base)(**fields), OPTS)
+
+
+def test_fixed_pair_that_is_not_eligible_is_infeasible():
+    d = duty(0)
+    p = problem(["p", "q"], [d], eligible={d.id: ("p",)}, fixed=(("q", d.id),))
+    assert run(p).status == "infeasible"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_reported_objective_is_the_plan_penalty_and_cp_sat_agrees_at_optimum(seed):
+    p = random_problem(seed, people=5, days=4)
+    r = run(p)
+    assert r.status == "optimal"
+    assert r.objective == sum(r.penalties.values())
+    assert r.objective == evaluate(p, r.assignments, r.oncall).objective
+    assert r.progress[-1].objective == r.objective  # CP-SAT's own objective at the optimum
+    assert r.best_bound == r.objective
+
+
+def test_same_seed_one_worker_is_deterministic():
+    p = random_problem(11, people=6, days=5)
+    a, b = run(p), run(p)
+    assert a.assignments == b.assignments and a.oncall == b.oncall
+    assert a.objective == b.objective
+    assert [e.objective for e in a.progress] == [e.objective for e in b.progress]
+
+
+def test_progress_callback_sees_every_improving_solution():
+    seen = []
+    r = run(random_problem(3, people=5, days=4), on_progress=seen.append)
+    assert seen and tuple(seen) == r.progress
+    objectives = [e.objective for e in seen]
+    assert objectives == sorted(objectives, reverse=True)
+    assert r.first_solution_seconds is not None
+    assert r.first_solution_seconds <= r.wall_seconds
+
+
+def test_stop_is_honoured_between_solutions():
+    # a problem that does not close within the limit; stop() flips after the first plan
+    p = random_problem(0, people=10, days=10)
+    first = threading.Event()
+    r = run(p, time_limit=30.0, on_progress=lambda e: first.set(), stop=first.is_set)
+    assert r.status in ("feasible", "unknown")
+    assert r.wall_seconds < 15.0
+
+
+def test_stop_before_any_solution_returns_quickly():
+    p = random_problem(0, people=10, days=10)
+    r = run(p, time_limit=30.0, stop=lambda: True)
+    assert r.status in ("feasible", "unknown")
+    assert r.wall_seconds < 15.0
+
+
+def test_exception_in_progress_callback_is_raised():
+    def boom(_):
+        raise RuntimeError("callback failed")
+
+    with pytest.raises(RuntimeError, match="callback failed"):
+        run(random_problem(1, people=5, days=4), on_progress=boom)
+
+
+def test_hint_is_complete_and_consistent_with_the_model():
+    # hint every variable from a solved plan; fixing all variables to the hint must be
+    # feasible with the same objective: helper values derived for the hint are exact
+    p = random_problem(2, people=5, days=4)
+    r = run(p)
+    hinted = type(p)(**{**p.__dict__, "hint": r.assignments, "oncall_hint": r.oncall})
+    m = build_model(hinted)
+    hint = m.model.proto.solution_hint
+    assert len(hint.vars) == len(m.model.proto.variables)
+    values = dict(zip(hint.vars, hint.values))
+    fix = {m.model.get_int_var_from_proto_index(i): v for i, v in values.items()}
+    with m.fixed(fix):
+        again = run_model(m, OPTS)
+    assert again.status == "optimal" and again.objective == r.objective
+    assert again.progress[-1].objective == r.objective
+
+
+def test_hinted_solve_starts_from_the_hint():
+    p = random_problem(4, people=5, days=4)
+    r = run(p)
+    hinted = type(p)(**{**p.__dict__, "hint": r.assignments, "oncall_hint": r.oncall})
+    again = run(hinted)
+    assert again.progress[0].objective <= r.objective
+    assert again.objective == r.objective
+
+
+def test_fixed_context_restores_domains():
+    p = problem([Person(id="a"), Person(id="b")], [duty(0)])
+    m = build_model(p)
+    xa, xb = m.x[("a", "0/D/acme")], m.x[("b", "0/D/acme")]
+    with m.fixed({xa: 0, xb: 0}):
+        r = run_model(m, OPTS)
+        assert r.assignments == () and r.objective == 10
+    r = run_model(m, OPTS)
+    assert len(r.assignments) == 1 and r.objective == 0
+
+
+def test_unhinted_pairs_in_hint_are_ignored():
+    p = problem(["p"], [duty(0)], hint=(("p", "0/D/acme"), ("ghost", "0/D/acme"), ("p", "x")))
+    r = run(p)
+    assert r.assignments == (("p", "0/D/acme"),)
+
+
+def test_workers_option_is_used():
+    p = random_problem(5, people=5, days=4)
+    r = solve(p, SolveOptions(time_limit=10.0, workers=2, seed=1))
+    assert r.status == "optimal"
+    assert r.objective == run(p).objective
