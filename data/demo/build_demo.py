@@ -4,7 +4,7 @@ Run ``.venv/bin/python data/demo/build_demo.py`` after editing; the CSV files an
 settings.toml next to this script are its output (and can also be edited by hand).
 
 The MSP: sites in Brussels and Liège (Belgium), Lille and Paris (France); nine client
-environments; 50 technicians. Horizon: four weeks from Monday 2027-07-05 (holds the
+environments; 53 technicians. Horizon: four weeks from Monday 2027-07-05 (holds the
 French national day, 14 July, and the Belgian one, 21 July).
 """
 
@@ -176,11 +176,15 @@ STAFF = [
     ("T34", "Nicolas Hubert", "Liège", "CDI-38", "sysadmin", "windows;fr", "BNK;HOP;ASM", 1),
     ("T35", "Pieter Wouters", "Bruxelles", "CDI-38", "sysadmin", "windows;nl;en", "BNK;HOP;ASM", 1),
     ("T36", "Marie Lejeune", "Liège", "CDI-38", "sysadmin", "windows;fr;en", "BNK;HOP;ASM", 1),
+    # a fifth person per rotation: with primary + backup weekly and never two weeks
+    # running, four people leave no room for a week of leave
+    ("T52", "Quentin Gillet", "Liège", "CDI-38", "sysadmin", "windows;fr", "BNK;HOP;ASM", 1),
     # Linux system administrators (France), on call for ECO and LOG
     ("T37", "Julien Marchand", "Paris", "CDI-40", "sysadmin", "linux;fr;en", "ECO;LOG", 1),
     ("T38", "Audrey Perrin", "Paris", "CDI-40", "sysadmin", "linux;fr", "ECO;LOG", 1),
     ("T39", "Kevin Lemoine", "Lille", "CDI-40", "sysadmin", "linux;fr;en", "ECO;LOG", 1),
     ("T40", "Céline Roux", "Paris", "CDI-40", "sysadmin", "linux;fr;en", "ECO;LOG", 1),
+    ("T53", "Aurélie Fournier", "Lille", "CDI-40", "sysadmin", "linux;fr", "ECO;LOG", 1),
     # DBAs: one pool across BNK (Oracle), HOP (SQL Server) and ECO (PostgreSQL)
     ("T41", "Vincent Lambotte", "Bruxelles", "CDI-38", "dba", "dba;oracle;sqlserver;fr;en", "BNK;HOP;ECO", 1),
     ("T42", "Sophie Claessens", "Bruxelles", "CDI-38", "dba", "dba;oracle;nl;fr", "BNK;HOP;ECO", 1),

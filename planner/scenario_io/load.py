@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from planner.domain import Scenario
 from planner.scenario_io import tables as t
 from planner.scenario_io.errors import ScenarioError
-from planner.scenario_io.settings import read_settings
+from planner.scenario_io.settings import FILE, key_line, read_settings
 
 Row = tuple[int, dict[str, Any]]  # (line number, field values)
 
@@ -78,6 +78,7 @@ def load_scenario(path: str | Path) -> Scenario:
             ids[_KIND[table.file]] = {i.id for i in items}
         if table is t.SHIFT_TYPES:
             shift_types = {s.id: s for s in items}
+            _check_successions(folder, rules, shift_types)
         if table is t.CLIENTS:
             clients = {c.id: c for c in items}
     try:
@@ -172,6 +173,16 @@ def _check_references(table: t.Table, line: int, values: dict, ids: dict) -> Non
             if ref not in ids.get(kind, set()):
                 raise ScenarioError(table.file, f"unknown {kind} {ref!r}",
                                     line=line, column=column)
+
+
+def _check_successions(folder: Path, rules, shift_types: dict) -> None:
+    for pair in sorted(rules.forbidden_successions):
+        for sid in pair:
+            if sid not in shift_types:
+                text = (folder / FILE).read_text(encoding="utf-8-sig")
+                raise ScenarioError(FILE, f"unknown shift type {sid!r}",
+                                    line=key_line(text, "rules", "forbidden_successions"),
+                                    column="rules.forbidden_successions")
 
 
 def _check_zone(table: t.Table, line: int, zone: str) -> None:

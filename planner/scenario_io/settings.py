@@ -36,7 +36,7 @@ HORIZON_KEYS = ("start", "days")
 TOP_KEYS = ("name", "horizon", "rules", "weights")
 
 
-def _key_line(text: str, section: str | None, key: str) -> int | None:
+def key_line(text: str, section: str | None, key: str) -> int | None:
     """1-based line of ``key =`` inside ``[section]`` (None if not found)."""
     current = None
     for no, line in enumerate(text.splitlines(), 1):
@@ -51,7 +51,7 @@ def _key_line(text: str, section: str | None, key: str) -> int | None:
 
 def _err(text: str, section: str | None, key: str, msg: str) -> ScenarioError:
     name = f"{section}.{key}" if section else key
-    return ScenarioError(FILE, msg, line=_key_line(text, section, key), column=name)
+    return ScenarioError(FILE, msg, line=key_line(text, section, key), column=name)
 
 
 def read_settings(folder: Path) -> tuple[str, Horizon, RuleSettings]:
