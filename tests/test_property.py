@@ -172,3 +172,6 @@ def test_solver_plan_passes_the_checker(sc):
             if report.penalties.get(n, 0) != result.penalties.get(n, 0)}
     assert not diff, f"penalties differ (checker, solver): {diff}"
     assert report.objective == result.objective
+    if result.status == "optimal":
+        # `objective` is the solver's Python recomputation; the bound is the CP-SAT model's
+        assert report.objective == round(result.best_bound), (report.objective, result.best_bound)

@@ -168,6 +168,11 @@ def solve_and_check(sc: Scenario, *, time_limit: float = 5.0, optimal: bool = Tr
             if report.penalties.get(n, 0) != result.penalties.get(n, 0)}
     assert not diff, f"checker vs solver penalties (checker, solver): {diff}"
     assert report.objective == result.objective
+    if result.status == "optimal":
+        # the solver's `objective` is its own recomputation of the plan; the bound is
+        # the CP-SAT model's optimum: equal only if the model's penalty terms are right
+        assert report.objective == round(result.best_bound), (
+            f"checker objective {report.objective} but CP-SAT optimum {result.best_bound}")
     return result, report, p
 
 
