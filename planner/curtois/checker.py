@@ -119,6 +119,9 @@ def check_roster(instance: Instance, roster: Roster) -> CheckResult:
 
     forbidden = {(s.id, t) for s in instance.shifts for t in s.forbidden_next}
     minutes = {s.id: s.minutes for s in instance.shifts}
+    shifts_of: dict[str, list[str]] = defaultdict(list)
+    for e, _, s in all_entries:
+        shifts_of[e].append(s)
     for st in instance.staff:
         e = st.id
         days = works.get(e, {})
@@ -130,7 +133,7 @@ def check_roster(instance: Instance, roster: Roster) -> CheckResult:
                     Violation("forbidden_succession", e, d, f"{e}: {s} on day {d} then {t} on day {d + 1}")
                 )
         # 3. at most `max` shifts of each type (a type the file does not list is unlimited)
-        per_type = Counter(s for (x, _, s) in all_entries if x == e)
+        per_type = Counter(shifts_of[e])
         for s, n in sorted(per_type.items()):
             cap = st.max_shifts.get(s)
             if cap is not None and n > cap:
@@ -138,7 +141,7 @@ def check_roster(instance: Instance, roster: Roster) -> CheckResult:
                     Violation("max_shifts_per_type", e, None, f"{e}: {n} shifts of type {s}, at most {cap}")
                 )
         # 4. total minutes between the minimum and the maximum
-        total = sum(minutes[s] for (x, _, s) in all_entries if x == e)
+        total = sum(minutes[s] for s in shifts_of[e])
         if not st.min_total_minutes <= total <= st.max_total_minutes:
             violations.append(
                 Violation(

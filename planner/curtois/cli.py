@@ -94,9 +94,9 @@ def _best_known(files: list[Path], explicit: Optional[Path]) -> dict[Path, dict[
 def _table(results: list[InstanceResult], seeds: int, title: str) -> Table:
     t = Table(title=title)
     for name in ("instance", "objective", "best known", "gap %", "lower bound", "status", "seconds"):
-        t.add_column(name, justify="left" if name in ("instance", "status") else "right", no_wrap=name == "instance")
+        t.add_column(name, justify="left" if name in ("instance", "status") else "right", no_wrap=True)
     if seeds > 1:
-        t.add_column("seeds", justify="right")
+        t.add_column("seeds", justify="right", no_wrap=True)
     for r in results:
         row = r.row(0, 0)
         cells = [
@@ -109,7 +109,7 @@ def _table(results: list[InstanceResult], seeds: int, title: str) -> Table:
             row["seconds"],
         ]
         if seeds > 1:
-            cells.append(", ".join(str(x.objective) for x in r.runs))
+            cells.append(" ".join(str(x.objective) for x in r.runs))
         t.add_row(*cells)
     return t
 
@@ -128,9 +128,9 @@ def curtois(
 ) -> None:
     """Solve each FILE with Rota's solver, check every roster independently, print the table.
 
-    Writes DIR/<Instance>.roster.csv (the best seed's roster) and DIR/results.csv. The
-    objective shown is the benchmark checker's; the command exits 1 when a roster
-    breaks a hard rule or the solver's objective differs from the checker's.
+    Writes DIR/<Instance>.roster.csv (the best seed's roster) and DIR/results.csv.
+    The objective shown is the benchmark checker's recomputed value.
+    Exits 1 when a roster breaks a hard rule or the solver's objective differs from the checker's.
     """
     if out.exists() and not out.is_dir():
         raise _fail(f"--out {out}: exists and is not a folder")
@@ -139,7 +139,7 @@ def curtois(
     names: dict[str, Path] = {}
     for f in files:
         if not f.is_file():
-            raise _fail(f"{f}: no such file")
+            raise _fail(f"{f}: " + ("is not a file" if f.exists() else "no such file"))
         try:
             inst = parse_instance(f)
             scenario = instance_to_scenario(inst)
@@ -176,7 +176,9 @@ def curtois(
 
     csv_path = write_results(out / "results.csv", results, time_limit, workers)
     title = f"Curtois & Qu, {time_limit:g} s, {workers} worker(s), {seeds} seed(s)"
-    console.print(_table(results, seeds, title))
+    # rich falls back to 80 columns in a log or a pipe, which cuts the figures
+    wide = console if console.is_terminal else Console(width=140)
+    wide.print(_table(results, seeds, title))
     console.print(f"written: {out}/<Instance>.roster.csv, {csv_path}", highlight=False)
     if problems:
         for p in problems:

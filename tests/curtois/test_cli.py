@@ -136,6 +136,7 @@ def test_explicit_best_known_and_gap(monkeypatch, tmp_path):
     "make_args, message",
     [
         (lambda d, t: [str(t / "nope.txt")], "nope.txt: no such file"),
+        (lambda d, t: [str(d)], "d: is not a file"),
         (lambda d, t: [str(d / "broken.txt")], "broken.txt, line 4: horizon must be an integer, found 'four'"),
         (lambda d, t: [str(d / "Instance1.txt"), "--out", str(d / "Instance1.txt")], "exists and is not a folder"),
         (lambda d, t: [str(d / "Instance1.txt"), "--best-known", str(t / "none.csv")], "none.csv: cannot read"),
