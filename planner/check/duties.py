@@ -3,8 +3,10 @@ day, no overlap, minimum rest, fixed assignments (docs/rules.md)."""
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from planner.calendar import UTC
-from planner.check.context import Context, Held, aware, fmt_minutes
+from planner.check.context import Context, Held, aware, exact, fmt_minutes
 from planner.check.report import Violation
 
 
@@ -82,13 +84,13 @@ def check_min_rest(ctx: Context) -> list[Violation]:
     Every pair (not only neighbours) is checked so that a plan with a duty
     missing in between cannot hide a short rest; the last history duty counts.
     """
-    need = ctx.rules.min_rest_hours * 60
+    need = exact(ctx.rules.min_rest_hours) * 60
     if need <= 0:
         return []
     out = []
 
-    def rest(end, start) -> float:
-        return (start.astimezone(UTC) - end.astimezone(UTC)).total_seconds() / 60
+    def rest(end, start) -> Fraction:
+        return Fraction(int((start.astimezone(UTC) - end.astimezone(UTC)).total_seconds()), 60)
 
     for tech, lst in ctx.by_tech.items():
         who = ctx.name(tech)

@@ -3,7 +3,10 @@ worked and free days, weekends, shift-type limits, forbidden successions."""
 
 from __future__ import annotations
 
-from planner.check.context import Context, fmt_minutes
+import math
+from fractions import Fraction
+
+from planner.check.context import Context, exact, fmt_minutes
 from planner.check.report import Violation
 
 
@@ -17,7 +20,7 @@ def check_max_hours_per_week(ctx: Context) -> list[Violation]:
         for week in ctx.d.weeks:
             days = set(week)
             total = sum(h.minutes for h in lst if h.day in days)
-            if total > cap * 60:
+            if total > exact(cap) * 60:
                 first = ctx.d.dates[week[0]]
                 out.append(Violation("max_hours_per_week",
                                      f"{ctx.name(tech)}: {fmt_minutes(total)} of work in the week "
@@ -26,11 +29,31 @@ def check_max_hours_per_week(ctx: Context) -> list[Violation]:
     return out
 
 
+def contract_bounds(ctx: Context, tech: str) -> tuple[int | None, int | None]:
+    """(min, max) worked minutes over the horizon per rule `contract_hours`.
+
+    Computed in exact arithmetic: hours x 60 x days/7 x present days/days, the
+    minimum rounded down and the maximum up (floats get e.g. 3 days, 1 absent,
+    28 h/week = 480.00000000000006 and round the maximum up to 481).
+    """
+    c = ctx.d.contracts[ctx.d.technicians[tech].contract]
+    days = ctx.days
+    present = days - len(ctx.d.whole_day_absent_dates(tech))
+    share = Fraction(days, 7) * Fraction(present, days)
+    lo = c.min_minutes_total
+    if lo is None and c.min_hours_per_week is not None:
+        lo = math.floor(exact(c.min_hours_per_week) * 60 * share)
+    hi = c.max_minutes_total
+    if hi is None and c.max_hours_per_week_avg is not None:
+        hi = math.ceil(exact(c.max_hours_per_week_avg) * 60 * share)
+    return lo, hi
+
+
 def check_contract_hours(ctx: Context) -> list[Violation]:
     """Worked minutes over the horizon lie within the contract's bounds."""
     out = []
     for tech, lst in ctx.by_tech.items():
-        lo, hi = ctx.d.contract_minutes(ctx.d.technicians[tech])
+        lo, hi = contract_bounds(ctx, tech)
         total = sum(h.minutes for h in lst)
         if lo is not None and total < lo:
             out.append(Violation("contract_hours",

@@ -81,3 +81,27 @@ def test_solver_prorated_minimum_on_the_limit():
     _, report, p = solve_and_check(sc)
     assert sorted(a.shift for a in p.assignments) == ["D", "D", "D", "D", "X137"]
     assert report.penalties["coverage_shortfall"] == 50
+
+
+# 28 h/week over 3 days with one whole-day absence: 1680 x 3/7 x 2/3 = 480 exactly
+# (floating point gives 480.00000000000006, which rounds up to 481)
+EXACT = {n: ShiftType(id=f"X{n}", start=T(9), end=T(17), paid_minutes=n) for n in (480, 481)}
+
+
+def _exact_sc(**kw):
+    return make(days=3, shift_types=SHIFTS + tuple(EXACT.values()), technicians=(tech("A"),),
+                contract=dict(max_hours_per_week_avg=28),
+                absences=(Absence(technician="A", start=day(2), end=day(2)),), **kw)
+
+
+@pytest.mark.parametrize("shift, expected", [("X480", {}), ("X481", {"contract_hours": 1})])
+def test_checker_exact_arithmetic(shift, expected):
+    sc = _exact_sc()
+    assert_broken(sc, plan(works(sc, "A", [0], shift)), expected)
+
+
+def test_solver_exact_maximum():
+    """The maximum is exactly 480: a duty paid 481 minutes must stay open."""
+    sc = _exact_sc(coverage=(CoverageRule(client="acme", shift="X481", required=1, date=day(0)),))
+    _, report, p = solve_and_check(sc)
+    assert p.assignments == () and report.penalties["coverage_shortfall"] == 50

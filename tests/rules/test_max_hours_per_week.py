@@ -68,3 +68,12 @@ def test_solver_paid_minutes_count():
              + (CoverageRule(client="acme", shift="P1", required=1, date=day(4)),))
     _, report, p = solve_and_check(sc)
     assert len(p.assignments) == 4 and report.penalties["coverage_shortfall"] == 50
+
+
+def test_checker_decimal_cap_is_exact():
+    """8.2 h is 492 minutes (8.2 x 60 is 491.99999999999994 in floating point)."""
+    shifts = SHIFTS + (ShiftType(id="Q", start=T(9), end=T(17), paid_minutes=492),
+                       ShiftType(id="Q1", start=T(9), end=T(17), paid_minutes=493))
+    sc = make(shift_types=shifts, contract=dict(max_hours_in_week=8.2))
+    assert_broken(sc, plan(works(sc, "A", [0], "Q")), {})
+    assert_broken(sc, plan(works(sc, "A", [0], "Q1")), {"max_hours_per_week": 1})
