@@ -109,3 +109,34 @@ def test_contract_forbidding_shift_is_respected_by_solver():
     _, report, p = solve_and_check(sc)
     assert p.assignments == ()
     assert report.penalties["coverage_shortfall"] == 100
+
+
+def _odd(sc, **update):
+    return asg(sc, "A", 0, "D").model_copy(update=update)
+
+
+ODD = {
+    "date before the horizon": lambda sc: _odd(sc, date=day(-1)),
+    "date after the horizon": lambda sc: asg(sc, "A", 7, "D"),
+    "unknown client": lambda sc: _odd(sc, client="nowhere"),
+    "unknown shift type": lambda sc: _odd(sc, shift="ZZ"),
+    "naive times": lambda sc: _odd(sc, start=asg(sc, "A", 0, "D").start.replace(tzinfo=None),
+                                   end=asg(sc, "A", 0, "D").end.replace(tzinfo=None)),
+}
+
+
+@pytest.mark.parametrize("case", ODD)
+def test_checker_any_plan(case):
+    """Plans read from files may hold anything: each oddity is one eligibility violation."""
+    sc = make()
+    report = assert_broken(sc, plan(ODD[case](sc)), {"eligibility": 1})
+    assert report.violations[0].technician == "A"
+
+
+def test_checker_same_instant_other_offset():
+    """Times are compared as instants: 07:00 UTC is 09:00 in Brussels in July."""
+    sc = make()
+    a = asg(sc, "A", 0, "D")
+    utc = a.model_copy(update={"start": a.start.astimezone(dt.timezone.utc),
+                               "end": a.end.astimezone(dt.timezone.utc)})
+    assert_broken(sc, plan(utc), {})
