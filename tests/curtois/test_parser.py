@@ -46,7 +46,9 @@ def test_weekends_of_a_partial_last_week():
 
 @pytest.mark.skipif(not BENCH.is_dir(), reason="shared benchmark folder not mounted")
 @pytest.mark.parametrize(
-    "n, horizon, shifts, staff", [(1, 14, 1, 8), (4, 28, 2, 10), (9, 28, 4, 36), (12, 28, 10, 60)]
+    "n, horizon, shifts, staff",
+    [(1, 14, 1, 8), (2, 14, 2, 14), (3, 14, 3, 20), (4, 28, 2, 10), (5, 28, 2, 16), (6, 28, 3, 18),
+     (7, 28, 3, 20), (8, 28, 4, 30), (9, 28, 4, 36), (10, 28, 5, 40), (11, 28, 6, 50), (12, 28, 10, 60)],
 )
 def test_published_instances_parse(n, horizon, shifts, staff):
     inst = parse_instance(BENCH / f"Instance{n}.txt")
@@ -56,9 +58,7 @@ def test_published_instances_parse(n, horizon, shifts, staff):
 
 
 def test_instance1_figures():
-    if not BENCH.is_dir():
-        pytest.skip("shared benchmark folder not mounted")
-    inst = parse_instance(BENCH / "Instance1.txt")
+    inst = parse_instance(DATA / "Instance1.txt")  # an unchanged copy of the published file
     assert inst.days_off["A"] == frozenset({0})
     assert len(inst.on_requests) == 21 and len(inst.off_requests) == 5
     assert inst.cover[0] == Cover(0, "D", 5, 100, 1)
