@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from planner.calendar import UTC, minutes_between
-from planner.demands import DemandRow, Derived, PeriodRow
+from planner.demands import DemandRow, Derived, PeriodRow, exact
 from planner.domain import Assignment, OnCallDuty, OnCallRole, Plan, Scenario, Technician
 from solver.problem import (
     Demand,
@@ -82,7 +83,7 @@ def _person(derived: Derived, tech: Technician, origin: dt.datetime) -> Person:
         id=tech.id,
         max_minutes=hi,
         min_minutes=lo,
-        max_minutes_per_week=None if weekly is None else round(weekly * 60),
+        max_minutes_per_week=None if weekly is None else math.floor(exact(weekly) * 60),
         max_consecutive_days=contract.max_consecutive_days,
         min_consecutive_days=contract.min_consecutive_days,
         min_consecutive_days_off=contract.min_consecutive_days_off,

@@ -8,13 +8,20 @@ and eligibility answers. They hold domain logic only: no solver.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cached_property
 
 from planner.calendar import holiday_dates, local, overlaps, wall_interval
 from planner.domain import Client, OnCallRotation, Scenario, Technician
 
 DAY = dt.timedelta(days=1)
+
+
+def exact(value: float | int) -> Fraction:
+    """The decimal a setting was written as (``8.2`` -> 41/5, not 8.1999...)."""
+    return Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
 
 
 @dataclass(frozen=True)
@@ -263,12 +270,13 @@ class Derived:
     def contract_minutes(self, tech: Technician) -> tuple[int | None, int | None]:
         """(min, max) worked minutes over the horizon, per rule `contract_hours`."""
         c = self.contracts[tech.contract]
-        weeks = self.horizon.days / 7
-        present = 1 - len(self.whole_day_absent_dates(tech.id)) / self.horizon.days
+        # exact arithmetic: the hours are read as the decimals they were written as
+        present_days = self.horizon.days - len(self.whole_day_absent_dates(tech.id))
+        share = Fraction(60 * present_days, 7)  # minutes per weekly hour, pro-rated
         lo = c.min_minutes_total
         if lo is None and c.min_hours_per_week is not None:
-            lo = int(c.min_hours_per_week * 60 * weeks * present)
+            lo = math.floor(exact(c.min_hours_per_week) * share)
         hi = c.max_minutes_total
         if hi is None and c.max_hours_per_week_avg is not None:
-            hi = -int(-(c.max_hours_per_week_avg * 60 * weeks * present) // 1)
+            hi = math.ceil(exact(c.max_hours_per_week_avg) * share)
         return lo, hi
