@@ -13,10 +13,14 @@ from rich.table import Table
 
 from planner.check import check
 from planner.compile import CompileError
+from planner.curtois.cli import app as curtois_app
 from planner.outputs import PlanFileError, read_plan, write_plan_folder
 from planner.scenario_files import ScenarioError, load_scenario
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Rota: rosters and on-call plans.")
+bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks: public instances through Rota's solver.")
+bench_app.add_typer(curtois_app)
+app.add_typer(bench_app, name="bench")
 console = Console()
 err = Console(stderr=True)
 

@@ -7,6 +7,7 @@ and eligibility answers. They hold domain logic only: no solver.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 from dataclasses import dataclass
@@ -170,9 +171,28 @@ class Derived:
             out.setdefault(a.technician, []).append((start, end))
         return out
 
+    @cached_property
+    def _absence_index(self) -> dict[str, tuple[list[dt.datetime], list[dt.datetime]]]:
+        """Per technician, merged disjoint absence intervals as (starts, ends), sorted."""
+        index = {}
+        for tech, intervals in self.absence_intervals.items():
+            merged: list[list[dt.datetime]] = []
+            for s, e in sorted(intervals):
+                if merged and s <= merged[-1][1]:
+                    merged[-1][1] = max(merged[-1][1], e)
+                else:
+                    merged.append([s, e])
+            index[tech] = ([m[0] for m in merged], [m[1] for m in merged])
+        return index
+
     def absent(self, technician: str, start: dt.datetime, end: dt.datetime) -> bool:
         """True when an absence of ``technician`` overlaps ``[start, end)``."""
-        return any(overlaps(s, e, start, end) for s, e in self.absence_intervals.get(technician, ()))
+        found = self._absence_index.get(technician)
+        if not found:
+            return False
+        starts, ends = found
+        i = bisect.bisect_left(starts, end) - 1  # last absence starting before `end`
+        return i >= 0 and ends[i] > start
 
     def whole_day_absent_dates(self, technician: str) -> frozenset[dt.date]:
         """Horizon dates fully covered by a whole-day absence of the technician."""
