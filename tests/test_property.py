@@ -175,3 +175,34 @@ def test_solver_plan_passes_the_checker(sc):
     if result.status == "optimal":
         # `objective` is the solver's Python recomputation; the bound is the CP-SAT model's
         assert report.objective == round(result.best_bound), (report.objective, result.best_bound)
+
+
+@settings(max_examples=12, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(scenarios(), st.randoms(use_true_random=False))
+def test_checker_verdict_matches_solver_feasibility(sc, rnd):
+    """Mutate a solver plan (drop some duties, add up to three arbitrary ones), then fix
+    it: the solver finds it feasible exactly when the checker finds no hard violation.
+
+    Minimum-run rules are switched off: they are not monotone (adding a duty can
+    repair a short run), so a fixed partial plan could be completed into a valid one.
+    """
+    contracts_ = tuple(c.model_copy(update={"min_consecutive_days": None, "min_consecutive_days_off": None})
+                       for c in sc.contracts)
+    sc = sc.model_copy(update={"contracts": contracts_})
+    compiled = compile_scenario(sc)
+    plan = to_plan(compiled, solve(compiled.problem, SolveOptions(time_limit=3, workers=1, seed=0)))
+    rows = list(compiled.duties.values())
+    extra = []
+    for _ in range(rnd.randint(1, 3) if rows else 0):
+        r, t = rnd.choice(rows), rnd.choice(sc.technicians)
+        extra.append(Assignment(technician=t.id, date=r.date, shift=r.shift, client=r.client,
+                                skill=r.skill, start=r.start, end=r.end))
+    kept = [a for a in plan.assignments if rnd.random() < 0.7]
+    mutated = tuple(dict.fromkeys(kept + extra))
+    report = check(sc, type(plan)(assignments=mutated))
+    fixed = sc.model_copy(update={"fixed": mutated})
+    status = solve(compile_scenario(fixed).problem, SolveOptions(time_limit=5, workers=1, seed=0)).status
+    assert status in ("optimal", "feasible", "infeasible"), status
+    assert (status != "infeasible") == report.hard_ok, (
+        status, [v.message for v in report.violations])
