@@ -139,6 +139,16 @@ def run(m: ModelBuilder, options: SolveOptions, started: float | None = None) ->
             first_solution_seconds=watcher.first,
             progress=tuple(watcher.events),
         )
+    final = solver.objective_value
+    if not watcher.events or watcher.events[-1].objective != final:
+        # CP-SAT may end on a solution it did not report through the callback
+        # (found while stopping); report it so progress ends where the result does
+        event = Progress(wall, final, solver.best_objective_bound)
+        watcher.events.append(event)
+        if options.on_progress is not None:
+            options.on_progress(event)
+        if watcher.first is None:
+            watcher.first = wall
     values = list(solver.response_proto.solution)
     assignments = tuple(key for key, var in m.x.items() if values[var.index])
     oncall = tuple(key for key, var in m.y.items() if values[var.index])

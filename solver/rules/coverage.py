@@ -1,16 +1,13 @@
 """Coverage soft rules: ``coverage_shortfall``, ``peak_shortfall``, ``over_coverage``.
 
-Two-tier slack per duty: ``assigned + base + peak >= required + peak_required``
-with ``base <= required`` and ``peak <= peak_required``. For a given assignment the
-cheapest slack values charge the missing people to the cheaper tier first, which is
-exactly the split of docs/rules.md; the reported penalties are recomputed from the
-plan with that split (see :mod:`solver.evaluate`), so ties between equal weights do
-not matter.
+Two tiers per duty: ``short = max(0, required + peak_required - assigned)`` people
+are missing, charged to the cheaper tier first (``min(short, cap)`` on that tier,
+the rest on the other), which is exactly the split of docs/rules.md.
 """
 
 from __future__ import annotations
 
-from solver.model import LinearTerm, Lit, ModelBuilder, expr_sum
+from solver.model import LinearTerm, ModelBuilder, expr_sum
 from solver.problem import Duty
 
 
@@ -25,11 +22,17 @@ def split_missing(duty: Duty, assigned: int) -> tuple[int, int]:
     return base, missing - base
 
 
-def _slacks(m: ModelBuilder) -> dict[str, tuple[Lit | int, Lit | int]]:
-    """Duty id -> (base slack, peak slack), built once and shared by both tiers."""
+def _slacks(m: ModelBuilder) -> dict[str, tuple[object, object]]:
+    """Duty id -> (base missing, peak missing) expressions, built once for both tiers.
+
+    ``short = max(0, want - assigned)`` is an exact ``lin_max``, and the tier split
+    an exact ``min`` on the cheaper tier, so every solution's objective is the
+    plan's true penalty (a mere lower bound would let large-neighbourhood moves
+    keep stale slack and misjudge plans).
+    """
     if "coverage" in m.cache:
         return m.cache["coverage"]  # type: ignore[return-value]
-    out: dict[str, tuple[Lit | int, Lit | int]] = {}
+    out: dict[str, tuple[object, object]] = {}
     for duty in m.problem.duties:
         dm = duty.demand
         want = dm.required + dm.peak_required
@@ -39,23 +42,24 @@ def _slacks(m: ModelBuilder) -> dict[str, tuple[Lit | int, Lit | int]]:
         if not vs:
             out[duty.id] = (dm.required, dm.peak_required)  # nobody may come: constant
             continue
-        base = m.model.new_int_var(0, dm.required, f"short[{duty.id}]") if dm.required else 0
-        peak = (
-            m.model.new_int_var(0, dm.peak_required, f"peak_short[{duty.id}]")
-            if dm.peak_required
-            else 0
-        )
-        m.model.add(expr_sum(vs) + base + peak >= want)
+        short = m.model.new_int_var(0, want, f"short[{duty.id}]")
+        m.model.add_max_equality(short, [want - expr_sum(vs), 0])
         idx = [v.index for v in vs]
-
-        def split(val, duty=duty, idx=idx):
-            return split_missing(duty, sum(val.get(i, 0) for i in idx))
-
-        if dm.required:
-            m.derive(base, lambda val, split=split: split(val)[0])
-        if dm.peak_required:
-            m.derive(peak, lambda val, split=split: split(val)[1])
-        out[duty.id] = (base, peak)
+        m.derive(short, lambda val, idx=idx, want=want: max(0, want - sum(val.get(i, 0) for i in idx)))
+        if not dm.peak_required:
+            out[duty.id] = (short, 0)
+        elif not dm.required:
+            out[duty.id] = (0, short)
+        elif dm.peak_weight <= dm.under_weight:
+            peak = m.model.new_int_var(0, dm.peak_required, f"peak_short[{duty.id}]")
+            m.model.add_min_equality(peak, [short, dm.peak_required])
+            m.derive(peak, lambda val, s=short.index, cap=dm.peak_required: min(val[s], cap))
+            out[duty.id] = (short - peak, peak)
+        else:
+            base = m.model.new_int_var(0, dm.required, f"base_short[{duty.id}]")
+            m.model.add_min_equality(base, [short, dm.required])
+            m.derive(base, lambda val, s=short.index, cap=dm.required: min(val[s], cap))
+            out[duty.id] = (base, short - base)
     m.cache["coverage"] = out
     return out
 
@@ -90,7 +94,7 @@ def over_coverage(m: ModelBuilder) -> list[LinearTerm]:
         if dm.over_weight <= 0 or len(vs) <= want:
             continue
         over = m.model.new_int_var(0, len(vs) - want, f"over[{duty.id}]")
-        m.model.add(over >= expr_sum(vs) - want)
+        m.model.add_max_equality(over, [expr_sum(vs) - want, 0])  # exact, see _slacks
         idx = [v.index for v in vs]
         m.derive(over, lambda val, idx=idx, want=want: max(0, sum(val.get(i, 0) for i in idx) - want))
         terms.append((dm.over_weight, over))

@@ -28,8 +28,7 @@ def fairness(m: ModelBuilder) -> list[LinearTerm]:
     """``fairness``: per tag with weight > 0 and fairness group, ``w × (max − min)`` of counts.
 
     Only the group's people eligible for at least one tagged duty or period count,
-    and only groups with two or more of them. ``max``/``min`` are bounded by each
-    count; minimisation makes them the true maximum and minimum.
+    and only groups with two or more of them.
     """
     terms: list[LinearTerm] = []
     for tag, weight in sorted(m.problem.rules.weights.fairness.items()):
@@ -47,12 +46,11 @@ def fairness(m: ModelBuilder) -> list[LinearTerm]:
             hi = m.model.new_int_var(0, top, f"fair_max[{tag}|{group}]")
             lo = m.model.new_int_var(0, min(len(per_person[p]) for p in pids),
                                      f"fair_min[{tag}|{group}]")
-            counts = []
-            for pid in pids:
-                count = expr_sum(per_person[pid])
-                m.model.add(hi >= count)
-                m.model.add(lo <= count)
-                counts.append([v.index for v in per_person[pid]])
+            exprs = [expr_sum(per_person[pid]) for pid in pids]
+            # exact max/min: every solution's objective is its true spread
+            m.model.add_max_equality(hi, exprs)
+            m.model.add_min_equality(lo, exprs)
+            counts = [[v.index for v in per_person[pid]] for pid in pids]
             m.derive(hi, lambda val, c=counts: max(sum(val.get(i, 0) for i in x) for x in c))
             m.derive(lo, lambda val, c=counts: min(sum(val.get(i, 0) for i in x) for x in c))
             terms.append((weight, hi - lo))
@@ -80,8 +78,9 @@ def requests(m: ModelBuilder) -> list[LinearTerm]:
 def continuity(m: ModelBuilder) -> list[LinearTerm]:
     """``continuity``: weight per person and day d worked for another group than day d+1.
 
-    ``c >= works_g(d) + works(d+1) - works_g(d+1) - 1`` for every group g of day d:
-    with one duty a day this forces ``c`` exactly when the groups differ.
+    ``c >= works_g(d) + others_g(d+1) - 1`` and ``c <= 1 - works_g(d) + others_g(d+1)``
+    for every group g of day d, plus ``c <= works(d)``, ``c <= works(d+1)``: with one
+    duty a day ``c`` is 1 exactly when both days are worked for different groups.
     """
     weight = m.problem.rules.weights.continuity
     if weight <= 0:
@@ -99,10 +98,16 @@ def continuity(m: ModelBuilder) -> list[LinearTerm]:
             if not today or not tomorrow or len(today.keys() | tomorrow.keys()) < 2:
                 continue
             c = m.model.new_bool_var(f"switch[{pid}|{d}]")
+            works_today = expr_sum([v for vs in today.values() for v in vs])
+            works_next = expr_sum([v for vs in tomorrow.values() for v in vs])
+            m.model.add(c <= works_today)
+            m.model.add(c <= works_next)
             for g, vs in today.items():
                 others = [v for h, ws in tomorrow.items() if h != g for v in ws]
                 if others:
                     m.model.add(c >= expr_sum(vs) + expr_sum(others) - 1)
+                # same group both days forbids c (exact, so no stale penalty survives)
+                m.model.add(c <= 1 - expr_sum(vs) + expr_sum(others))
             sig = [([v.index for v in vs], g) for g, vs in today.items()]
             nxt = [([v.index for v in vs], g) for g, vs in tomorrow.items()]
             m.derive(c, lambda val, a=sig, b=nxt: _switched(val, a, b))
