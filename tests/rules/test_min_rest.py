@@ -129,3 +129,18 @@ def test_solver_dst_autumn():
                        CoverageRule(client="acme", shift="M", required=1, date=sat + dt.timedelta(1))))
     _, report, p = solve_and_check(sc)
     assert len(p.assignments) == 2 and report.objective == 0
+
+
+@pytest.mark.parametrize("hours, allowed", [(10.98, True), (10.99, False), (10.991, False)])
+def test_checker_fractional_hours(hours, allowed):
+    """10 h 59 min = 10.9833 h: enough for 10.98 h, not for 10.99 or 10.991 h."""
+    sc = _sc(rules=dict(min_rest_hours=hours))
+    assert_broken(sc, plan(asg(sc, "A", 0, "L"), asg(sc, "A", 1, "S")), {} if allowed else {"min_rest": 1})
+
+
+def test_solver_fractional_hours():
+    """10.991 h is 659.46 min: a rest of 659 min (L then S) is too short."""
+    sc = _sc(days=2, technicians=(tech("A"),), coverage=_dated((0, "L"), (1, "S")),
+             rules=dict(min_rest_hours=10.991))
+    _, report, p = solve_and_check(sc)
+    assert len(p.assignments) == 1 and report.penalties["coverage_shortfall"] == 50
