@@ -63,3 +63,17 @@ def test_round_trip(tmp_path: Path) -> None:
 def test_too_small() -> None:
     with pytest.raises(ValueError, match="at least 12 technicians"):
         generate_scenario(5)
+
+
+def test_small_generated_scenario_solves_cleanly() -> None:
+    """End to end on a small instance: the checker finds no hard violation, agrees with
+    the solver's objective, and the plan leaves no coverage gap."""
+    from planner.pipeline import plan_scenario
+    from solver import SolveOptions
+
+    s = generate_scenario(14, weeks=1, seed=1)
+    outcome = plan_scenario(s, SolveOptions(time_limit=10, workers=1, seed=0))
+    assert outcome.result.status in ("optimal", "feasible")
+    assert outcome.report.hard_ok, outcome.report.violations[:3]
+    assert outcome.report.objective == outcome.result.objective
+    assert outcome.result.gaps == ()
