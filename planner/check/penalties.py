@@ -22,6 +22,7 @@ def _assigned(ctx: Context, row: DemandRow) -> int:
 
 
 def coverage_rows(ctx: Context) -> tuple[CoverageRow, ...]:
+    """Coverage of every demand row (required includes the peak demand)."""
     out = []
     for row in ctx.d.demands:
         n = _assigned(ctx, row)
@@ -31,19 +32,23 @@ def coverage_rows(ctx: Context) -> tuple[CoverageRow, ...]:
 
 
 def penalty_coverage_shortfall(ctx: Context) -> int:
+    """Per duty, ``under_weight`` x missing people of the base demand."""
     return sum(r.under_weight * split_missing(r, _assigned(ctx, r))[0] for r in ctx.d.demands)
 
 
 def penalty_peak_shortfall(ctx: Context) -> int:
+    """Per duty, ``peak_weight`` x missing people of the peak demand."""
     return sum(r.peak_weight * split_missing(r, _assigned(ctx, r))[1] for r in ctx.d.demands)
 
 
 def penalty_over_coverage(ctx: Context) -> int:
+    """Per duty, ``over_weight`` x people beyond required + peak."""
     return sum(r.over_weight * max(0, _assigned(ctx, r) - r.required - r.peak)
                for r in ctx.d.demands)
 
 
 def unfilled(ctx: Context) -> tuple[UnfilledOnCall, ...]:
+    """On-call roles left empty: a primary per period, a backup where the rotation has one."""
     out = []
     for p in ctx.d.periods:
         roles = ctx.calls_by_period.get((p.rotation, p.index), {})
@@ -55,6 +60,7 @@ def unfilled(ctx: Context) -> tuple[UnfilledOnCall, ...]:
 
 
 def penalty_oncall_unfilled(ctx: Context) -> int:
+    """``oncall_unfilled_weight`` per unfilled on-call role."""
     return ctx.rules.oncall_unfilled_weight * len(unfilled(ctx))
 
 
@@ -99,12 +105,15 @@ def fairness_rows(ctx: Context) -> tuple[FairnessRow, ...]:
 
 
 def penalty_fairness(ctx: Context) -> int:
+    """Per tag with weight w > 0 and per contract, w x (max - min) of the tagged counts."""
     w = ctx.rules.fairness_weights
     return sum(w.get(r.tag, 0) * r.spread for r in fairness_rows(ctx) if w.get(r.tag, 0) > 0)
 
 
 def penalty_requests(ctx: Context) -> int:
-    """Requests on dates outside the horizon are ignored (nothing in the plan can answer them)."""
+    """Weights of the requests not granted.
+
+    Requests on dates outside the horizon are ignored (nothing in the plan can answer them)."""
     total = 0
     start, end = ctx.scenario.horizon.start, ctx.scenario.horizon.end
     for q in ctx.scenario.requests:
@@ -118,6 +127,7 @@ def penalty_requests(ctx: Context) -> int:
 
 
 def penalty_continuity(ctx: Context) -> int:
+    """``continuity_weight`` per person and day d worked for other clients than day d+1."""
     total = 0
     for lst in ctx.by_tech.values():
         clients: dict[int, set[str]] = {}
@@ -131,5 +141,6 @@ def penalty_continuity(ctx: Context) -> int:
 
 
 def penalty_backup_use(ctx: Context) -> int:
+    """``backup_use_weight`` per duty held by a backup technician."""
     n = sum(len(lst) for t, lst in ctx.by_tech.items() if ctx.d.technicians[t].is_backup)
     return ctx.rules.backup_use_weight * n
