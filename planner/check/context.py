@@ -96,6 +96,8 @@ class Context:
         self.rows = {r.key: r for r in self.d.demands}
         self.duplicates: list[Assignment] = []
         self.unknown: list[Assignment] = []
+        self.memo: dict[str, object] = {}
+        """Results shared between checks (e.g. fairness rows for penalty and figures)."""
         self._match()
 
     # names -------------------------------------------------------------------

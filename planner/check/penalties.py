@@ -70,6 +70,12 @@ def fairness_rows(ctx: Context) -> tuple[FairnessRow, ...]:
     Only (tag, group) pairs with two or more eligible people are listed: fewer
     leave nothing to compare.
     """
+    if "fairness" not in ctx.memo:
+        ctx.memo["fairness"] = _fairness_rows(ctx)
+    return ctx.memo["fairness"]
+
+
+def _fairness_rows(ctx: Context) -> tuple[FairnessRow, ...]:
     techs = sorted(ctx.d.technicians.values(), key=lambda t: t.id)
     counts: dict[str, dict[str, int]] = {}
     for h in ctx.held:
@@ -84,13 +90,18 @@ def fairness_rows(ctx: Context) -> tuple[FairnessRow, ...]:
     counts["oncall"] = {t: len(p) for t, p in periods.items()}
     out = []
     for tag in sorted(ctx.rules.fairness_weights):
+        # tagged rows per client: a technician can only be eligible on their clients
+        tagged: dict[str, list[DemandRow]] = {}
+        for r in ctx.d.demands:
+            if tag in r.tags:
+                tagged.setdefault(r.client, []).append(r)
         eligible = []
         for t in techs:
             if tag == "oncall":
                 ok = any(ctx.d.oncall_ineligible_reason(t, p) is None for p in ctx.d.periods)
             else:
-                ok = any(tag in r.tags and ctx.d.ineligible_reason(t, r) is None
-                         for r in ctx.d.demands)
+                ok = any(ctx.d.ineligible_reason(t, r) is None
+                         for c in sorted(t.clients) for r in tagged.get(c, ()))
             if ok:
                 eligible.append(t)
         groups: dict[str, list[str]] = {}
