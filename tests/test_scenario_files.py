@@ -340,3 +340,11 @@ def test_fixed_with_start_but_no_end(demo: Path) -> None:
     set_cell(demo, "fixed.csv", 2, "end", "")
     assert error(demo) == ("fixed.csv, line 2, column 'end': give both start and end, "
                            "or neither (derived from the shift type)")
+
+
+def test_empty_files(demo: Path) -> None:
+    (demo / "requests.csv").write_text("", encoding="utf-8")
+    assert load_scenario(demo).requests == ()
+    (demo / "clients.csv").write_text("", encoding="utf-8")
+    assert error(demo) == ("clients.csv, line 1: empty file: the first line must name "
+                           "the columns")

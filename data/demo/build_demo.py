@@ -4,7 +4,7 @@ Run ``.venv/bin/python data/demo/build_demo.py`` after editing; the CSV files an
 settings.toml next to this script are its output (and can also be edited by hand).
 
 The MSP: sites in Brussels and Liège (Belgium), Lille and Paris (France); nine client
-environments; 53 technicians. Horizon: four weeks from Monday 2027-07-05 (holds the
+environments; 54 technicians. Horizon: four weeks from Monday 2027-07-05 (holds the
 French national day, 14 July, and the Belgian one, 21 July).
 """
 
@@ -44,7 +44,7 @@ CONTRACTS = (
     Contract(id="TP-80", name="Temps partiel 4/5, pas de nuit", min_hours_per_week=16,
              max_hours_per_week_avg=30.4, max_consecutive_days=4, shift_limits={"night": 0}),
     Contract(id="OPS-24", name="Pilotage 24/7 (travaille les jours fériés)",
-             min_hours_per_week=28, max_hours_per_week_avg=38, max_consecutive_days=5,
+             min_hours_per_week=24, max_hours_per_week_avg=38, max_consecutive_days=5,
              min_consecutive_days_off=2, max_weekends=3, works_public_holidays=True),
 )
 
@@ -141,6 +141,7 @@ STAFF = [
     ("T06", "Maxime Lemaire", "Lille", "OPS-24", "operations", "monitoring;fr", "LOG", 0),
     ("T07", "Sarah Deprez", "Lille", "OPS-24", "operations", "monitoring;fr", "LOG", 0),
     ("T08", "Nathan Caron", "Lille", "OPS-24", "operations", "monitoring;fr;en", "LOG", 0),
+    ("T54", "Théo Lecomte", "Lille", "OPS-24", "operations", "monitoring;fr", "LOG", 0),
     # network engineers
     ("T09", "Antoine Dumont", "Lille", "CDI-40", "network", "network;fr;en", "LOG;BNK", 0),
     ("T10", "Wout Peeters", "Bruxelles", "CDI-38", "network", "network;nl;fr;en", "LOG;BNK", 0),

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
 
-from planner.domain import Scenario
+from planner.domain import Assignment, Scenario
 from planner.scenario_io import tables as t
 from planner.scenario_io.errors import ScenarioError
 from planner.scenario_io.settings import FILE, key_line, read_settings
@@ -70,7 +70,7 @@ def load_scenario(path: str | Path) -> Scenario:
             _check_references(table, line, values, ids)
             if table.file in ZONED and "timezone" in values:
                 _check_zone(table, line, values["timezone"])
-            if table.model is t.d.Assignment:
+            if table.model is Assignment:
                 _fill_times(table, line, values, shift_types, clients)
         items = tuple(_build(table, line, values) for line, values in rows)
         parts[table.scenario_field] = items
@@ -104,6 +104,8 @@ def _read_rows(folder: Path, table: t.Table) -> list[Row]:
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = next(reader, None)
+    if not header and not table.required_file:
+        return []  # an empty optional file: no rows
     if not header:
         raise ScenarioError(table.file, "empty file: the first line must name the columns",
                             line=1)
