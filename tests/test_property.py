@@ -141,6 +141,7 @@ def scenarios(draw) -> Scenario:
         forbidden_successions=frozenset(
             p for p in [("L", "E"), ("N", "D")] if set(p) <= set(shift_ids) and draw(st.booleans())),
         oncall_min_gap=draw(st.integers(0, 2)),
+        exempt_horizon_edges=draw(st.booleans()),
         over_weight=draw(st.integers(0, 3)),
         peak_weight_factor=draw(st.sampled_from([0.5, 2.0])),
         oncall_unfilled_weight=draw(st.integers(0, 60)),

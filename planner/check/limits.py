@@ -111,14 +111,16 @@ def _min_runs(ctx: Context, rule: str, field: str, want: bool) -> list[Violation
         if limit is None:
             continue
         hist = ctx.history.get(tech)
+        exempt = ctx.rules.exempt_horizon_edges
         for start, length in runs(worked, ctx.days, want):
-            if start + length == ctx.days:
+            if start + length == ctx.days and exempt:
                 continue  # touches the last day: it may go on after the horizon
             extra = 0
             if start == 0:
-                if hist is None:
+                if hist is None and exempt:
                     continue  # touches day 0 without history: it may have begun before
-                extra = hist.work_run if want else hist.off_run
+                if hist is not None:
+                    extra = hist.work_run if want else hist.off_run
             if length + extra < limit:
                 since = f" (with {extra} before the horizon)" if extra else ""
                 out.append(Violation(rule,
@@ -129,12 +131,13 @@ def _min_runs(ctx: Context, rule: str, field: str, want: bool) -> list[Violation
 
 
 def check_min_consecutive_days(ctx: Context) -> list[Violation]:
-    """Work runs are at least ``min_consecutive_days`` long, except at the horizon edges."""
+    """Work runs are at least ``min_consecutive_days`` long, except at the horizon edges
+    (day 0 only without history) unless ``exempt_horizon_edges`` is false."""
     return _min_runs(ctx, "min_consecutive_days", "min_consecutive_days", True)
 
 
 def check_min_consecutive_days_off(ctx: Context) -> list[Violation]:
-    """Off runs are at least ``min_consecutive_days_off`` long, except at the horizon edges."""
+    """Off runs are at least ``min_consecutive_days_off`` long, edges as for work runs."""
     return _min_runs(ctx, "min_consecutive_days_off", "min_consecutive_days_off", False)
 
 

@@ -80,3 +80,26 @@ def test_solver_history_without_run():
     sc = _sc([2], technicians=(tech("A"), tech("B", clients=frozenset({"beta"}))), coverage=_dated([0]))
     _, report, p = solve_and_check(sc)
     assert p.assignments == () and report.penalties["coverage_shortfall"] == 50
+
+
+NOT_EXEMPT = {
+    "run of 1 on day 0": ([0], {"min_consecutive_days": 1}),
+    "run of 1 on the last day": ([6], {"min_consecutive_days": 1}),
+    "run of 2 at the end": ([5, 6], {}),
+    "run of 2 at the start": ([0, 1], {}),
+}
+
+
+@pytest.mark.parametrize("case", NOT_EXEMPT)
+def test_checker_edges_not_exempt(case):
+    """exempt_horizon_edges = false: runs touching the edges need the minimum too."""
+    worked, expected = NOT_EXEMPT[case]
+    sc = _sc(rules=dict(exempt_horizon_edges=False))
+    assert_broken(sc, plan(works(sc, "A", worked)), expected)
+
+
+def test_solver_edges_not_exempt():
+    """Single days wanted on day 0 and day 6 only: neither may be worked (2 x 50)."""
+    sc = _sc(technicians=(tech("A"),), coverage=_dated([0, 6]), rules=dict(exempt_horizon_edges=False))
+    _, report, p = solve_and_check(sc)
+    assert p.assignments == () and report.penalties["coverage_shortfall"] == 100

@@ -67,3 +67,26 @@ def test_solver_history_worked_day_before():
     _, report, p = solve_and_check(sc)
     assert sorted(a.date for a in p.assignments) == [day(2)]
     assert report.penalties["coverage_shortfall"] == 100
+
+
+NOT_EXEMPT = {
+    "1 off on day 0": ([1, 2, 3, 4, 5, 6], {"min_consecutive_days_off": 1}),
+    "1 off on the last day": ([0, 1, 2, 3, 4, 5], {"min_consecutive_days_off": 1}),
+    "2 off at the end": ([0, 1, 2, 3, 4], {}),
+    "never off": (list(range(7)), {}),
+}
+
+
+@pytest.mark.parametrize("case", NOT_EXEMPT)
+def test_checker_edges_not_exempt(case):
+    worked, expected = NOT_EXEMPT[case]
+    sc = _sc(rules=dict(exempt_horizon_edges=False))
+    assert_broken(sc, plan(works(sc, "A", worked)), expected)
+
+
+def test_solver_edges_not_exempt():
+    """Alice absent on the last day: a lone free last day is too short, so day 5 is off too."""
+    sc = _sc(technicians=(tech("A"),), coverage=every_day("D"), rules=dict(exempt_horizon_edges=False),
+             absences=(Absence(technician="A", start=day(6), end=day(6)),))
+    _, report, p = solve_and_check(sc)
+    assert len(p.assignments) == 5 and report.penalties["coverage_shortfall"] == 100
