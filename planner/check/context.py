@@ -170,26 +170,26 @@ class Context:
     def history(self) -> dict[str, History]:
         """Technician id -> their history; empty when the scenario has none.
 
-        When the scenario holds any history, it is read as a record of the days
-        from its first date to the day before the horizon for every technician:
-        one with no entry there was off on all of them.
+        As docs/rules.md says: when the scenario has history rows, history spans
+        from their earliest date to the day before the horizon for every
+        technician (one with no row there was off on all of those days).
         """
         start = self.scenario.horizon.start
-        past = [a for a in self.scenario.history if a.date < start]
-        if not past:
+        if not self.scenario.history:
             return {}
-        first = min(a.date for a in past)
+        first = min(a.date for a in self.scenario.history)
+        past = [a for a in self.scenario.history if a.date < start]
         out = {}
         for tech, t in self.d.technicians.items():
             mine = [a for a in past if a.technician == tech]
             dates = {a.date for a in mine}
-            work = 0
-            while start - (work + 1) * DAY in dates:
-                work += 1
-            off = 0
-            if not work:
-                last = max(dates, default=first - DAY)
-                off = (start - last).days - 1
+            work = off = 0
+            day = start - DAY
+            while day >= first and day in dates:
+                work, day = work + 1, day - DAY
+            day = start - DAY
+            while day >= first and day not in dates:
+                off, day = off + 1, day - DAY
             zone = self._zone(t.timezone)
             last_end = max((aware(a.end, zone) for a in mine), default=None)
             shifts = frozenset(a.shift for a in mine if a.date == start - DAY)
