@@ -34,6 +34,8 @@ class SolveOptions:
     stop: Callable[[], bool] | None = None
     deterministic_time: float | None = None
     """Optional limit in CP-SAT deterministic time units (reproducible, unlike wall time)."""
+    greedy_hint: bool = True
+    """Warm-start from a constructive plan when the problem carries no hint."""
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import time
 from ortools.sat.python import cp_model
 
 from solver.evaluate import evaluate
+from solver.greedy import greedy_plan
 from solver.model import ModelBuilder
 from solver.problem import Problem
 from solver.result import Progress, SolveOptions, SolveResult
@@ -175,7 +176,9 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     Parameters
     ----------
     problem : the engine problem (see :mod:`solver.problem`).
-    options : search options; defaults to :class:`SolveOptions()`.
+    options : search options; defaults to :class:`SolveOptions()`. Unless the
+        problem carries a hint (a previous plan), a constructive plan
+        (:func:`solver.greedy.greedy_plan`) warm-starts the search.
 
     Returns
     -------
@@ -193,4 +196,6 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     options = options or SolveOptions()
     started = time.perf_counter()
     m = build_model(problem)
+    if options.greedy_hint and not (problem.hint or problem.oncall_hint):
+        m.set_hint(*greedy_plan(problem))
     return run(m, options, started)
