@@ -22,7 +22,8 @@ from api.settings import Settings
 router = APIRouter(tags=["users"], responses=ERRORS)
 
 
-@router.post("/auth/token", response_model=Token, summary="Log in (OAuth2 password flow)")
+@router.post("/auth/token", response_model=Token, summary="Log in (OAuth2 password flow)",
+             responses={400: {"description": "Incorrect username or password"}})
 def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     session: Session = Depends(get_session),

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Optional
 
-from pydantic import AfterValidator, ConfigDict, Field, create_model, model_validator
+import datetime as dt
+
+from pydantic import (
+    AfterValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema, create_model, model_validator,
+)
 from sqlmodel import SQLModel
 
 INT32 = 2**31 - 1
@@ -47,6 +51,26 @@ Count = Annotated[int, Field(ge=0, le=10_000)]
 Weight = Annotated[int, Field(ge=0, le=1_000_000)]
 Hours = Annotated[float, Field(ge=0, le=10_000, allow_inf_nan=False)]
 NoNul = AfterValidator(_no_nul)
+
+
+def _local_time(value: dt.time) -> dt.time:
+    if value.tzinfo is not None:
+        raise ValueError("give a local wall-clock time without a UTC offset (e.g. 08:00)")
+    return value
+
+
+LocalTime = Annotated[
+    dt.time,
+    AfterValidator(_local_time),
+    PlainSerializer(lambda v: v.isoformat(), return_type=str),
+    # JSON Schema's "time" format demands an offset; these times are local wall-clock times
+    WithJsonSchema({
+        "type": "string",
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+        "examples": ["08:00"],
+    }),
+]
+"""A local wall-clock time (the time zone is the client's or the rotation's)."""
 
 
 def optional(model: type[Schema], name: str) -> type[Schema]:

@@ -14,7 +14,7 @@ from typing import Annotated
 from pydantic import Field
 
 from planner.domain import AbsenceKind, Role
-from api.schemas.common import INT32, Count, Hours, Id, Schema, Text, Weight, optional
+from api.schemas.common import INT32, LocalTime, Count, Hours, Id, Schema, Text, Weight, optional
 
 class SkillBase(Schema):
     name: Text = ""
@@ -74,8 +74,8 @@ class TechnicianPublic(TechnicianCreate):
 
 class ServiceWindowSchema(Schema):
     weekday: int = Field(ge=0, le=6)
-    start: dt.time
-    end: dt.time
+    start: LocalTime
+    end: LocalTime
 
 
 class ClientBase(Schema):
@@ -97,8 +97,8 @@ class ClientPublic(ClientCreate):
 
 class ShiftTypeBase(Schema):
     name: Text = ""
-    start: dt.time
-    end: dt.time
+    start: LocalTime
+    end: LocalTime
     paid_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
     night: bool | None = None
 
@@ -133,7 +133,7 @@ class RotationBase(Schema):
     name: Text = ""
     clients: list[Id] = Field(min_length=1)
     handover_weekday: int = Field(default=0, ge=0, le=6)
-    handover_time: dt.time = dt.time(8, 0)
+    handover_time: LocalTime = dt.time(8, 0)
     period_days: int = Field(default=7, ge=1, le=366)
     backup: bool = True
     skill: str = Field(default="", max_length=64)
@@ -152,8 +152,8 @@ class AbsenceBase(Schema):
     technician: Id
     start: dt.date
     end: dt.date
-    start_time: dt.time | None = None
-    end_time: dt.time | None = None
+    start_time: LocalTime | None = None
+    end_time: LocalTime | None = None
     kind: AbsenceKind = AbsenceKind.planned
     reason: Text = ""
 
