@@ -67,10 +67,11 @@ class _Roster:
             length += past
         return length >= least
 
-    def fits(self, duty: Duty, horizon: int, min_run: bool = True) -> bool:
+    def fits(self, duty: Duty, horizon: int, min_run: bool = True, min_off: bool = True) -> bool:
         """True if ``duty`` can be added; days ``>= horizon`` are not planned yet (open).
 
-        ``min_run=False`` skips the minimum work-run test (used while growing a run).
+        ``min_run=False`` skips the minimum work-run test (used while growing a run);
+        ``min_off=False`` also skips the off-run tests (a block is checked whole later).
         """
         p, d, rules = self.p, duty.day, self.rules
         if self.days[d] is not None:
@@ -119,6 +120,8 @@ class _Roster:
         if min_run and not open_end and not self._run_ok(left + 1 + right, l0, r_end, p.min_consecutive_days,
                                              p.history_consecutive_days or 0):
             return False
+        if not min_off:
+            return True
         off_left, ol0 = self._left(d, False)
         if not self._run_ok(off_left, ol0, False, p.min_consecutive_days_off,
                             p.history_consecutive_days_off or 0):
@@ -142,6 +145,46 @@ class _Roster:
             self.weekends[self.weekend_of[duty.day]] += sign
         for t in duty.tags & fair_tags:
             self.tags[t] += sign
+
+    def valid(self) -> bool:
+        """Every hard rule of this person holds on the whole horizon (used after a block)."""
+        p, rules = self.p, self.rules
+        if p.max_minutes is not None and self.total > p.max_minutes:
+            return False
+        if p.max_minutes_per_week is not None and any(
+            v > p.max_minutes_per_week for v in self.week.values()
+        ):
+            return False
+        if any(self.types[t] > lim for t, lim in p.max_per_shift_type.items()):
+            return False
+        if p.max_weekends is not None and sum(1 for v in self.weekends.values() if v) > p.max_weekends:
+            return False
+        prev_end, prev_day, prev_type = p.history_last_end, -1, p.history_last_shift_type
+        for d, duty in enumerate(self.days):
+            if duty is None:
+                continue
+            if prev_end is not None and duty.start - prev_end < max(rules.min_rest_minutes, 0):
+                return False
+            if prev_day == d - 1 and (prev_type, duty.shift_type) in rules.forbidden_successions:
+                return False
+            prev_end, prev_day, prev_type = duty.end, d, duty.shift_type
+        d = 0
+        while d < self.n:
+            worked = self.days[d] is not None
+            a = d
+            while d < self.n and (self.days[d] is not None) == worked:
+                d += 1
+            length = d - a
+            if worked:
+                past = p.history_consecutive_days or 0
+                if p.max_consecutive_days is not None and length + (past if a == 0 else 0) > p.max_consecutive_days:
+                    return False
+                if not self._run_ok(length, a == 0, d >= self.n, p.min_consecutive_days, past):
+                    return False
+            elif not self._run_ok(length, a == 0, d >= self.n, p.min_consecutive_days_off,
+                                  p.history_consecutive_days_off or 0):
+                return False
+        return True
 
     def run_at(self, d: int) -> tuple[int, int]:
         """First and last day of the work run holding day ``d``."""
@@ -246,6 +289,29 @@ def greedy_plan(problem: Problem) -> Plan:
                 break
             if (pid, duty.id) not in held and r.fits(duty, n):
                 take(pid, duty)
+        # single days often break run rules: try blocks of the minimum run length
+        size = max(2, r.p.min_consecutive_days or 0)
+        start = 0
+        while r.total < least and start + size <= n:
+            block = []
+            for day in range(start, start + size):
+                if r.days[day] is not None:
+                    break
+                pick = next((x for x in options
+                             if x.day == day and r.fits(x, n, min_run=False, min_off=False)), None)
+                if pick is None:
+                    break
+                r.add(pick, fair)
+                block.append(pick)
+            if len(block) == size and r.valid():
+                for x in block:
+                    r.add(x, fair, -1)
+                    take(pid, x)
+                start += size + 1
+            else:
+                for x in block:
+                    r.add(x, fair, -1)
+                start += 1
     for duty in sorted(problem.duties, key=lambda x: (-x.demand.under_weight, x.day, x.id)):
         want = duty.demand.required + duty.demand.peak_required - count[duty.id]
         if want <= 0:

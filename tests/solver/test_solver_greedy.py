@@ -56,3 +56,16 @@ def test_warm_start_does_not_change_the_optimum(seed):
     with_hint, without = run(p), run(p, greedy_hint=False)
     assert with_hint.status == without.status == "optimal"
     assert with_hint.objective == without.objective
+
+
+def test_greedy_meets_minimum_minutes_with_a_block_when_single_days_break_runs():
+    # nobody is wanted, but p needs 960 minutes and runs of at least 2 days (history known,
+    # so even a run at day 0 must have 2 days): single insertions fail, a 2-day block works
+    person = Person(id="p", min_minutes=960, min_consecutive_days=2,
+                    history_consecutive_days=0, history_consecutive_days_off=4)
+    duties = [duty(d, required=0, over=1) for d in range(5)]
+    p = problem([person], duties)
+    assignments, oncall = greedy_plan(p)
+    days = sorted(int(did.split("/")[0]) for _, did in assignments)
+    assert len(days) == 2 and days[1] == days[0] + 1
+    assert fixed_to(p, assignments, oncall).status == "optimal"
