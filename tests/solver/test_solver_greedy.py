@@ -63,9 +63,10 @@ def test_greedy_meets_minimum_minutes_with_a_block_when_single_days_break_runs()
     # so even a run at day 0 must have 2 days): single insertions fail, a 2-day block works
     person = Person(id="p", min_minutes=960, min_consecutive_days=2,
                     history_consecutive_days=0, history_consecutive_days_off=4)
-    duties = [duty(d, required=0, over=1) for d in range(5)]
-    p = problem([person], duties)
+    duties = [duty(d, required=0, over=1) for d in range(4)]  # day 4 (last) has no duty
+    p = problem([person], duties, num_days=5)
     assignments, oncall = greedy_plan(p)
     days = sorted(int(did.split("/")[0]) for _, did in assignments)
-    assert len(days) == 2 and days[1] == days[0] + 1
+    assert len(days) >= 2 and any(b == a + 1 for a, b in zip(days, days[1:]))
+    # all variables fixed to the plan: feasible means minimum minutes and run rules hold
     assert fixed_to(p, assignments, oncall).status == "optimal"
