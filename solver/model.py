@@ -66,6 +66,8 @@ class ModelBuilder:
         self.duties: dict[str, Duty] = {d.id: d for d in problem.duties}
         self.periods: dict[str, OnCallPeriod] = {q.id: q for q in problem.oncall_periods}
         self.penalties: dict[str, list[LinearTerm]] = {}
+        self.spans: dict[str, range] = {}
+        """Hard rule name -> indices of the constraints its builder added."""
         self.cache: dict[str, object] = {}
         """Structures shared between builders (e.g. the coverage slack variables)."""
         self._derived: list[tuple[Lit, Callable[[Values], int]]] = []

@@ -36,6 +36,8 @@ class SolveOptions:
     """Optional limit in CP-SAT deterministic time units (reproducible, unlike wall time)."""
     greedy_hint: bool = True
     """Warm-start from a constructive plan when the problem carries no hint."""
+    explain: bool = True
+    """On an infeasible problem, look for the conflicting hard rules (``SolveResult.conflicts``)."""
 
 
 @dataclass(frozen=True)
@@ -82,3 +84,5 @@ class SolveResult:
     wall_seconds: float = 0.0
     first_solution_seconds: float | None = None
     progress: tuple[Progress, ...] = ()
+    conflicts: tuple[str, ...] = ()
+    """When infeasible: a small set of conflicting hard rules, as ``"rule: person"``."""

@@ -13,6 +13,7 @@ import time
 from ortools.sat.python import cp_model
 
 from solver.evaluate import evaluate
+from solver.explain import explain
 from solver.greedy import greedy_plan
 from solver.model import ModelBuilder
 from solver.problem import Problem
@@ -36,8 +37,11 @@ def build_model(problem: Problem) -> ModelBuilder:
     The problem's ``hint``/``oncall_hint``, when given, become a complete hint.
     """
     m = ModelBuilder(problem)
+    constraints = m.model.proto.constraints
     for name in HARD_RULES:
+        first = len(constraints)
         BUILDERS[name](m)
+        m.spans[name] = range(first, len(constraints))
     weights, exprs = [], []
     for name in SOFT_RULES:
         terms = BUILDERS[name](m)
@@ -134,11 +138,15 @@ def run(m: ModelBuilder, options: SolveOptions, started: float | None = None) ->
     wall = time.perf_counter() - started
     bound = solver.best_objective_bound if status in ("optimal", "feasible") else None
     if status not in ("optimal", "feasible"):
+        conflicts = ()
+        if status == "infeasible" and options.explain:
+            conflicts = explain(m, time_limit=max(1.0, min(10.0, options.time_limit)))
         return SolveResult(
             status=status,
-            wall_seconds=wall,
+            wall_seconds=time.perf_counter() - started,
             first_solution_seconds=watcher.first,
             progress=tuple(watcher.events),
+            conflicts=conflicts,
         )
     final = solver.objective_value
     if not watcher.events or watcher.events[-1].objective != final:

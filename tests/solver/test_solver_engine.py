@@ -150,3 +150,24 @@ def test_workers_option_is_used():
     r = solve(p, SolveOptions(time_limit=10.0, workers=2, seed=1))
     assert r.status == "optimal"
     assert r.objective == run(p).objective
+
+
+def test_infeasible_result_names_the_conflicting_rules_and_people():
+    # p must work 3 days (1440 min) but at most 2 in a row: the two rules conflict for p
+    duties = [duty(d, required=0, over=1) for d in range(3)]
+    p = problem([Person(id="p", min_minutes=1440, max_consecutive_days=2), Person(id="q")], duties)
+    r = run(p)
+    assert r.status == "infeasible"
+    assert r.conflicts == ("contract_hours: p", "max_consecutive_days: p")
+
+
+def test_infeasible_fixed_pairs_are_explained():
+    late, early = duty(0, "L"), duty(1, "D", start="08:59")
+    r = run(problem(["p", "q"], [late, early], fixed=(("p", late.id), ("p", early.id))))
+    assert r.conflicts == ("fixed_assignments: p", "min_rest: p")
+
+
+def test_no_explanation_when_disabled():
+    late, early = duty(0, "L"), duty(1, "D", start="08:59")
+    r = run(problem(["p"], [late, early], fixed=(("p", late.id), ("p", early.id))), explain=False)
+    assert r.status == "infeasible" and r.conflicts == ()
