@@ -84,9 +84,10 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             self.stop_search()
 
 
-def _parameters(solver: cp_model.CpSolver, options: SolveOptions) -> None:
+def _parameters(solver: cp_model.CpSolver, options: SolveOptions, spent: float) -> None:
     p = solver.parameters
-    p.max_time_in_seconds = max(0.0, float(options.time_limit))
+    # the limit is the caller's wall-time budget: model building already used ``spent``
+    p.max_time_in_seconds = max(0.05, float(options.time_limit) - spent)
     p.num_workers = max(1, int(options.workers))
     p.random_seed = int(options.seed)
     p.log_search_progress = bool(options.log)
@@ -105,7 +106,7 @@ def run(m: ModelBuilder, options: SolveOptions, started: float | None = None) ->
     """
     started = time.perf_counter() if started is None else started
     solver = cp_model.CpSolver()
-    _parameters(solver, options)
+    _parameters(solver, options, time.perf_counter() - started)
     watcher = _Watcher(options, started)
     done = threading.Event()
     poller = None
