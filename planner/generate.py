@@ -34,14 +34,16 @@ SHIFTS = (
     ShiftType(id="night", name="Nuit", start=dt.time(22), end=dt.time(6)),
 )
 CONTRACTS = (
-    Contract(id="FT38", name="Temps plein 38h", min_hours_per_week=30,
-             max_hours_per_week_avg=38, max_consecutive_days=5),
-    Contract(id="FT40", name="Temps plein 40h", min_hours_per_week=32,
-             max_hours_per_week_avg=40, max_consecutive_days=6),
-    Contract(id="PT80", name="Temps partiel 4/5", min_hours_per_week=24,
+    # only the part-time contract has a hard weekly minimum: hard minimums near the
+    # contract hours force over-coverage everywhere and made solving much slower
+    Contract(id="FT38", name="Temps plein 38h", max_hours_per_week_avg=38,
+             max_consecutive_days=5),
+    Contract(id="FT40", name="Temps plein 40h", max_hours_per_week_avg=40,
+             max_consecutive_days=6),
+    Contract(id="PT80", name="Temps partiel 4/5", min_hours_per_week=16,
              max_hours_per_week_avg=32, max_consecutive_days=4, shift_limits={"night": 0}),
-    Contract(id="OPS24", name="Pilotage 24/7", min_hours_per_week=30,
-             max_hours_per_week_avg=38, max_consecutive_days=5, min_consecutive_days_off=2,
+    Contract(id="OPS24", name="Pilotage 24/7", max_hours_per_week_avg=38,
+             max_consecutive_days=5, min_consecutive_days_off=2,
              works_public_holidays=True),
 )
 
