@@ -152,15 +152,20 @@ class RecordingRunner:
         pass
 
 
-@pytest.fixture
-def settings(db: Database) -> Settings:
-    return Settings(database_url=db.url, workers=1, max_time_limit=60)
+@pytest.fixture(scope="session")
+def settings(database: Database) -> Settings:
+    return Settings(database_url=database.url, workers=1, max_time_limit=60)
+
+
+@pytest.fixture(scope="session")
+def _recording_app(database: Database, settings: Settings):
+    return create_app(settings, engine=database.engine, runner=RecordingRunner())
 
 
 @pytest.fixture
-def app(db: Database, settings: Settings):
+def app(db: Database, _recording_app):
     """The application with a recording runner: solve jobs are queued, never run."""
-    return create_app(settings, engine=db.engine, runner=RecordingRunner())
+    return _recording_app
 
 
 @pytest.fixture

@@ -1,0 +1,221 @@
+"""Load benchmark of the schedule endpoints with ``wrk`` on loopback.
+
+Builds a database holding 100 technicians (``planner.generate``) and a published
+8-week plan solved by the real pipeline (time-limited, checked: no hard-rule
+violation), starts ``rota serve`` on 127.0.0.1, and drives two endpoints with wrk:
+
+- ``GET /api/v1/technicians/{id}/schedule`` (JSON, bearer token, all 100 technicians
+  in turn), and
+- ``GET /api/v1/calendar/{secret}.ics`` (the iCal feed, each technician's secret URL).
+
+Each endpoint is measured twice: paced at about ``--rate`` requests per second
+(``--connections`` connections, each pausing between requests: wrk's ``delay()``)
+and flat out (no pause) for the maximum throughput. Prints a Markdown table.
+
+Usage::
+
+    apt-get install -y wrk
+    python benchmarks/load_api.py [--seconds 20] [--rate 200] [--solve-seconds 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+LUA = """
+local paths = {%(paths)s}
+local headers = {%(headers)s}
+local pause = %(pause)d
+local i = 0
+request = function()
+  i = i %% #paths + 1
+  return wrk.format("GET", paths[i], headers)
+end
+%(delay)s
+done = function(summary, latency, requests)
+  io.write(string.format(
+    'RESULT {"requests": %%d, "seconds": %%.3f, "p50_ms": %%.2f, "p90_ms": %%.2f, ' ..
+    '"p99_ms": %%.2f, "max_ms": %%.2f, "socket_errors": %%d, "non_2xx": %%d}\\n',
+    summary.requests, summary.duration / 1e6,
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000,
+    latency:percentile(99) / 1000, latency.max / 1000,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status))
+end
+"""
+
+
+def build_database(url: str, technicians: int, weeks: int, solve_seconds: float) -> dict:
+    """Store the scenario, solve and publish the plan, create users; returns the keys."""
+    from sqlmodel import Session
+
+    from planner.generate import generate_scenario
+    from planner.pipeline import plan_scenario
+    from solver.result import SolveOptions
+    from api import tables as t
+    from api.auth import hash_password, issue_token, new_ical_token
+    from api.db import make_engine, upgrade
+    from api.plans import publish, save_outcome
+    from api.scenarios import store_scenario
+
+    upgrade(url)
+    engine = make_engine(url)
+    scenario = generate_scenario(technicians, weeks, seed=0)
+    started = time.monotonic()
+    outcome = plan_scenario(scenario, SolveOptions(time_limit=solve_seconds, workers=2, seed=0))
+    solve_wall = time.monotonic() - started
+    if outcome.result.status not in ("optimal", "feasible") or outcome.report.violations:
+        raise SystemExit(f"no valid plan: status {outcome.result.status}, "
+                         f"{len(outcome.report.violations)} violations")
+    pw = hash_password("benchmark-password")
+    with Session(engine) as s:
+        store_scenario(s, scenario, replace=True)
+        boss = t.UserRow(username="bench-manager", role="manager", password_hash=pw,
+                         ical_token=new_ical_token(), created_at=t.utcnow())
+        s.add(boss)
+        s.flush()
+        feeds = []
+        for tech in scenario.technicians:
+            u = t.UserRow(username=f"bench-{tech.id}", role="technician", technician_id=tech.id,
+                          password_hash=pw, ical_token=new_ical_token(), created_at=t.utcnow())
+            s.add(u)
+            feeds.append(u.ical_token)
+        job = t.SolveJobRow(name="benchmark", status="succeeded", horizon_start=scenario.horizon.start,
+                            horizon_days=scenario.horizon.days, options={"time_limit": solve_seconds},
+                            created_by=boss.id, created_at=t.utcnow())
+        s.add(job)
+        s.flush()
+        plan = save_outcome(s, job, outcome)
+        publish(s, plan, boss)
+        token = issue_token(s, boss, 24 * 60)
+        s.commit()
+    engine.dispose()
+    return {
+        "token": token,
+        "technicians": [x.id for x in scenario.technicians],
+        "feeds": feeds,
+        "start": scenario.horizon.start.isoformat(),
+        "end": scenario.horizon.end.isoformat(),
+        "assignments": len(outcome.plan.assignments),
+        "oncall": len(outcome.plan.oncall),
+        "solve_status": outcome.result.status,
+        "solve_seconds": round(solve_wall, 1),
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_wrk(base: str, paths: list[str], headers: dict, seconds: int, connections: int,
+            pause_ms: int, folder: Path) -> dict:
+    lua = LUA % {
+        "paths": ", ".join(json.dumps(p) for p in paths),
+        "headers": ", ".join(f"[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items()),
+        "pause": pause_ms,
+        "delay": "delay = function() return pause end" if pause_ms else "",
+    }
+    script = folder / "bench.lua"
+    script.write_text(lua)
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), base]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    line = next(x for x in out.splitlines() if x.startswith("RESULT "))
+    result = json.loads(line[len("RESULT "):])
+    result["rps"] = round(result["requests"] / result["seconds"], 1)
+    result["command"] = " ".join(cmd[:-3] + ["-s", "bench.lua", base])
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--technicians", type=int, default=100)
+    ap.add_argument("--weeks", type=int, default=8)
+    ap.add_argument("--seconds", type=int, default=20, help="wrk duration per run")
+    ap.add_argument("--rate", type=int, default=200, help="target requests/s of the paced runs")
+    ap.add_argument("--connections", type=int, default=10)
+    ap.add_argument("--solve-seconds", type=float, default=60.0)
+    ap.add_argument("--database-url", default="", help="default: a SQLite file in a temp folder")
+    ap.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    args = ap.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk not found: apt-get install -y wrk")
+
+    folder = Path(tempfile.mkdtemp(prefix="rota-load-"))
+    url = args.database_url or f"sqlite:///{folder / 'rota.db'}"
+    print(f"building the database ({args.technicians} technicians, {args.weeks} weeks)...", flush=True)
+    keys = build_database(url, args.technicians, args.weeks, args.solve_seconds)
+    print(f"plan: {keys['assignments']} shifts, {keys['oncall']} on-call duties "
+          f"({keys['solve_status']}, solved in {keys['solve_seconds']} s)", flush=True)
+
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--log-level", "warning"],
+        cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        import httpx
+
+        for _ in range(300):
+            try:
+                if httpx.get(base + "/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        auth = {"Authorization": f"Bearer {keys['token']}"}
+        q = f"?start={keys['start']}&end={keys['end']}"
+        endpoints = {
+            "schedule JSON": ([f"/api/v1/technicians/{t}/schedule{q}" for t in keys["technicians"]], auth),
+            "iCal feed": ([f"/api/v1/calendar/{f}.ics" for f in keys["feeds"]], {}),
+        }
+        for paths, headers in endpoints.values():  # check once, and warm up
+            for p in paths[:3]:
+                r = httpx.get(base + p, headers=headers)
+                r.raise_for_status()
+        pause = int(1000 * args.connections / args.rate)
+        rows = []
+        for name, (paths, headers) in endpoints.items():
+            for mode, p in (("paced", pause), ("flat out", 0)):
+                res = run_wrk(base, paths, headers, args.seconds, args.connections, p, folder)
+                res.update(endpoint=name, mode=mode)
+                rows.append(res)
+                print(f"{name:14} {mode:8} {res['rps']:8.1f} req/s  p50 {res['p50_ms']:6.2f} ms  "
+                      f"p99 {res['p99_ms']:6.2f} ms  non-2xx {res['non_2xx']}", flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    print()
+    print(f"date: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC; machine: "
+          f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+          f"Python {platform.python_version()}; database: {url.split(':')[0]}")
+    print("| endpoint | load | requests/s | p50 ms | p90 ms | p99 ms | max ms | errors |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for r in rows:
+        print(f"| {r['endpoint']} | {r['mode']} ({args.connections} conn.) | {r['rps']} | "
+              f"{r['p50_ms']} | {r['p90_ms']} | {r['p99_ms']} | {r['max_ms']} | "
+              f"{r['socket_errors'] + r['non_2xx']} |")
+    if args.json:
+        args.json.write_text(json.dumps({"keys": {k: v for k, v in keys.items()
+                                                  if k not in ("token", "feeds", "technicians")},
+                                         "runs": rows}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
