@@ -80,7 +80,7 @@ def test_progress_callback_sees_every_improving_solution():
 
 def test_stop_is_honoured_between_solutions():
     # a problem that does not close within the limit; stop() flips after the first plan
-    p = random_problem(0, people=10, days=10)
+    p = random_problem(0, people=14, days=14)
     first = threading.Event()
     r = run(p, time_limit=30.0, on_progress=lambda e: first.set(), stop=first.is_set)
     assert r.status in ("feasible", "unknown")
@@ -88,7 +88,7 @@ def test_stop_is_honoured_between_solutions():
 
 
 def test_stop_before_any_solution_returns_quickly():
-    p = random_problem(0, people=10, days=10)
+    p = random_problem(0, people=14, days=14)
     r = run(p, time_limit=30.0, stop=lambda: True)
     assert r.status in ("feasible", "unknown")
     assert r.wall_seconds < 15.0

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from solver_cases import at, problem, run
+from solver_cases import NO_WEIGHTS, at, problem, run
 
 from solver import OnCallPeriod, Rules
-from solver_cases import NO_WEIGHTS
 
 
 def period(rotation: str, k: int, *, days: int = 7, needs_backup: bool = True,
