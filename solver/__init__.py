@@ -1,7 +1,23 @@
 """Rota's CP-SAT engine: ``solve(problem, options) -> SolveResult``.
 
 The only package that imports ``ortools``; its inputs and outputs are plain
-dataclasses (:mod:`solver.problem`, :mod:`solver.result`).
+dataclasses (:mod:`solver.problem`, :mod:`solver.result`). Rule semantics are
+docs/rules.md; each rule has one builder in :mod:`solver.rules` (``BUILDERS``).
+
+Typical use::
+
+    result = solve(problem, SolveOptions(time_limit=60, workers=2, seed=0,
+                                         on_progress=print, stop=job.cancelled))
+
+To re-solve one model with part of a plan frozen (large-neighbourhood search)::
+
+    m = build_model(problem)               # variables + every rule, once
+    m.set_hint(assignments, oncall)        # complete hint from a plan
+    with m.fixed({m.x[p, d]: 1, ...}):     # temporary domain fixing
+        result = run(m, options)
+
+:func:`solver.evaluate.evaluate` recomputes a plan's penalties and
+:func:`solver.greedy.greedy_plan` builds the constructive warm start.
 """
 
 from solver.problem import (

@@ -19,7 +19,8 @@ class Progress:
 class SolveOptions:
     """How to solve.
 
-    ``time_limit`` in seconds of wall time; ``workers`` CP-SAT search workers;
+    ``time_limit`` in seconds of wall time, model building included; ``workers`` CP-SAT
+    search workers;
     ``seed`` the random seed (one worker plus a seed is deterministic);
     ``log`` prints the CP-SAT search log; ``on_progress`` is called from the
     solver thread at every improving solution; ``stop`` is polled and ends the
