@@ -37,22 +37,16 @@ def _load(path: Path):
         raise _fail(str(e)) from None
 
 
-@app.command()
-def solve(
-    scenario: Path = typer.Argument(..., help="Scenario folder (CSV files + settings.toml)."),
-    out: Path = typer.Option(..., "--out", help="Folder to write the plan into."),
-    time_limit: float = typer.Option(30.0, "--time-limit", min=0.1, help="Seconds of search."),
-    workers: int = typer.Option(2, "--workers", min=1, max=64, help="CP-SAT search workers."),
-    seed: int = typer.Option(0, "--seed", min=0, help="Random seed."),
-    log: bool = typer.Option(False, "--log", help="Print the CP-SAT search log."),
-) -> None:
-    """Plan SCENARIO and write assignments.csv, coverage.csv and summary.json into OUT."""
+def plan_with_progress(sc, label: str, options_kwargs: dict, show: bool = True):
+    """Plan ``sc`` in a thread while a live line shows the best plan and bound so far.
+
+    Returns the :class:`planner.pipeline.PlanOutcome` and the options used; raises
+    :class:`typer.Exit` with a clear message when the scenario cannot be compiled.
+    """
     from planner.pipeline import plan_scenario
     from solver import SolveOptions
 
-    sc = _load(scenario)
-    if out.exists() and not out.is_dir():
-        raise _fail(f"--out {out}: exists and is not a folder")
+    limit = options_kwargs.get("time_limit", 30.0)
     state = {"objective": None, "bound": None, "found": 0}
     lock = threading.Lock()
 
@@ -64,12 +58,11 @@ def solve(
         with lock:
             obj, bound, found = state["objective"], state["bound"], state["found"]
         if obj is None:
-            return f"solving {sc.name or scenario.name}: {elapsed:5.1f}/{time_limit:.0f} s, no plan yet"
-        return (f"solving {sc.name or scenario.name}: {elapsed:5.1f}/{time_limit:.0f} s, "
+            return f"solving {label}: {elapsed:5.1f}/{limit:.0f} s, no plan yet"
+        return (f"solving {label}: {elapsed:5.1f}/{limit:.0f} s, "
                 f"best {obj:,.0f}, bound {bound:,.0f}, {found} improving plans")
 
-    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, log=log,
-                           on_progress=on_progress)
+    options = SolveOptions(on_progress=on_progress, **options_kwargs)
     box: dict = {}
 
     def work() -> None:
@@ -81,7 +74,7 @@ def solve(
     t0 = time.monotonic()
     thread = threading.Thread(target=work, daemon=True)
     thread.start()
-    if log or not console.is_terminal:
+    if not show or options.log or not console.is_terminal:
         thread.join()
     else:
         with Live(line(0), console=console, refresh_per_second=4, transient=True) as live:
@@ -90,14 +83,32 @@ def solve(
                 live.update(line(time.monotonic() - t0))
     if "error" in box:
         raise _fail(box["error"])
-    outcome = box["outcome"]
+    return box["outcome"], options
+
+
+@app.command()
+def solve(
+    scenario: Path = typer.Argument(..., help="Scenario folder (CSV files + settings.toml)."),
+    out: Path = typer.Option(..., "--out", help="Folder to write the plan into."),
+    time_limit: float = typer.Option(30.0, "--time-limit", min=0.1, help="Seconds of search."),
+    workers: int = typer.Option(2, "--workers", min=1, max=64, help="CP-SAT search workers."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Random seed."),
+    log: bool = typer.Option(False, "--log", help="Print the CP-SAT search log."),
+) -> None:
+    """Plan SCENARIO and write assignments.csv, coverage.csv and summary.json into OUT."""
+    sc = _load(scenario)
+    if out.exists() and not out.is_dir():
+        raise _fail(f"--out {out}: exists and is not a folder")
+    outcome, options = plan_with_progress(
+        sc, sc.name or scenario.name,
+        dict(time_limit=time_limit, workers=workers, seed=seed, log=log))
     data = write_plan_folder(out, sc, outcome, options)
-    _print_summary(data, out)
+    print_summary(data, out)
     if outcome.report.violations:
         raise typer.Exit(code=1)
 
 
-def _print_summary(data: dict, out: Path) -> None:
+def print_summary(data: dict, out: Path) -> None:
     t = Table(title="Plan", show_header=False)
     t.add_row("status", str(data["status"]))
     t.add_row("objective", f"{data['objective']}" if data["objective"] is not None else "-")
@@ -112,6 +123,10 @@ def _print_summary(data: dict, out: Path) -> None:
         if value:
             t.add_row(f"  penalty {name}", str(value))
     console.print(t)
+    if data.get("conflicts"):
+        console.print("[bold red]no plan: these hard rules conflict[/] (rule: technician):")
+        for c in data["conflicts"]:
+            console.print(f"  {c}")
     console.print(f"written: {out / 'assignments.csv'}, {out / 'coverage.csv'}, {out / 'summary.json'}")
 
 

@@ -68,6 +68,7 @@ def summary(outcome, options) -> dict:
         "options": {"time_limit": options.time_limit, "workers": options.workers,
                     "seed": options.seed},
         "penalties": dict(res.penalties),
+        "conflicts": list(res.conflicts),
         "checker": {
             "objective": rep.objective,
             "penalties": dict(rep.penalties),
