@@ -32,12 +32,18 @@ absences and requests, created as pending).
 
 
 def create_app(
-    settings: Settings | None = None, engine: Engine | None = None, runner: JobRunner | None = None
+    settings: Settings | None = None,
+    engine: Engine | None = None,
+    runner: JobRunner | None = None,
+    recover_jobs: bool = True,
 ) -> FastAPI:
     """Build the application.
 
     The database must already be migrated (``rota serve`` does it). ``engine`` and
     ``runner`` may be given by tests; by default they come from ``settings``.
+    ``recover_jobs``: at start-up, fail the jobs a previous server left unfinished
+    (False when several server processes share the database: ``rota serve`` then
+    does it once, before starting them).
     """
     settings = settings or get_settings()
     engine = engine or make_engine(settings.database_url)
@@ -46,7 +52,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        n = fail_unfinished(engine, RESTARTED)
+        n = fail_unfinished(engine, RESTARTED) if recover_jobs else 0
         if n:
             log.warning("%d unfinished solve jobs marked failed (%s)", n, RESTARTED)
         yield
@@ -87,3 +93,8 @@ def create_app(
         return {"status": "ok"}
 
     return app
+
+
+def app_factory() -> FastAPI:
+    """The application of one of several server processes (``rota serve --http-workers N``)."""
+    return create_app(recover_jobs=False)

@@ -81,10 +81,12 @@ def current_user(
     )
     if not token or "\x00" in token:
         raise unauthorized
-    row = session.get(t.TokenRow, _digest(token))
-    if row is None or row.expires_at <= t.utcnow():
-        raise unauthorized
-    user = session.get(t.UserRow, row.user_id)
+    # one query: this runs on every request
+    user = session.exec(
+        select(t.UserRow)
+        .join(t.TokenRow, t.TokenRow.user_id == t.UserRow.id)
+        .where(t.TokenRow.digest == _digest(token), t.TokenRow.expires_at > t.utcnow())
+    ).first()
     if user is None or not user.active:
         raise unauthorized
     return user

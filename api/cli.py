@@ -18,6 +18,8 @@ app = typer.Typer(no_args_is_help=True, add_completion=False,
 # the planner's commands sit at top level: `rota solve`, not `rota planner solve`
 for _cmd in planner_app.registered_commands:
     app.registered_commands.append(_cmd)
+for _group in planner_app.registered_groups:  # `rota bench curtois`
+    app.registered_groups.append(_group)
 
 users_app = typer.Typer(no_args_is_help=True, help="Manage API users.")
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
@@ -95,12 +97,45 @@ def export_cmd(
 
 
 @app.command()
+def demo(
+    folder: Path = typer.Option(None, "--scenario", help="Scenario folder (default: data/demo)."),
+    out: Path = typer.Option(Path("out/demo"), "--out", help="Folder to write the plan into."),
+    time_limit: float = typer.Option(30.0, "--time-limit", min=0.1, help="Seconds of search."),
+    workers: int = typer.Option(2, "--workers", min=1, max=64, help="CP-SAT search workers."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Random seed."),
+    database_url: str | None = DB_OPTION,
+) -> None:
+    """Import the demo into the database (SQLite by default), plan it, store the draft plan."""
+    from api.demo import default_demo_folder, run_demo
+    from planner.cli import plan_with_progress, print_summary
+    from planner.scenario_files import ScenarioError
+
+    folder = folder or default_demo_folder()
+    url = _url(database_url)
+    try:
+        data, plan_id = run_demo(url, folder, out, plan_with_progress,
+                                 dict(time_limit=time_limit, workers=workers, seed=seed))
+    except (ScenarioError, FileNotFoundError, NotADirectoryError) as e:
+        raise _fail(str(e)) from None
+    print_summary(data, out)
+    if plan_id is not None:
+        typer.echo(f"stored as draft plan {plan_id} in {url}")
+        typer.echo("next: `rota users add NAME --role manager`, then `rota serve` "
+                   "(API docs on http://127.0.0.1:8000/api/v1/docs)")
+    if data["checker"]["hard_violations"]:
+        raise typer.Exit(code=1)
+
+
+@app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
     workers: int | None = typer.Option(None, help="Solve worker processes (ROTA_WORKERS)."),
     database_url: str | None = DB_OPTION,
     log_level: str = typer.Option("info", help="uvicorn log level."),
+    access_log: bool = typer.Option(True, help="Log every request (costs throughput)."),
+    http_workers: int = typer.Option(
+        1, min=1, help="Server processes (each has its own pool of solve workers)."),
 ) -> None:
     """Start the API server (migrates the database first)."""
     import uvicorn
@@ -115,7 +150,24 @@ def serve(
     settings = Settings(**overrides)
     upgrade(settings.database_url)
     typer.echo(f"Rota API on http://{host}:{port}/api/v1/docs (database {settings.database_url})")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+    if http_workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level,
+                    access_log=access_log)
+        return
+    import os
+
+    from api.app import RESTARTED
+    from api.db import make_engine
+    from api.jobs import fail_unfinished
+
+    engine = make_engine(settings.database_url)
+    fail_unfinished(engine, RESTARTED)  # once, before the processes start
+    engine.dispose()
+    # the processes read their settings from the environment
+    os.environ["DATABASE_URL"] = settings.database_url
+    os.environ["ROTA_WORKERS"] = str(settings.workers)
+    uvicorn.run("api.app:app_factory", factory=True, workers=http_workers, host=host, port=port,
+                log_level=log_level, access_log=access_log)
 
 
 @users_app.command("add")

@@ -11,11 +11,23 @@ import datetime as dt
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
+from functools import lru_cache
+
+from icalendar import Calendar, Event, Timezone
 
 from api import tables as t
 
 PRODID = "-//Rota//Rota roster//EN"
+
+
+@lru_cache(maxsize=256)
+def _vtimezone(zone: str, first_year: int, last_year: int) -> bytes:
+    """The VTIMEZONE of ``zone`` for whole years (building one is slow: cache it)."""
+    tz = Timezone.from_tzinfo(
+        ZoneInfo(zone), tzid=zone,
+        first_date=dt.date(first_year, 1, 1), last_date=dt.date(last_year + 1, 1, 1),
+    )
+    return tz.to_ical()
 
 
 def build_calendar(
@@ -59,5 +71,15 @@ def build_calendar(
         ev.add("categories", ["on-call"])
         ev.add("transp", "TRANSPARENT")  # on-call is not worked time
         cal.add_component(ev)
-    cal.add_missing_timezones()
-    return cal.to_ical()
+    zones = {str(ev["DTSTART"].params["TZID"]) for ev in cal.subcomponents
+             if "TZID" in ev["DTSTART"].params}
+    zones.discard("UTC")
+    if not zones:
+        return cal.to_ical()
+    years = [ev.decoded("DTSTART").year for ev in cal.subcomponents]
+    first, last = min(years) - 1, max(years) + 1
+    # RFC 5545 wants the VTIMEZONEs referenced by TZID inside the VCALENDAR: splice them in
+    text = cal.to_ical()
+    head, sep, tail = text.partition(b"BEGIN:VEVENT")
+    blocks = b"".join(_vtimezone(z, first, last) for z in sorted(zones))
+    return head + blocks + sep + tail
