@@ -15,7 +15,9 @@ from ortools.sat.python import cp_model
 from solver.evaluate import evaluate
 from solver.explain import explain
 from solver.greedy import greedy_plan
+from solver.lns import search
 from solver.model import ModelBuilder
+from solver.params import full_parameters
 from solver.problem import Problem
 from solver.result import Progress, SolveOptions, SolveResult
 from solver.rules import BUILDERS, HARD_RULES, SOFT_RULES
@@ -85,26 +87,10 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
 
 
 def _parameters(solver: cp_model.CpSolver, options: SolveOptions, spent: float) -> None:
-    p = solver.parameters
     # the limit is the caller's wall-time budget: model building already used ``spent``
-    p.max_time_in_seconds = max(0.05, float(options.time_limit) - spent)
-    p.num_workers = max(1, int(options.workers))
-    # The fairness max-min, continuity and coverage lin_max terms need the full linear
-    # relaxation (level 2) for a useful bound. Measured on a loaded 2-core machine:
-    # 1 worker closes random 8x7 problems in 1-4 s instead of not in 10 s; with 2 workers
-    # the "max_lp" full solver instead of "default_lp" proves the Curtois Instance2
-    # optimum (828) in 30 s (bound 217 before) and improves Instance8 (2234 vs 2668),
-    # the 200-technician generated case (51 vs 66) and the 400 one at 60 s (112 vs 120);
-    # from 4 workers the default portfolio already runs max_lp next to default_lp.
-    if p.num_workers == 1:
-        p.linearization_level = 2
-    elif p.num_workers <= 3:
-        p.ignore_subsolvers.append("default_lp")
-        p.extra_subsolvers.append("max_lp")
-    p.random_seed = int(options.seed)
-    p.log_search_progress = bool(options.log)
+    full_parameters(solver.parameters, options, float(options.time_limit) - spent)
     if options.deterministic_time is not None:
-        p.max_deterministic_time = float(options.deterministic_time)
+        solver.parameters.max_deterministic_time = float(options.deterministic_time)
 
 
 def run(m: ModelBuilder, options: SolveOptions, started: float | None = None) -> SolveResult:
@@ -172,6 +158,11 @@ def run(m: ModelBuilder, options: SolveOptions, started: float | None = None) ->
         if watcher.first is None:
             watcher.first = wall
     values = list(solver.response_proto.solution)
+    return _result(m, status, values, bound, wall, watcher.first, watcher.events)
+
+
+def _result(m: ModelBuilder, status: str, values, bound, wall: float, first, events) -> SolveResult:
+    """The plan of a solution vector, its penalties recomputed by :func:`evaluate`."""
     assignments = tuple(key for key, var in m.x.items() if values[var.index])
     oncall = tuple(key for key, var in m.y.items() if values[var.index])
     ev = evaluate(m.problem, assignments, oncall)
@@ -186,8 +177,8 @@ def run(m: ModelBuilder, options: SolveOptions, started: float | None = None) ->
         unfilled_oncall=ev.unfilled_oncall,
         fairness=ev.fairness,
         wall_seconds=wall,
-        first_solution_seconds=watcher.first,
-        progress=tuple(watcher.events),
+        first_solution_seconds=first,
+        progress=tuple(events),
     )
 
 
@@ -219,4 +210,13 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     m = build_model(problem)
     if options.greedy_hint and not (problem.hint or problem.oncall_hint):
         m.set_hint(*greedy_plan(problem))
-    return run(m, options, started)
+    out = search(m, options, started)
+    status = _STATUS.get(out.code, "unknown")
+    wall = time.perf_counter() - started
+    if out.values is None:
+        conflicts = ()
+        if status == "infeasible" and options.explain:
+            conflicts = explain(m, time_limit=max(1.0, min(10.0, options.time_limit)))
+        return SolveResult(status=status, wall_seconds=wall, first_solution_seconds=out.first,
+                           progress=tuple(out.events), conflicts=conflicts)
+    return _result(m, status, out.values, out.bound, wall, out.first, out.events)

@@ -1,0 +1,441 @@
+"""Search a built model: a plain CP-SAT phase, then a large-neighbourhood search (LNS).
+
+1. **Plain phase**: CP-SAT with all workers, warm-started by the model's hint (the
+   greedy plan or a previous plan), for ``first_fraction`` of the budget and at least
+   until a first plan exists. If it proves optimality (small problems) we are done.
+2. **LNS phase**: ``workers`` threads share one incumbent. Each owns a copy of the model
+   (built once) and loops: pick a neighbourhood of (person, day) cells, fix every other
+   duty and on-call variable to the incumbent by narrowing its domain (only domains whose
+   fixed value changed are rewritten), hint the whole incumbent, run a 1-worker CP-SAT
+   sub-solve with the full LP, and offer the result. CP-SAT releases the GIL, so the
+   threads run in parallel. Helper variables (works-day literals, slacks, ...) are never
+   fixed: they follow the decision variables, so the objective stays exact.
+3. **Neighbourhoods** (:class:`Neighbourhoods`): random people over the whole horizon,
+   everyone over a window of days, people x window blocks, and the people eligible for a
+   duty with a coverage gap around its day. Each kind has an adaptive size and a bandit
+   picks kinds in proportion to their recent gain per second.
+
+Determinism: with one worker every phase is limited in CP-SAT deterministic time (the
+plain phase ``first_fraction x time_limit`` units, each sub-solve ``sub_time`` units)
+and all choices come from the seed, so a run is a fixed sequence of iterations; the
+wall-time limit only decides where it is cut. With ``deterministic_time`` set (and a wall
+limit that does not bite) the whole result is reproducible.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from solver.model import ModelBuilder
+from solver.params import LNS, LnsSettings, full_parameters, sub_parameters
+from solver.result import Progress, SolveOptions
+
+_POLL_SECONDS = 0.05
+
+
+@dataclass
+class Outcome:
+    """What :func:`search` found: the best solution vector and how it was reached."""
+
+    code: int
+    values: np.ndarray | None
+    objective: float | None
+    bound: float | None
+    events: list[Progress] = field(default_factory=list)
+    first: float | None = None
+    iterations: int = 0
+    improvements: int = 0
+    stats: dict = field(default_factory=dict)
+
+
+class _Shared:
+    """Incumbent, progress events, stop requests and errors shared by all threads."""
+
+    def __init__(self, options: SolveOptions, started: float) -> None:
+        self.options, self.started = options, started
+        self.lock = threading.RLock()
+        self.values: np.ndarray | None = None
+        self.obj = math.inf
+        self.bound = -math.inf
+        self.version = 0
+        self.events: list[Progress] = []
+        self.first: float | None = None
+        self.error: BaseException | None = None
+        self.halted = False
+        self.active: set[cp_model.CpSolver] = set()
+        self.switch_at: float | None = None
+        """Wall time at which the plain phase yields to the LNS once a plan exists."""
+        self.plain: cp_model.CpSolver | None = None
+        self.dtime = 0.0
+        """Deterministic time spent by the plain phase."""
+
+    def offer(self, values: np.ndarray, obj: float) -> bool:
+        """Keep ``values`` if strictly better; report it to ``on_progress``."""
+        with self.lock:
+            if obj >= self.obj:
+                return False
+            self.values, self.obj = values, obj
+            self.version += 1
+            elapsed = time.perf_counter() - self.started
+            if self.first is None:
+                self.first = elapsed
+            event = Progress(elapsed, obj, self.bound if self.bound > -math.inf else obj)
+            self.events.append(event)
+            try:
+                if self.options.on_progress is not None:
+                    self.options.on_progress(event)
+                if self.options.stop is not None and self.options.stop():
+                    self.halt()
+            except BaseException as exc:  # noqa: BLE001 - re-raised by the caller
+                # an exception must not unwind through the C++ solver: keep it, stop
+                self.error = exc
+                self.halt()
+            return True
+
+    def get(self) -> tuple[np.ndarray | None, float, int]:
+        with self.lock:
+            return self.values, self.obj, self.version
+
+    def halt(self) -> None:
+        with self.lock:
+            self.halted = True
+            for s in self.active:
+                s.stop_search()
+
+    def track(self, solver: cp_model.CpSolver, on: bool) -> None:
+        with self.lock:
+            if on:
+                self.active.add(solver)
+                if self.halted:
+                    solver.stop_search()
+            else:
+                self.active.discard(solver)
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    """Plain phase: offer every solution to the shared incumbent."""
+
+    def __init__(self, shared: _Shared) -> None:
+        super().__init__()
+        self.shared = shared
+
+    def on_solution_callback(self) -> None:
+        self.shared.bound = self.best_objective_bound
+        values = np.fromiter(self.response_proto.solution, dtype=np.int64)
+        self.shared.offer(values, round(self.objective_value))
+
+
+class Neighbourhoods:
+    """Adaptive neighbourhoods over the (person, day) grid of one thread.
+
+    ``pick(gaps)`` returns (kind, people, days) to free; ``gaps`` lists the
+    (day, eligible people) of duties short of people in the incumbent.
+    """
+
+    KINDS = ("people", "window", "block", "gap")
+
+    def __init__(self, people: list[str], days: int, rng: random.Random,
+                 settings: LnsSettings = LNS) -> None:
+        self.people, self.days, self.rng, self.settings = people, days, rng, settings
+        self.size = {k: settings.init_size for k in self.KINDS}
+        self.score = {k: 1e9 for k in self.KINDS}  # optimistic start: every kind is tried
+        self.best_rate = 0.0
+        self.stats = {k: [0, 0, 0] for k in self.KINDS}  # calls, finished, improved
+
+    def pick(self, gaps: list[tuple[int, list[str]]]):
+        r, P, D = self.rng, len(self.people), self.days
+        kinds = [k for k in self.KINDS if k != "gap" or gaps]
+        total = sum(self.score[k] for k in kinds)
+        x = r.random() * total
+        kind = kinds[-1]
+        for k in kinds:
+            x -= self.score[k]
+            if x <= 0:
+                kind = k
+                break
+        f = self.size[kind]
+        if kind == "people":
+            return kind, r.sample(self.people, max(1, min(P, round(f * P)))), range(D)
+        if kind == "window":
+            w = max(2, min(D, round(f * D)))
+            s = r.randrange(0, D - w + 1)
+            return kind, self.people, range(s, s + w)
+        if kind == "gap":
+            day, who = gaps[r.randrange(len(gaps))]
+            w = max(3, min(D, round(f * D * max(1.0, P / max(1, len(who))))))
+            s = min(max(0, day - w // 2), max(0, D - w))
+            return kind, who, range(s, s + w)
+        # block: share the fraction between people and days, at least a week
+        k = max(1, min(P, round(math.sqrt(f) * P * 1.4)))
+        w = max(min(D, 7), min(D, round(f * P * D / k)))
+        s = r.randrange(0, D - w + 1)
+        return kind, r.sample(self.people, k), range(s, s + w)
+
+    def feedback(self, kind: str, finished: bool, improved: bool, gain: float, seconds: float) -> None:
+        rate = gain / max(seconds, 1e-3)
+        self.best_rate = max(self.best_rate, rate)
+        self.score[kind] = 0.7 * self.score[kind] + 0.3 * max(rate, 0.05 * self.best_rate, 1e-9)
+        if finished:
+            self.size[kind] = min(1.0, self.size[kind] * self.settings.grow)
+        elif not improved:
+            self.size[kind] = max(0.01, self.size[kind] * self.settings.shrink)
+        st = self.stats[kind]
+        st[0] += 1
+        st[1] += finished
+        st[2] += improved
+
+
+class _Grid:
+    """Decision-variable indices per (person, day) cell and the coverage bookkeeping."""
+
+    def __init__(self, m: ModelBuilder) -> None:
+        n = m.num_days
+        cells: dict[tuple[str, int], list[int]] = {}
+        for pid, days in m.by_person_day.items():
+            for d, pairs in enumerate(days):
+                if pairs:
+                    cells[(pid, d)] = [v.index for _, v in pairs]
+        for pid, items in m.oncall_by_person.items():
+            for q, _, var in items:
+                # an on-call variable is freed with any day its period covers
+                for d in range(max(0, q.first_day), min(n - 1, q.last_day) + 1):
+                    cells.setdefault((pid, d), []).append(var.index)
+        self.cells = {k: np.array(v, dtype=np.int64) for k, v in cells.items()}
+        self.people = sorted({p for p, _ in cells})
+        self.days = n
+        self.decision = np.array(
+            sorted({v.index for v in m.x.values()} | {v.index for v in m.y.values()}), dtype=np.int64)
+        # coverage: per duty with a demand, its variables, to find gaps in a plan
+        want, flat, seg, info = [], [], [], []
+        for duty in m.problem.duties:
+            need = duty.demand.required + duty.demand.peak_required
+            row = m.by_duty[duty.id]
+            if need <= 0 or not row:
+                continue
+            info.append((duty.day, [pid for pid, _ in row]))
+            want.append(need)
+            flat.extend(v.index for _, v in row)
+            seg.extend([len(info) - 1] * len(row))
+        self.want = np.array(want, dtype=np.int64)
+        self.flat = np.array(flat, dtype=np.int64)
+        self.seg = np.array(seg, dtype=np.int64)
+        self.info = info
+
+    def gaps(self, values: np.ndarray) -> list[tuple[int, list[str]]]:
+        if not self.info:
+            return []
+        got = np.bincount(self.seg, weights=values[self.flat], minlength=len(self.info))
+        return [self.info[i] for i in np.nonzero(got < self.want)[0].tolist()]
+
+    def free(self, who, when) -> np.ndarray:
+        parts = [self.cells[(p, d)] for p in who for d in when if (p, d) in self.cells]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _plain_phase(m: ModelBuilder, options: SolveOptions, shared: _Shared, deadline: float,
+                 settings: LnsSettings) -> int:
+    """Whole-model CP-SAT until the switch time (or optimality); returns its status."""
+    one = max(1, int(options.workers)) == 1
+    budget = deadline - time.perf_counter()
+    switch = settings.first_fraction * float(options.time_limit)
+    code = cp_model.UNKNOWN
+    rounds = 0
+    while not shared.halted and time.perf_counter() < deadline - 0.05:
+        solver = cp_model.CpSolver()
+        p = solver.parameters
+        full_parameters(p, options, deadline - time.perf_counter())
+        if rounds == 0 and one:
+            # deterministic: the switch is a deterministic-time limit
+            units = options.deterministic_time or float(options.time_limit)
+            p.max_deterministic_time = max(0.1, settings.first_fraction * units)
+        else:
+            if options.deterministic_time is not None:
+                p.max_deterministic_time = max(0.01, float(options.deterministic_time) - shared.dtime)
+            if rounds == 0:
+                # the poll thread of search() stops this solve at the switch time once a
+                # plan exists (a solution callback alone would wait for the next plan)
+                shared.switch_at = time.perf_counter() + min(switch, budget)
+        shared.track(solver, True)
+        shared.plain = solver
+        try:
+            code = solver.solve(m.model, _Callback(shared))
+        finally:
+            shared.track(solver, False)
+            shared.plain = None
+            shared.switch_at = None
+        shared.dtime += solver.response_proto.deterministic_time
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            shared.bound = max(shared.bound, solver.best_objective_bound)
+            sol = np.fromiter(solver.response_proto.solution, dtype=np.int64)
+            shared.offer(sol, round(solver.objective_value))
+        rounds += 1
+        if shared.values is not None or code in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID,
+                                                 cp_model.OPTIMAL):
+            return code
+    return code
+
+
+def search(m: ModelBuilder, options: SolveOptions, started: float,
+           settings: LnsSettings = LNS) -> Outcome:
+    """Plain CP-SAT then LNS on the built model ``m`` within ``options.time_limit``.
+
+    The model's domains are narrowed in place during the search (``m`` is meant to be
+    discarded afterwards); values are indexed by variable index.
+    """
+    deadline = started + float(options.time_limit)
+    shared = _Shared(options, started)
+    done = threading.Event()
+    stop = options.stop
+
+    def poll() -> None:
+        # solution callbacks only run on new plans; this thread covers the time between
+        while not done.wait(_POLL_SECONDS):
+            with shared.lock:
+                switch, plain = shared.switch_at, shared.plain
+                if (plain is not None and switch is not None and shared.values is not None
+                        and time.perf_counter() >= switch):
+                    plain.stop_search()
+            if stop is None:
+                continue
+            try:
+                if stop():
+                    shared.halt()
+                    return
+            except BaseException as exc:  # noqa: BLE001
+                shared.error = exc
+                shared.halt()
+                return
+
+    poller = threading.Thread(target=poll, name="rota-poll", daemon=True)
+    poller.start()
+    try:
+        code = _plain_phase(m, options, shared, deadline, settings)
+        out = Outcome(code, None, None, None)
+        if (shared.values is not None and code != cp_model.OPTIMAL and not shared.halted
+                and shared.obj > shared.bound):
+            _lns_phase(m, options, shared, deadline, settings, out)
+    finally:
+        done.set()
+        poller.join()
+    if shared.error is not None:
+        raise shared.error
+    out.values, out.events, out.first = shared.values, shared.events, shared.first
+    if shared.values is not None:
+        out.objective = shared.obj
+        out.bound = shared.bound if shared.bound > -math.inf else None
+        if out.bound is not None and out.objective <= math.ceil(out.bound - 1e-6):
+            out.code = cp_model.OPTIMAL
+        elif out.code not in (cp_model.OPTIMAL,):
+            out.code = cp_model.FEASIBLE
+    return out
+
+
+def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: _Shared, deadline: float,
+               settings: LnsSettings, out: Outcome) -> None:
+    grid = _Grid(m)
+    threads_n = max(1, int(options.workers))
+    one = threads_n == 1
+    dtime_left = [math.inf if options.deterministic_time is None
+                  else float(options.deterministic_time) - shared.dtime]
+    lock = threading.Lock()
+    stats: dict[str, list[int]] = {}
+
+    # copies are taken before any thread narrows the domains of the original
+    models = [m.model] + [m.model.clone() for _ in range(threads_n - 1)]
+
+    def worker(tid: int) -> None:
+        rng = random.Random(int(options.seed) * 1000 + tid)
+        hood = Neighbourhoods(grid.people, grid.days, rng, settings)
+        model = models[tid]
+        proto = model.proto
+        n = len(proto.variables)
+        proto.clear_solution_hint()
+        proto.solution_hint.vars.extend(range(n))
+        dom = proto.variables
+        dec = grid.decision
+        fixed = np.full(n, -1, dtype=np.int64)  # value each decision variable is fixed to
+        sub = cp_model.CpSolver()
+        sub_parameters(sub.parameters, settings)
+        seen = -1
+        limit = settings.sub_time
+        while not shared.halted:
+            left = deadline - time.perf_counter()
+            if left < 0.1 or dtime_left[0] <= 0:
+                break
+            values, obj, version = shared.get()
+            if obj <= shared.bound:
+                break
+            kind, who, when = hood.pick(grid.gaps(values))
+            target = values.copy()
+            target[grid.free(who, when)] = -1
+            changed = dec[target[dec] != fixed[dec]]
+            for i in changed.tolist():
+                d = dom[i].domain
+                t = int(target[i])
+                d.clear()
+                d.extend((0, 1) if t < 0 else (t, t))
+            fixed[changed] = target[changed]
+            if version != seen:
+                proto.solution_hint.values.clear()
+                proto.solution_hint.values.extend(values.tolist())
+                seen = version
+            sp = sub.parameters
+            sp.random_seed = rng.randrange(1 << 30)
+            if one:
+                # deterministic iterations: the wall limit is only a safety net
+                sp.max_deterministic_time = min(limit, dtime_left[0])
+                sp.max_time_in_seconds = left
+            else:
+                sp.max_time_in_seconds = min(limit, left)
+            ts = time.perf_counter()
+            shared.track(sub, True)
+            try:
+                st = sub.solve(model)
+            finally:
+                shared.track(sub, False)
+            if one:
+                dtime_left[0] -= sub.response_proto.deterministic_time
+            if st == cp_model.UNKNOWN and not shared.halted:
+                # not even the hinted incumbent was loaded: on very large models presolve
+                # alone outlasts the limit, so give the sub-solves more time
+                limit *= 1.5
+            improved, gain = False, 0.0
+            if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                new = round(sub.objective_value)
+                gain = obj - new
+                if gain > 0:
+                    improved = shared.offer(np.fromiter(sub.response_proto.solution, dtype=np.int64), new)
+            hood.feedback(kind, st == cp_model.OPTIMAL, improved, gain, time.perf_counter() - ts)
+            with lock:
+                out.iterations += 1
+                out.improvements += improved
+        with lock:
+            for k, st in hood.stats.items():
+                acc = stats.setdefault(k, [0, 0, 0])
+                for j in range(3):
+                    acc[j] += st[j]
+
+    def guarded(tid: int) -> None:
+        try:
+            worker(tid)
+        except BaseException as exc:  # noqa: BLE001 - re-raised by search()
+            shared.error = shared.error or exc
+            shared.halt()
+
+    if one:
+        guarded(0)
+    else:
+        threads = [threading.Thread(target=guarded, args=(t,), name=f"rota-lns-{t}")
+                   for t in range(threads_n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    out.stats = stats

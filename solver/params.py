@@ -1,0 +1,65 @@
+"""CP-SAT search settings of the engine: the full solve and the LNS sub-solves.
+
+Every figure behind a default is in ``benchmarks/strength.md`` (command and numbers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from solver.result import SolveOptions
+
+
+@dataclass(frozen=True)
+class LnsSettings:
+    """Knobs of the large-neighbourhood search (:mod:`solver.lns`).
+
+    Attributes
+    ----------
+    first_fraction : share of the time budget for the plain CP-SAT phase before the
+        LNS starts (extended until a first plan exists).
+    sub_time : seconds (or deterministic units with one worker) per LNS sub-solve.
+    sub_linearization : ``linearization_level`` of the sub-solves; 2 (the full LP)
+        lets "everyone over a few days" sub-problems close in tenths of a second.
+    init_size : initial share of the (person, day) cells a neighbourhood frees.
+    grow, shrink : size factor after a sub-solve proved its neighbourhood optimal /
+        timed out without a gain.
+    """
+
+    first_fraction: float = 0.1
+    sub_time: float = 2.0
+    sub_linearization: int = 2
+    init_size: float = 0.1
+    grow: float = 1.25
+    shrink: float = 0.85
+
+
+LNS = LnsSettings()
+"""The settings :func:`solver.solve` uses."""
+
+
+def full_parameters(p, options: SolveOptions, seconds: float) -> None:
+    """Set the parameters ``p`` of a whole-model CP-SAT solve of ``seconds`` wall time."""
+    p.max_time_in_seconds = max(0.05, float(seconds))
+    p.num_workers = max(1, int(options.workers))
+    # The fairness max-min, continuity and coverage lin_max terms need the full linear
+    # relaxation (level 2) for a useful bound. Measured on a loaded 2-core machine:
+    # 1 worker closes random 8x7 problems in 1-4 s instead of not in 10 s; with 2 workers
+    # the "max_lp" full solver instead of "default_lp" proves the Curtois Instance2
+    # optimum (828) in 30 s (bound 217 before) and improves Instance8 (2234 vs 2668),
+    # the 200-technician generated case (51 vs 66) and the 400 one at 60 s (112 vs 120);
+    # from 4 workers the default portfolio already runs max_lp next to default_lp.
+    if p.num_workers == 1:
+        p.linearization_level = 2
+    elif p.num_workers <= 3:
+        p.ignore_subsolvers.append("default_lp")
+        p.extra_subsolvers.append("max_lp")
+    p.random_seed = int(options.seed)
+    p.log_search_progress = bool(options.log)
+
+
+def sub_parameters(p, settings: LnsSettings = LNS) -> None:
+    """Set the fixed parameters of an LNS sub-solve (one worker, full LP)."""
+    p.num_workers = 1
+    p.linearization_level = settings.sub_linearization
+    p.log_search_progress = False

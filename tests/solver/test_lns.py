@@ -1,0 +1,116 @@
+"""The large-neighbourhood search of solver.lns: determinism, exactness, stop, neighbourhoods."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from solver_cases import OPTS, duty, problem, random_problem
+
+from planner.check import check
+from planner.compile import compile_scenario, to_plan
+from planner.generate import generate_scenario
+from solver import Person, SolveOptions, build_model, solve
+from solver.evaluate import evaluate
+from solver.lns import Neighbourhoods, _Grid, search
+
+# 14 people x 14 days does not close in a few seconds with one worker: the LNS runs
+HARD = random_problem(0, people=14, days=14)
+
+
+def _search(p, **kw):
+    m = build_model(p)
+    opts = replace(OPTS, **kw)
+    return m, search(m, opts, time.perf_counter())
+
+
+def test_one_worker_with_deterministic_time_repeats_exactly_through_the_lns():
+    kw = dict(time_limit=120.0, deterministic_time=2.0, seed=5)
+    m1, a = _search(HARD, **kw)
+    m2, b = _search(HARD, **kw)
+    assert a.iterations > 0  # the LNS phase did run
+    assert a.iterations == b.iterations and a.improvements == b.improvements
+    assert [e.objective for e in a.events] == [e.objective for e in b.events]
+    assert np.array_equal(a.values, b.values)
+
+
+def test_lns_plan_is_exact_and_keeps_every_hard_rule():
+    seen = []
+    r = solve(HARD, replace(OPTS, time_limit=4.0, on_progress=seen.append))
+    assert r.status == "feasible"
+    assert tuple(seen) == r.progress
+    objectives = [e.objective for e in r.progress]
+    assert objectives == sorted(objectives, reverse=True) and len(set(objectives)) == len(objectives)
+    ev = evaluate(HARD, r.assignments, r.oncall)
+    assert r.objective == ev.objective == objectives[-1]  # CP-SAT's objective is the penalty
+    assert r.wall_seconds < 6.0
+
+
+def test_generated_scenario_two_workers_checker_agrees():
+    # two LNS threads exchange one incumbent; the independent checker is the oracle
+    scenario = generate_scenario(40, weeks=2, seed=3)
+    compiled = compile_scenario(scenario)
+    r = solve(compiled.problem, SolveOptions(time_limit=5.0, workers=2, seed=1))
+    assert r.status in ("feasible", "optimal")
+    report = check(scenario, to_plan(compiled, r))
+    assert report.hard_ok, report.violations[:3]
+    assert report.objective == r.objective
+
+
+def test_stop_during_the_lns_phase_returns_the_incumbent():
+    t0 = time.perf_counter()
+    r = solve(HARD, replace(OPTS, time_limit=60.0, stop=lambda: time.perf_counter() - t0 > 2.5))
+    assert r.status == "feasible" and r.assignments
+    assert r.wall_seconds < 5.0
+    assert r.objective == evaluate(HARD, r.assignments, r.oncall).objective
+
+
+def test_exception_in_progress_during_lns_is_raised():
+    calls = []
+
+    def late_boom(event):
+        calls.append(event)
+        if time.perf_counter() - t0 > 1.5:
+            raise RuntimeError("late failure")
+
+    t0 = time.perf_counter()
+    with pytest.raises(RuntimeError, match="late failure"):
+        # two workers: the exception is raised in an LNS thread and must reach the caller
+        solve(HARD, SolveOptions(time_limit=20.0, workers=2, seed=2, on_progress=late_boom))
+    assert time.perf_counter() - t0 < 20.0 or calls
+
+
+def test_grid_finds_gaps_and_cells():
+    d0, d1 = duty(0), duty(1, required=2)
+    p = problem([Person(id="a"), Person(id="b")], [d0, d1])
+    m = build_model(p)
+    grid = _Grid(m)
+    values = np.zeros(len(m.model.proto.variables), dtype=np.int64)
+    values[m.x[("a", d0.id)].index] = 1
+    values[m.x[("a", d1.id)].index] = 1
+    gaps = grid.gaps(values)
+    assert gaps == [(1, ["a", "b"])]  # d0 is covered, d1 misses one of two
+    free = set(grid.free(["b"], range(2)).tolist())
+    assert free == {m.x[("b", d0.id)].index, m.x[("b", d1.id)].index}
+
+
+def test_neighbourhoods_stay_in_the_grid_and_target_gaps():
+    people = [f"p{i}" for i in range(10)]
+    hood = Neighbourhoods(people, 28, random.Random(1))
+    kinds = set()
+    for _ in range(200):
+        kind, who, when = hood.pick([(20, ["p3", "p4"])])
+        kinds.add(kind)
+        assert set(who) <= set(people) and who
+        assert 0 <= when.start < when.stop <= 28
+        if kind == "gap":
+            assert list(who) == ["p3", "p4"] and when.start <= 20 < when.stop
+        hood.feedback(kind, finished=True, improved=False, gain=0.0, seconds=0.1)
+    assert kinds == set(Neighbourhoods.KINDS)
+    assert all(s > 0.1 for s in hood.size.values())  # proven-optimal neighbourhoods grow
+    kind, _, _ = hood.pick([])
+    assert kind != "gap"  # no gap, no gap neighbourhood
