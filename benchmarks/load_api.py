@@ -170,6 +170,8 @@ def main() -> None:
     ap.add_argument("--solve-seconds", type=float, default=60.0)
     ap.add_argument("--database-url", default="", help="default: a SQLite file in a temp folder")
     ap.add_argument("--http-workers", type=int, default=1, help="rota serve --http-workers")
+    ap.add_argument("--reuse", type=Path,
+                    help="keys file: reuse the database it names, or build one and write it")
     ap.add_argument("--json", type=Path, help="also write the figures as JSON here")
     args = ap.parse_args()
     if not shutil.which("wrk"):
@@ -177,8 +179,17 @@ def main() -> None:
 
     folder = Path(tempfile.mkdtemp(prefix="rota-load-"))
     url = args.database_url or f"sqlite:///{folder / 'rota.db'}"
-    print(f"building the database ({args.technicians} technicians, {args.weeks} weeks)...", flush=True)
-    keys = build_database(url, args.technicians, args.weeks, args.solve_seconds)
+    if args.reuse and args.reuse.exists():
+        saved = json.loads(args.reuse.read_text())
+        url, keys = saved["url"], saved["keys"]
+        print(f"reusing {url} (built {saved['built']})", flush=True)
+    else:
+        print(f"building the database ({args.technicians} technicians, {args.weeks} weeks)...",
+              flush=True)
+        keys = build_database(url, args.technicians, args.weeks, args.solve_seconds)
+        if args.reuse:
+            args.reuse.write_text(json.dumps(
+                {"url": url, "keys": keys, "built": f"{dt.datetime.now():%Y-%m-%d %H:%M}"}))
     print(f"plan: {keys['assignments']} shifts, {keys['oncall']} on-call duties "
           f"({keys['solve_status']}, solved in {keys['solve_seconds']} s)", flush=True)
 
