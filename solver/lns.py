@@ -28,7 +28,7 @@ import math
 import random
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -86,7 +86,8 @@ class _Shared:
             elapsed = time.perf_counter() - self.started
             if self.first is None:
                 self.first = elapsed
-            event = Progress(elapsed, obj, self.bound if self.bound > -math.inf else obj)
+            # penalties are non-negative: 0 is a valid bound before CP-SAT reports one
+            event = Progress(elapsed, obj, self.bound if self.bound > -math.inf else 0.0)
             self.events.append(event)
             try:
                 if self.options.on_progress is not None:
@@ -122,14 +123,18 @@ class _Shared:
 class _Callback(cp_model.CpSolverSolutionCallback):
     """Plain phase: offer every solution to the shared incumbent."""
 
-    def __init__(self, shared: _Shared) -> None:
+    def __init__(self, shared: _Shared, first_only: bool = False) -> None:
         super().__init__()
-        self.shared = shared
+        self.shared, self.first_only = shared, first_only
 
     def on_solution_callback(self) -> None:
         self.shared.bound = self.best_objective_bound
         values = np.fromiter(self.response_proto.solution, dtype=np.int64)
         self.shared.offer(values, round(self.objective_value))
+        if self.first_only:
+            # one worker, past the switch: hand over to the LNS at the first plan
+            # (a deterministic point, unlike a wall-clock switch)
+            self.stop_search()
 
 
 class Neighbourhoods:
@@ -239,6 +244,48 @@ class _Grid:
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
+def _hint_phase(m: ModelBuilder, options: SolveOptions, shared: _Shared, deadline: float) -> int:
+    """Complete the model's hint into a first plan: solve with every duty/on-call variable fixed.
+
+    A constructive plan that keeps every hard rule becomes the incumbent at once (CP-SAT
+    only derives the helper variables), so the LNS can start even when the whole model
+    is too big for CP-SAT to find a first plan itself (150 people x 364 days).
+    """
+    hint = m.model.proto.solution_hint
+    if not len(hint.vars):
+        return cp_model.UNKNOWN
+    values = dict(zip(hint.vars, hint.values))
+    dom = m.model.proto.variables
+    saved = []
+    for var in list(m.x.values()) + list(m.y.values()):
+        i = var.index
+        if i in values:
+            d = dom[i].domain
+            saved.append((i, list(d)))
+            d.clear()
+            d.extend([values[i], values[i]])
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers = 1
+    p.max_time_in_seconds = max(0.05, min(deadline - time.perf_counter(), 0.25 * float(options.time_limit)))
+    p.random_seed = int(options.seed)
+    # everything that matters is fixed, so propagation alone decides; presolve of a
+    # 1.15 M-variable model ran for minutes past its time limit, without it: 2.5 s
+    p.cp_model_presolve = False
+    shared.track(solver, True)
+    try:
+        code = solver.solve(m.model)
+    finally:
+        shared.track(solver, False)
+        for i, d in saved:
+            dom[i].domain.clear()
+            dom[i].domain.extend(d)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        shared.offer(np.fromiter(solver.response_proto.solution, dtype=np.int64),
+                     round(solver.objective_value))
+    return code
+
+
 def _plain_phase(m: ModelBuilder, options: SolveOptions, shared: _Shared, deadline: float,
                  settings: LnsSettings) -> int:
     """Whole-model CP-SAT until the switch time (or optimality); returns its status."""
@@ -265,7 +312,7 @@ def _plain_phase(m: ModelBuilder, options: SolveOptions, shared: _Shared, deadli
         shared.track(solver, True)
         shared.plain = solver
         try:
-            code = solver.solve(m.model, _Callback(shared))
+            code = solver.solve(m.model, _Callback(shared, first_only=one and rounds > 0))
         finally:
             shared.track(solver, False)
             shared.plain = None
@@ -316,7 +363,13 @@ def search(m: ModelBuilder, options: SolveOptions, started: float,
     poller = threading.Thread(target=poll, name="rota-poll", daemon=True)
     poller.start()
     try:
-        code = _plain_phase(m, options, shared, deadline, settings)
+        _hint_phase(m, options, shared, deadline)
+        huge = len(m.model.proto.variables) >= settings.huge_variables
+        if huge and shared.values is not None:
+            code = cp_model.FEASIBLE  # the constructive plan is valid: straight to the LNS
+        else:
+            plain = replace(options, workers=1) if huge else options  # half the memory
+            code = _plain_phase(m, plain, shared, deadline, settings)
         out = Outcome(code, None, None, None)
         if (shared.values is not None and code != cp_model.OPTIMAL and not shared.halted
                 and shared.obj > shared.bound):
@@ -341,6 +394,8 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: _Shared, deadline
                settings: LnsSettings, out: Outcome) -> None:
     grid = _Grid(m)
     threads_n = max(1, int(options.workers))
+    if len(m.model.proto.variables) >= settings.huge_variables:
+        threads_n = min(threads_n, settings.huge_threads)
     one = threads_n == 1
     dtime_left = [math.inf if options.deterministic_time is None
                   else float(options.deterministic_time) - shared.dtime]
