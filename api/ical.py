@@ -88,9 +88,14 @@ def build_calendar(
     client_names: dict[str, str],
     rotation_zones: dict[str, str],
     host: str = "rota",
+    stamp: dt.datetime | None = None,
 ) -> bytes:
-    """The iCalendar text of one technician's schedule."""
-    stamp = f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}"
+    """The iCalendar text of one technician's schedule.
+
+    ``stamp`` (DTSTAMP: when the information was created; default now) makes the
+    text deterministic when given, so an unchanged feed gets an unchanged ETag.
+    """
+    stamp = f"{(stamp or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc):%Y%m%dT%H%M%SZ}"
     events: list[str] = []
     zones: set[str] = set()
     years: list[int] = []

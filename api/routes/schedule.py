@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from api import tables as t
 from api.auth import anyone, own_technician, staff
@@ -80,12 +81,17 @@ def schedule(
     return Response(body.model_dump_json(), media_type="application/json")
 
 
-ICS = {200: {"content": {"text/calendar": {"schema": {"type": "string"}}}}}
+ICS = {
+    200: {"content": {"text/calendar": {"schema": {"type": "string"}}}},
+    304: {"description": "Not modified (If-None-Match matched the ETag)"},
+}
 
 
-def _feed(session: Session, technician: t.TechnicianRow, host: str) -> Response:
+def _feed(session: Session, technician: t.TechnicianRow, request: Request) -> Response:
     since = dt.date.today() - dt.timedelta(days=FEED_PAST_DAYS)
     a, o = published_schedule(session, technician.id, since, None)
+    last_publication = session.exec(
+        select(func.max(t.PlanRow.published_at)).where(t.PlanRow.status == PUBLISHED)).one()
     clients = session.exec(select(t.ClientRow)).all()
     rotations = session.exec(select(t.RotationRow)).all()
     body = build_calendar(
@@ -93,10 +99,15 @@ def _feed(session: Session, technician: t.TechnicianRow, host: str) -> Response:
         client_zones={c.id: c.timezone for c in clients},
         client_names={c.id: c.name for c in clients},
         rotation_zones={r.id: r.timezone for r in rotations},
-        host=host,
+        host=request.url.hostname or "rota",
+        stamp=last_publication,
     )
-    return Response(body, media_type="text/calendar; charset=utf-8",
-                    headers={"Cache-Control": "private, max-age=300"})
+    # calendar applications poll: let them revalidate cheaply
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    headers = {"Cache-Control": "private, max-age=300", "ETag": etag}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
 
 
 @router.get("/technicians/{technician_id}/schedule.ics", response_class=Response, responses=ICS,
@@ -108,7 +119,7 @@ def schedule_ics(
     session: Session = Depends(get_session),
 ) -> Response:
     own_technician(user, technician_id)
-    return _feed(session, _technician(session, technician_id), request.url.hostname or "rota")
+    return _feed(session, _technician(session, technician_id), request)
 
 
 @router.get("/calendar/{token}.ics", response_class=Response, responses=ICS,
@@ -124,7 +135,7 @@ def calendar_feed(
     tech = session.get(t.TechnicianRow, user.technician_id)
     if tech is None:
         raise HTTPException(404, detail="unknown calendar")
-    return _feed(session, tech, request.url.hostname or "rota")
+    return _feed(session, tech, request)
 
 
 @router.get("/oncall/now", response_model=list[OnCallNow],

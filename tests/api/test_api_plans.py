@@ -145,6 +145,10 @@ def test_secret_calendar_url(client, users, make_plan):
     assert r.status_code == 200
     assert icalendar.Calendar.from_ical(r.content).walk("VEVENT")
     assert client.get(V1 + "/calendar/not-a-token.ics").status_code == 404
+    # unchanged feed: the calendar application's revalidation gets a 304
+    etag = r.headers["etag"]
+    again = client.get(V1 + f"/calendar/{link['token']}.ics", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
     # rotating the secret kills the old URL
     new = client.post(V1 + "/users/me/calendar", headers=users.headers("tech")).json()
     assert new["token"] != link["token"]
