@@ -387,3 +387,35 @@ def _oncall(problem: Problem) -> tuple[tuple[str, str, str], ...]:
                 held[cands[0]].append(q)
                 out.append((cands[0], q.id, role))
     return tuple(out)
+
+
+def invalid_people(problem: Problem, assignments) -> list[str]:
+    """People whose duties in ``assignments`` break one of their own hard rules.
+
+    Checks what a constructive plan can get wrong per person (runs, rest,
+    successions, weekly/total/type/weekend limits, the minimum total minutes, fixed
+    pairs); used to free just those people when a hint turns out infeasible.
+    """
+    fair: set[str] = set()
+    week_of = {d: k for k, days in enumerate(problem.weeks) for d in days}
+    weekend_of = {d: k for k, days in enumerate(problem.weekends) for d in days}
+    roster = {p.id: _Roster(p, problem, week_of, weekend_of) for p in problem.people}
+    duties = {d.id: d for d in problem.duties}
+    held = set()
+    bad: set[str] = set()
+    for pid, did in assignments:
+        r = roster[pid]
+        duty = duties[did]
+        if r.days[duty.day] is not None:
+            bad.add(pid)  # two duties on one day
+            continue
+        r.add(duty, fair)
+        held.add((pid, did))
+    for pid, did in problem.fixed:
+        if (pid, did) not in held:
+            bad.add(pid)
+    for pid, r in roster.items():
+        low = r.p.min_minutes
+        if not r.valid() or (low is not None and r.total < low):
+            bad.add(pid)
+    return sorted(bad)

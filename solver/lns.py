@@ -34,7 +34,8 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from solver.model import ModelBuilder
-from solver.params import LNS, LnsSettings, full_parameters, sub_parameters
+from solver.params import LNS, LnsSettings, sub_parameters
+from solver.phases import Shared, hint_phase, plain_phase
 from solver.result import Progress, SolveOptions
 
 _POLL_SECONDS = 0.05
@@ -53,89 +54,6 @@ class Outcome:
     iterations: int = 0
     improvements: int = 0
     stats: dict = field(default_factory=dict)
-
-
-class _Shared:
-    """Incumbent, progress events, stop requests and errors shared by all threads."""
-
-    def __init__(self, options: SolveOptions, started: float) -> None:
-        self.options, self.started = options, started
-        self.lock = threading.RLock()
-        self.values: np.ndarray | None = None
-        self.obj = math.inf
-        self.bound = -math.inf
-        self.version = 0
-        self.events: list[Progress] = []
-        self.first: float | None = None
-        self.error: BaseException | None = None
-        self.halted = False
-        self.active: set[cp_model.CpSolver] = set()
-        self.switch_at: float | None = None
-        """Wall time at which the plain phase yields to the LNS once a plan exists."""
-        self.plain: cp_model.CpSolver | None = None
-        self.dtime = 0.0
-        """Deterministic time spent by the plain phase."""
-
-    def offer(self, values: np.ndarray, obj: float) -> bool:
-        """Keep ``values`` if strictly better; report it to ``on_progress``."""
-        with self.lock:
-            if obj >= self.obj:
-                return False
-            self.values, self.obj = values, obj
-            self.version += 1
-            elapsed = time.perf_counter() - self.started
-            if self.first is None:
-                self.first = elapsed
-            # penalties are non-negative: 0 is a valid bound before CP-SAT reports one
-            event = Progress(elapsed, obj, self.bound if self.bound > -math.inf else 0.0)
-            self.events.append(event)
-            try:
-                if self.options.on_progress is not None:
-                    self.options.on_progress(event)
-                if self.options.stop is not None and self.options.stop():
-                    self.halt()
-            except BaseException as exc:  # noqa: BLE001 - re-raised by the caller
-                # an exception must not unwind through the C++ solver: keep it, stop
-                self.error = exc
-                self.halt()
-            return True
-
-    def get(self) -> tuple[np.ndarray | None, float, int]:
-        with self.lock:
-            return self.values, self.obj, self.version
-
-    def halt(self) -> None:
-        with self.lock:
-            self.halted = True
-            for s in self.active:
-                s.stop_search()
-
-    def track(self, solver: cp_model.CpSolver, on: bool) -> None:
-        with self.lock:
-            if on:
-                self.active.add(solver)
-                if self.halted:
-                    solver.stop_search()
-            else:
-                self.active.discard(solver)
-
-
-class _Callback(cp_model.CpSolverSolutionCallback):
-    """Plain phase: offer every solution to the shared incumbent."""
-
-    def __init__(self, shared: _Shared, first_only: bool = False) -> None:
-        super().__init__()
-        self.shared, self.first_only = shared, first_only
-
-    def on_solution_callback(self) -> None:
-        self.shared.bound = self.best_objective_bound
-        values = np.fromiter(self.response_proto.solution, dtype=np.int64)
-        self.shared.offer(values, round(self.objective_value))
-        if self.first_only:
-            # one worker, past the switch: hand over to the LNS at the first plan
-            # (a deterministic point, unlike a wall-clock switch)
-            self.stop_search()
-
 
 class Neighbourhoods:
     """Adaptive neighbourhoods over the (person, day) grid of one thread.
@@ -243,92 +161,6 @@ class _Grid:
         parts = [self.cells[(p, d)] for p in who for d in when if (p, d) in self.cells]
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
-
-def _hint_phase(m: ModelBuilder, options: SolveOptions, shared: _Shared, deadline: float) -> int:
-    """Complete the model's hint into a first plan: solve with every duty/on-call variable fixed.
-
-    A constructive plan that keeps every hard rule becomes the incumbent at once (CP-SAT
-    only derives the helper variables), so the LNS can start even when the whole model
-    is too big for CP-SAT to find a first plan itself (150 people x 364 days).
-    """
-    hint = m.model.proto.solution_hint
-    if not len(hint.vars):
-        return cp_model.UNKNOWN
-    values = dict(zip(hint.vars, hint.values))
-    dom = m.model.proto.variables
-    saved = []
-    for var in list(m.x.values()) + list(m.y.values()):
-        i = var.index
-        if i in values:
-            d = dom[i].domain
-            saved.append((i, list(d)))
-            d.clear()
-            d.extend([values[i], values[i]])
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.num_workers = 1
-    p.max_time_in_seconds = max(0.05, min(deadline - time.perf_counter(), 0.25 * float(options.time_limit)))
-    p.random_seed = int(options.seed)
-    # everything that matters is fixed, so propagation alone decides; presolve of a
-    # 1.15 M-variable model ran for minutes past its time limit, without it: 2.5 s
-    p.cp_model_presolve = False
-    shared.track(solver, True)
-    try:
-        code = solver.solve(m.model)
-    finally:
-        shared.track(solver, False)
-        for i, d in saved:
-            dom[i].domain.clear()
-            dom[i].domain.extend(d)
-    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        shared.offer(np.fromiter(solver.response_proto.solution, dtype=np.int64),
-                     round(solver.objective_value))
-    return code
-
-
-def _plain_phase(m: ModelBuilder, options: SolveOptions, shared: _Shared, deadline: float,
-                 settings: LnsSettings) -> int:
-    """Whole-model CP-SAT until the switch time (or optimality); returns its status."""
-    one = max(1, int(options.workers)) == 1
-    budget = deadline - time.perf_counter()
-    switch = settings.first_fraction * float(options.time_limit)
-    code = cp_model.UNKNOWN
-    rounds = 0
-    while not shared.halted and time.perf_counter() < deadline - 0.05:
-        solver = cp_model.CpSolver()
-        p = solver.parameters
-        full_parameters(p, options, deadline - time.perf_counter())
-        if rounds == 0 and one:
-            # deterministic: the switch is a deterministic-time limit
-            units = options.deterministic_time or float(options.time_limit)
-            p.max_deterministic_time = max(0.1, settings.first_fraction * units)
-        else:
-            if options.deterministic_time is not None:
-                p.max_deterministic_time = max(0.01, float(options.deterministic_time) - shared.dtime)
-            if rounds == 0:
-                # the poll thread of search() stops this solve at the switch time once a
-                # plan exists (a solution callback alone would wait for the next plan)
-                shared.switch_at = time.perf_counter() + min(switch, budget)
-        shared.track(solver, True)
-        shared.plain = solver
-        try:
-            code = solver.solve(m.model, _Callback(shared, first_only=one and rounds > 0))
-        finally:
-            shared.track(solver, False)
-            shared.plain = None
-            shared.switch_at = None
-        shared.dtime += solver.response_proto.deterministic_time
-        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            shared.bound = max(shared.bound, solver.best_objective_bound)
-            sol = np.fromiter(solver.response_proto.solution, dtype=np.int64)
-            shared.offer(sol, round(solver.objective_value))
-        rounds += 1
-        if shared.values is not None or code in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID,
-                                                 cp_model.OPTIMAL):
-            return code
-    return code
-
-
 def search(m: ModelBuilder, options: SolveOptions, started: float,
            settings: LnsSettings = LNS) -> Outcome:
     """Plain CP-SAT then LNS on the built model ``m`` within ``options.time_limit``.
@@ -337,7 +169,7 @@ def search(m: ModelBuilder, options: SolveOptions, started: float,
     discarded afterwards); values are indexed by variable index.
     """
     deadline = started + float(options.time_limit)
-    shared = _Shared(options, started)
+    shared = Shared(options, started)
     done = threading.Event()
     stop = options.stop
 
@@ -363,13 +195,13 @@ def search(m: ModelBuilder, options: SolveOptions, started: float,
     poller = threading.Thread(target=poll, name="rota-poll", daemon=True)
     poller.start()
     try:
-        _hint_phase(m, options, shared, deadline)
+        hint_phase(m, options, shared, deadline)
         huge = len(m.model.proto.variables) >= settings.huge_variables
         if huge and shared.values is not None:
             code = cp_model.FEASIBLE  # the constructive plan is valid: straight to the LNS
         else:
             plain = replace(options, workers=1) if huge else options  # half the memory
-            code = _plain_phase(m, plain, shared, deadline, settings)
+            code = plain_phase(m, plain, shared, deadline, settings)
         out = Outcome(code, None, None, None)
         if (shared.values is not None and code != cp_model.OPTIMAL and not shared.halted
                 and shared.obj > shared.bound):
@@ -390,11 +222,12 @@ def search(m: ModelBuilder, options: SolveOptions, started: float,
     return out
 
 
-def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: _Shared, deadline: float,
+def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline: float,
                settings: LnsSettings, out: Outcome) -> None:
     grid = _Grid(m)
     threads_n = max(1, int(options.workers))
-    if len(m.model.proto.variables) >= settings.huge_variables:
+    huge = len(m.model.proto.variables) >= settings.huge_variables
+    if huge:
         threads_n = min(threads_n, settings.huge_threads)
     one = threads_n == 1
     dtime_left = [math.inf if options.deterministic_time is None
@@ -418,6 +251,9 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: _Shared, deadline
         fixed = np.full(n, -1, dtype=np.int64)  # value each decision variable is fixed to
         sub = cp_model.CpSolver()
         sub_parameters(sub.parameters, settings)
+        if huge:
+            # presolve of a >1 M-variable model outlasts any sub-solve limit
+            sub.parameters.cp_model_presolve = False
         seen = -1
         limit = settings.sub_time
         while not shared.halted:

@@ -114,3 +114,25 @@ def test_neighbourhoods_stay_in_the_grid_and_target_gaps():
     assert all(s > 0.1 for s in hood.size.values())  # proven-optimal neighbourhoods grow
     kind, _, _ = hood.pick([])
     assert kind != "gap"  # no gap, no gap neighbourhood
+
+
+def test_infeasible_hint_is_repaired_by_freeing_only_its_people():
+    from ortools.sat.python import cp_model
+
+    from solver.greedy import invalid_people
+    from solver.phases import Shared, hint_phase
+
+    duties = [duty(d) for d in range(4)]
+    people = [Person(id="p", max_consecutive_days=2), Person(id="q")]
+    hint = tuple(("p", d.id) for d in duties) + (("q", duties[0].id),)
+    base = problem(people, duties)
+    hinted = type(base)(**{**base.__dict__, "hint": hint})
+    assert invalid_people(hinted, hint) == ["p"]  # four days in a row, q is fine
+    m = build_model(hinted)
+    shared = Shared(OPTS, time.perf_counter())
+    code = hint_phase(m, OPTS, shared, time.perf_counter() + 10)
+    assert code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and shared.values is not None
+    plan = [key for key, var in m.x.items() if shared.values[var.index]]
+    assert ("q", duties[0].id) in plan and [k for k in plan if k[0] == "q"] == [("q", duties[0].id)]
+    assert invalid_people(hinted, plan) == []
+    assert shared.obj == evaluate(hinted, plan, ()).objective
