@@ -129,7 +129,11 @@ def run_wrk(base: str, paths: list[str], headers: dict, seconds: int, connection
         "paths": ", ".join(json.dumps(p) for p in paths),
         "headers": ", ".join(f"[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items()),
         "pause": pause_ms,
-        "delay": "delay = function() return pause end" if pause_ms else "",
+        # jitter: equal pauses keep the connections in step, which turns a steady rate
+        # into bursts of `connections` simultaneous requests
+        "delay": ("math.randomseed(os.time())\n"
+                  "delay = function() return math.random(math.floor(pause / 2), math.floor(pause * 3 / 2)) end"
+                  if pause_ms else ""),
     }
     script = folder / "bench.lua"
     script.write_text(lua)
