@@ -129,6 +129,8 @@ def hint_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
     # everything that matters is fixed, so propagation alone decides; presolve of a
     # 1.15 M-variable model ran for minutes past its time limit, without it: 2.5 s
     p.cp_model_presolve = False
+    p.linearization_level = 0  # only a completion is wanted: no LP to build
+    p.log_search_progress = bool(options.log)
     shared.track(solver, True)
     try:
         code = solver.solve(m.model)
@@ -164,7 +166,9 @@ def hint_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
                                                   0.25 * float(options.time_limit)))
             p.random_seed = int(options.seed)
             p.cp_model_presolve = False
+            p.linearization_level = 0
             p.stop_after_first_solution = True
+            p.log_search_progress = bool(options.log)
             shared.track(solver, True)
             try:
                 code = solver.solve(m.model)
