@@ -123,11 +123,13 @@ def test_infeasible_hint_is_repaired_by_freeing_only_its_people():
     from solver.phases import Shared, hint_phase
 
     duties = [duty(d) for d in range(4)]
-    people = [Person(id="p", max_consecutive_days=2), Person(id="q")]
-    hint = tuple(("p", d.id) for d in duties) + (("q", duties[0].id),)
+    people = [Person(id="p", max_consecutive_days=2), Person(id="q"),
+              Person(id="r", max_consecutive_days=1)]
+    hint = (tuple(("p", d.id) for d in duties) + (("q", duties[0].id),)
+            + (("r", duties[1].id), ("r", duties[2].id)))
     base = problem(people, duties)
     hinted = type(base)(**{**base.__dict__, "hint": hint})
-    assert invalid_people(hinted, hint) == ["p"]  # four days in a row, q is fine
+    assert invalid_people(hinted, hint) == ["p", "r"]  # runs too long; q is fine
     m = build_model(hinted)
     shared = Shared(OPTS, time.perf_counter())
     code = hint_phase(m, OPTS, shared, time.perf_counter() + 10)
