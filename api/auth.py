@@ -96,7 +96,8 @@ def require(*roles: t.UserRole) -> Callable[..., t.UserRow]:
     """A dependency admitting only users whose role is in ``roles`` (403 otherwise)."""
     allowed = {r.value for r in roles}
 
-    def dependency(user: t.UserRow = Depends(current_user)) -> t.UserRow:
+    # async: a role comparison needs no thread-pool hop (current_user, which queries, stays sync)
+    async def dependency(user: t.UserRow = Depends(current_user)) -> t.UserRow:
         if user.role not in allowed:
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,
