@@ -214,7 +214,8 @@ def search(m: ModelBuilder, options: SolveOptions, started: float,
     out.values, out.events, out.first = shared.values, shared.events, shared.first
     if shared.values is not None:
         out.objective = shared.obj
-        out.bound = shared.bound if shared.bound > -math.inf else None
+        # every penalty is non-negative, so 0 is a valid bound when CP-SAT's is below it
+        out.bound = max(0.0, shared.bound) if shared.bound > -math.inf else None
         if out.bound is not None and out.objective <= math.ceil(out.bound - 1e-6):
             out.code = cp_model.OPTIMAL
         elif out.code not in (cp_model.OPTIMAL,):

@@ -93,7 +93,8 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         self.shared, self.first_only = shared, first_only
 
     def on_solution_callback(self) -> None:
-        self.shared.bound = self.best_objective_bound
+        # bounds only rise; a callback can report an older, weaker one
+        self.shared.bound = max(self.shared.bound, self.best_objective_bound)
         values = np.fromiter(self.response_proto.solution, dtype=np.int64)
         self.shared.offer(values, round(self.objective_value))
         if self.first_only:
