@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from fractions import Fraction
 from functools import cached_property
 
 from planner.calendar import UTC
-from planner.demands import DemandRow, Derived, PeriodRow
+from planner.demands import DemandRow, Derived, PeriodRow, exact  # noqa: F401 (re-exported)
 from planner.domain import Assignment, OnCallDuty, Plan, Scenario
 
 DAY = dt.timedelta(days=1)
@@ -23,15 +22,6 @@ DAY = dt.timedelta(days=1)
 def aware(moment: dt.datetime, zone: dt.tzinfo = UTC) -> dt.datetime:
     """``moment`` with a time zone (a naive one is read in ``zone``)."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
-
-
-def exact(value: float | int) -> Fraction:
-    """The decimal a setting was written as (``8.2`` -> 41/5, not 8.19999...).
-
-    Limits in hours are compared exactly: ``8.2 * 60`` is 491.99999999999994 in
-    floating point, which would turn 492 minutes into a violation.
-    """
-    return Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
 
 
 def fmt_minutes(minutes: float) -> str:
