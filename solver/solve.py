@@ -12,6 +12,7 @@ import time
 
 from ortools.sat.python import cp_model
 
+from solver.build import build_model
 from solver.evaluate import evaluate
 from solver.explain import explain
 from solver.greedy import greedy_plan
@@ -19,8 +20,8 @@ from solver.lns import search
 from solver.model import ModelBuilder
 from solver.params import full_parameters
 from solver.problem import Problem
+from solver.repair import repair_plan
 from solver.result import Progress, SolveOptions, SolveResult
-from solver.rules import BUILDERS, HARD_RULES, SOFT_RULES
 
 _STATUS = {
     cp_model.OPTIMAL: "optimal",
@@ -32,30 +33,8 @@ _STATUS = {
 
 _POLL_SECONDS = 0.05
 
-
-def build_model(problem: Problem) -> ModelBuilder:
-    """Build variables, every hard rule and the objective (sum of soft-rule penalties).
-
-    The problem's ``hint``/``oncall_hint``, when given, become a complete hint.
-    """
-    m = ModelBuilder(problem)
-    constraints = m.model.proto.constraints
-    for name in HARD_RULES:
-        first = len(constraints)
-        BUILDERS[name](m)
-        m.spans[name] = range(first, len(constraints))
-    weights, exprs = [], []
-    for name in SOFT_RULES:
-        terms = BUILDERS[name](m)
-        m.penalties[name] = terms
-        for w, e in terms:
-            weights.append(w)
-            exprs.append(e)
-    if exprs:
-        m.model.minimize(cp_model.LinearExpr.weighted_sum(exprs, weights))
-    if problem.hint or problem.oncall_hint:
-        m.set_hint(problem.hint, problem.oncall_hint)
-    return m
+REPAIR_SHARE = 0.25
+"""Most of the time budget the repair of a warm start may use."""
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
@@ -208,8 +187,17 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     options = options or SolveOptions()
     started = time.perf_counter()
     m = build_model(problem)
+    # a warm start that breaks someone's hard rules is repaired person by person, so
+    # the search starts from a complete plan (at most a quarter of the budget)
+    repair_by = started + REPAIR_SHARE * float(options.time_limit)
     if options.greedy_hint and not (problem.hint or problem.oncall_hint):
-        m.set_hint(*greedy_plan(problem))
+        assignments, oncall = greedy_plan(problem)
+        assignments, _ = repair_plan(problem, assignments, repair_by, options.seed)
+        m.set_hint(assignments, oncall)
+    elif problem.hint:
+        assignments, left = repair_plan(problem, problem.hint, repair_by, options.seed)
+        if set(assignments) != set(map(tuple, problem.hint)):
+            m.set_hint(assignments, problem.oncall_hint)
     out = search(m, options, started)
     status = _STATUS.get(out.code, "unknown")
     wall = time.perf_counter() - started
