@@ -17,7 +17,9 @@ To re-solve one model with part of a plan frozen (large-neighbourhood search)::
         result = run(m, options)
 
 :func:`solver.evaluate.evaluate` recomputes a plan's penalties and
-:func:`solver.greedy.greedy_plan` builds the constructive warm start.
+:func:`solver.greedy.greedy_plan` builds the constructive warm start and
+:func:`solver.repair.repair_plan` re-plans, one person at a time, whoever a warm start
+leaves breaking their own hard rules.
 """
 
 from solver.problem import (
@@ -31,7 +33,8 @@ from solver.problem import (
     Weights,
 )
 from solver.result import FairnessFigure, Gap, Progress, SolveOptions, SolveResult
-from solver.solve import build_model, run, solve
+from solver.build import build_model
+from solver.solve import run, solve
 from solver.validate import ProblemError
 
 __all__ = [

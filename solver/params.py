@@ -29,6 +29,9 @@ class LnsSettings:
         otherwise: on 150 people x 364 days x 32 shift types (1.15 M variables) its
         2-worker portfolio found no plan in 464 s and peaked at 7-8 GiB.
     huge_threads : LNS threads on such models (each thread holds a model copy).
+    decompose_pairs : from this many duty and on-call decision variables the whole
+        model is not built at all: :mod:`solver.decompose` plans a few people at a time
+        (150 x 364 x 32: 1.1 M pairs; the whole-model search stalled at 5.4 GiB).
     """
 
     first_fraction: float = 0.1
@@ -39,6 +42,7 @@ class LnsSettings:
     shrink: float = 0.85
     huge_variables: int = 300_000
     huge_threads: int = 2
+    decompose_pairs: int = 250_000
 
 
 LNS = LnsSettings()

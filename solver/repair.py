@@ -45,28 +45,49 @@ def residual(demand: Demand, others: int) -> Demand:
     return replace(demand, required=required, peak_required=peak)
 
 
-def person_problem(problem: Problem, pid: str, duties: list[Duty], counts: Counter,
-                   held: list[str]) -> Problem:
-    """The problem of one person: their duties with residual demands, their rules."""
-    person = next(p for p in problem.people if p.id == pid)
-    mine = set(held)
-    own = tuple(
-        replace(d, demand=residual(d.demand, counts[d.id] - (d.id in mine))) for d in duties
-    )
-    ids = {d.id for d in own}
+def people_problem(problem: Problem, pids: list[str], by_person: dict[str, list[Duty]],
+                   counts: Counter, held: dict[str, list[str]]) -> Problem:
+    """The problem of some people alone: their duties with the demand the others leave.
+
+    ``counts`` holds how many people hold each duty in the whole plan (these people
+    included, through ``held``); everyone else is frozen into the residual demands.
+    Person rules, requests and coverage are exact; fairness spreads only see these
+    people (callers re-evaluate the whole plan).
+    """
+    mine = Counter(did for pid in pids for did in held[pid])
+    wanted = set(pids)
+    own: dict[str, Duty] = {}
+    eligible: dict[str, list[str]] = {}
+    for pid in pids:
+        for d in by_person[pid]:
+            if d.id not in own:
+                own[d.id] = replace(d, demand=residual(d.demand, counts[d.id] - mine[d.id]))
+                eligible[d.id] = []
+            eligible[d.id].append(pid)
     return Problem(
         num_days=problem.num_days,
-        people=(person,),
-        duties=own,
-        eligible={d.id: (pid,) for d in own},
+        people=tuple(p for p in problem.people if p.id in wanted),
+        duties=tuple(own.values()),
+        eligible={k: tuple(v) for k, v in eligible.items()},
         weeks=problem.weeks,
         weekends=problem.weekends,
-        requests=tuple(r for r in problem.requests if r.person == pid),
+        requests=tuple(r for r in problem.requests if r.person in wanted),
         rules=problem.rules,
         # a fixed pair the person is not eligible for is left to the whole model (infeasible)
-        fixed=tuple(f for f in problem.fixed if f[0] == pid and f[1] in ids),
-        hint=tuple((pid, did) for did in held),
+        fixed=tuple(f for f in problem.fixed if f[0] in wanted and f[1] in own),
+        hint=tuple((pid, did) for pid in pids for did in held[pid]),
     )
+
+
+def duties_by_person(problem: Problem, people=None) -> dict[str, list[Duty]]:
+    """Person id -> the duties they are eligible for (of ``people`` only, when given)."""
+    wanted = None if people is None else set(people)
+    out: dict[str, list[Duty]] = defaultdict(list)
+    for duty in problem.duties:
+        for pid in problem.eligible.get(duty.id, ()):
+            if wanted is None or pid in wanted:
+                out[pid].append(duty)
+    return out
 
 
 def repair_plan(problem: Problem, assignments, deadline: float, seed: int = 0,
@@ -94,19 +115,15 @@ def repair_plan(problem: Problem, assignments, deadline: float, seed: int = 0,
     bad = invalid_people(problem, plan) if people is None else list(people)
     if not bad:
         return tuple(plan), []
-    by_person: dict[str, list[Duty]] = defaultdict(list)
     wanted = set(bad)
-    for duty in problem.duties:
-        for pid in problem.eligible.get(duty.id, ()):
-            if pid in wanted:
-                by_person[pid].append(duty)
+    by_person = duties_by_person(problem, wanted)
     counts = Counter(did for _, did in plan)
     held: dict[str, list[str]] = defaultdict(list)
     for pid, did in plan:
         if pid in wanted:
             held[pid].append(did)
     def replan(pid: str, seconds: float) -> bool:
-        sub = person_problem(problem, pid, by_person[pid], counts, held[pid])
+        sub = people_problem(problem, [pid], by_person, counts, held)
         m = build_model(sub)
         solver = cp_model.CpSolver()
         p = solver.parameters

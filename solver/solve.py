@@ -13,12 +13,13 @@ import time
 from ortools.sat.python import cp_model
 
 from solver.build import build_model
+from solver.decompose import decomposed_search, pairs_count
 from solver.evaluate import evaluate
 from solver.explain import explain
 from solver.greedy import greedy_plan
 from solver.lns import search
 from solver.model import ModelBuilder
-from solver.params import full_parameters
+from solver.params import LNS, full_parameters
 from solver.problem import Problem
 from solver.repair import repair_plan
 from solver.result import Progress, SolveOptions, SolveResult
@@ -144,7 +145,12 @@ def _result(m: ModelBuilder, status: str, values, bound, wall: float, first, eve
     """The plan of a solution vector, its penalties recomputed by :func:`evaluate`."""
     assignments = tuple(key for key, var in m.x.items() if values[var.index])
     oncall = tuple(key for key, var in m.y.items() if values[var.index])
-    ev = evaluate(m.problem, assignments, oncall)
+    return _plan_result(m.problem, status, assignments, oncall, bound, wall, first, events)
+
+
+def _plan_result(problem: Problem, status: str, assignments, oncall, bound, wall: float, first,
+                 events) -> SolveResult:
+    ev = evaluate(problem, assignments, oncall)
     return SolveResult(
         status=status,
         assignments=assignments,
@@ -159,6 +165,15 @@ def _result(m: ModelBuilder, status: str, values, bound, wall: float, first, eve
         first_solution_seconds=first,
         progress=tuple(events),
     )
+
+
+def _solve_decomposed(problem: Problem, options: SolveOptions, started: float) -> SolveResult:
+    out = decomposed_search(problem, options, started, REPAIR_SHARE)
+    wall = time.perf_counter() - started
+    if out.assignments is None:
+        return SolveResult(status="unknown", wall_seconds=wall, progress=tuple(out.events))
+    return _plan_result(problem, "feasible", out.assignments, out.oncall, None, wall, out.first,
+                        out.events)
 
 
 def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
@@ -186,6 +201,9 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     """
     options = options or SolveOptions()
     started = time.perf_counter()
+    if pairs_count(problem) >= LNS.decompose_pairs:
+        # too big for one model in memory and time: a few people at a time
+        return _solve_decomposed(problem, options, started)
     m = build_model(problem)
     # a warm start that breaks someone's hard rules is repaired person by person, so
     # the search starts from a complete plan (at most a quarter of the budget)

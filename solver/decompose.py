@@ -1,0 +1,144 @@
+"""Search huge problems without the whole model: small models of a few people at a time.
+
+On 150 people x 364 days x 32 shift types the whole model has 1.15 M variables: building
+it takes 30 s and 3 GiB, and a sub-solve on it (even with all but a few people fixed)
+must load all of it, so a large-neighbourhood search over the whole model made no
+progress in 8 minutes at 5.4 GiB. Every hard rule on duties is a rule on one person's
+days and coverage is soft, so the people can be re-planned a few at a time instead:
+
+1. the constructive plan, repaired person by person (:mod:`solver.repair`), is the first
+   plan (every hard rule holds);
+2. then, until the time limit: pick a few people (at random, or among those eligible
+   for a duty still short of people), build the model of just them with the coverage
+   the others leave (:func:`solver.repair.people_problem`), solve it with the previous
+   rosters as hint, and keep the new rosters when the whole plan's objective
+   (recomputed by :func:`solver.evaluate.evaluate`) goes down. The number of people per
+   step grows when a step is solved to optimality and shrinks when it times out.
+
+On-call roles stay as the constructive plan set them. No lower bound is computed.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from solver.build import build_model
+from solver.evaluate import evaluate
+from solver.greedy import greedy_plan
+from solver.problem import Problem
+from solver.repair import duties_by_person, people_problem, repair_plan
+from solver.result import Progress, SolveOptions
+
+SUB_SECONDS = 3.0
+"""Most seconds per step (a step's model: a few people x the whole horizon)."""
+
+
+def pairs_count(problem: Problem) -> int:
+    """Number of duty and on-call decision variables the whole model would have."""
+    roles = {q.id: 2 if q.needs_backup else 1 for q in problem.oncall_periods}
+    return (sum(len(v) for v in problem.eligible.values())
+            + sum(roles.get(k, 0) * len(v) for k, v in problem.oncall_eligible.items()))
+
+
+@dataclass
+class Decomposed:
+    """The plan found (``None`` when some person's rules could not be met in time)."""
+
+    assignments: tuple[tuple[str, str], ...] | None
+    oncall: tuple[tuple[str, str, str], ...]
+    objective: int | None
+    events: list[Progress] = field(default_factory=list)
+    first: float | None = None
+    steps: int = 0
+    improvements: int = 0
+
+
+def decomposed_search(problem: Problem, options: SolveOptions, started: float,
+                      repair_share: float) -> Decomposed:
+    """Plan ``problem`` a few people at a time within ``options.time_limit`` (see module)."""
+    deadline = started + float(options.time_limit)
+    rng = random.Random(int(options.seed))
+    if problem.hint or problem.oncall_hint:
+        assignments, oncall = tuple(problem.hint), tuple(problem.oncall_hint)
+    else:
+        assignments, oncall = greedy_plan(problem)
+    repair_by = started + repair_share * float(options.time_limit)
+    assignments, left = repair_plan(problem, assignments, repair_by, options.seed)
+    if left:
+        # the rest of the time for whoever is still broken
+        assignments, left = repair_plan(problem, assignments, deadline, options.seed, left)
+    out = Decomposed(None, oncall, None)
+    if left:
+        return out
+
+    def report(obj: int) -> None:
+        elapsed = time.perf_counter() - started
+        out.first = elapsed if out.first is None else out.first
+        event = Progress(elapsed, obj, 0.0)
+        out.events.append(event)
+        if options.on_progress is not None:
+            options.on_progress(event)
+
+    by_person = duties_by_person(problem)
+    people = sorted(by_person)
+    held: dict[str, list[str]] = {pid: [] for pid in people}
+    for pid, did in assignments:
+        held[pid].append(did)
+    counts = Counter(did for _, did in assignments)
+    want = {d.id: d.demand.required + d.demand.peak_required for d in problem.duties}
+    eligible = problem.eligible
+    obj = evaluate(problem, assignments, oncall).objective
+    report(obj)
+    size = 3
+    while people and time.perf_counter() < deadline - 0.2:
+        if options.stop is not None and options.stop():
+            break
+        short = [did for did, n in want.items() if counts[did] < n and eligible.get(did)]
+        k = min(size, len(people))
+        if short and rng.random() < 0.5:
+            pool = list(dict.fromkeys(eligible[rng.choice(short)]))
+            pids = rng.sample(pool, min(k, len(pool)))
+            pids += rng.sample([p for p in people if p not in pids], k - len(pids))
+        else:
+            pids = rng.sample(people, k)
+        sub = people_problem(problem, pids, by_person, counts, held)
+        before = evaluate(sub, sub.hint).objective
+        m = build_model(sub)
+        solver = cp_model.CpSolver()
+        p = solver.parameters
+        p.num_workers = 1
+        p.linearization_level = 2
+        p.random_seed = rng.randrange(1 << 30)
+        p.max_time_in_seconds = max(0.05, min(SUB_SECONDS, deadline - time.perf_counter()))
+        code = solver.solve(m.model)
+        out.steps += 1
+        if code == cp_model.OPTIMAL:
+            size += 1
+        elif size > 1:
+            size -= 1
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            continue
+        new = tuple(key for key, var in m.x.items() if solver.value(var))
+        if evaluate(sub, new).objective >= before:
+            continue
+        trial = [a for a in assignments if a[0] not in set(pids)] + list(new)
+        value = evaluate(problem, trial, oncall).objective
+        if value >= obj:
+            continue  # only the whole plan's objective decides (fairness spans people)
+        assignments, obj = tuple(trial), value
+        for pid in pids:
+            for did in held[pid]:
+                counts[did] -= 1
+            held[pid] = []
+        for pid, did in new:
+            held[pid].append(did)
+            counts[did] += 1
+        out.improvements += 1
+        report(obj)
+    out.assignments, out.objective = tuple(assignments), obj
+    return out

@@ -1,0 +1,65 @@
+"""Engine tests: huge problems are planned a few people at a time, every hard rule kept."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import pytest
+from solver_cases import random_problem
+from test_solver_greedy import fixed_to
+
+import importlib
+from solver import SolveOptions, solve
+from solver.decompose import decomposed_search, pairs_count
+from solver.evaluate import evaluate
+from solver.greedy import greedy_plan
+from solver.repair import repair_plan
+
+solve_module = importlib.import_module("solver.solve")
+
+
+def test_pairs_count_counts_duty_and_oncall_variables():
+    p = random_problem(0, people=6, days=7)
+    roles = {q.id: 2 if q.needs_backup else 1 for q in p.oncall_periods}
+    expected = sum(map(len, p.eligible.values())) + sum(
+        roles[k] * len(v) for k, v in p.oncall_eligible.items())
+    assert pairs_count(p) == expected > 0
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_decomposed_plans_keep_the_hard_rules_and_improve(seed):
+    p = random_problem(seed, people=8, days=14)
+    out = decomposed_search(p, SolveOptions(time_limit=3, seed=seed), time.perf_counter(), 0.25)
+    assert out.assignments is not None
+    assert fixed_to(p, out.assignments, out.oncall).status == "optimal"
+    assert out.objective == evaluate(p, out.assignments, out.oncall).objective
+    # never worse than the repaired constructive plan it starts from
+    start, oncall = greedy_plan(p)
+    start, _ = repair_plan(p, start, 1e12, seed)
+    assert out.objective <= evaluate(p, start, oncall).objective
+    assert [e.objective for e in out.events] == sorted((e.objective for e in out.events), reverse=True)
+
+
+def test_solve_switches_to_the_decomposition_on_huge_problems(monkeypatch):
+    p = random_problem(3, people=8, days=14)
+    monkeypatch.setattr(solve_module, "LNS", replace(solve_module.LNS, decompose_pairs=1))
+    seen = []
+    r = solve(p, SolveOptions(time_limit=2, seed=1, on_progress=seen.append))
+    assert r.status == "feasible" and r.best_bound is None
+    assert fixed_to(p, r.assignments, r.oncall).status == "optimal"
+    assert r.objective == evaluate(p, r.assignments, r.oncall).objective
+    assert seen and seen[-1].objective == r.objective
+
+
+def test_the_decomposition_stops_when_asked():
+    p = random_problem(4, people=8, days=14)
+    calls = []
+
+    def stop():
+        calls.append(1)
+        return True
+
+    out = decomposed_search(p, SolveOptions(time_limit=30, seed=0, stop=stop),
+                            time.perf_counter(), 0.25)
+    assert out.assignments is not None and out.steps == 0 and calls
