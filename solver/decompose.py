@@ -14,6 +14,9 @@ days and coverage is soft, so the people can be re-planned a few at a time inste
    rosters as hint, and keep the new rosters when the whole plan's objective
    (recomputed by :func:`solver.evaluate.evaluate`) goes down. The number of people per
    step grows when a step is solved to optimality and shrinks when it times out.
+   ``workers`` threads step at once on disjoint people (CP-SAT releases the GIL); a
+   step is re-checked against the plan as it is when it finishes. With one worker the
+   steps follow a single sequence drawn from the seed.
 
 On-call roles stay as the constructive plan set them. No lower bound is computed.
 """
@@ -21,6 +24,7 @@ On-call roles stay as the constructive plan set them. No lower bound is computed
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -62,7 +66,6 @@ def decomposed_search(problem: Problem, options: SolveOptions, started: float,
                       repair_share: float) -> Decomposed:
     """Plan ``problem`` a few people at a time within ``options.time_limit`` (see module)."""
     deadline = started + float(options.time_limit)
-    rng = random.Random(int(options.seed))
     if problem.hint or problem.oncall_hint:
         assignments, oncall = tuple(problem.hint), tuple(problem.oncall_hint)
     else:
@@ -92,53 +95,97 @@ def decomposed_search(problem: Problem, options: SolveOptions, started: float,
     counts = Counter(did for _, did in assignments)
     want = {d.id: d.demand.required + d.demand.peak_required for d in problem.duties}
     eligible = problem.eligible
-    obj = evaluate(problem, assignments, oncall).objective
-    report(obj)
-    size = 3
-    while people and time.perf_counter() < deadline - 0.2:
-        if options.stop is not None and options.stop():
-            break
-        short = [did for did, n in want.items() if counts[did] < n and eligible.get(did)]
-        k = min(size, len(people))
-        if short and rng.random() < 0.5:
-            pool = list(dict.fromkeys(eligible[rng.choice(short)]))
-            pids = rng.sample(pool, min(k, len(pool)))
-            pids += rng.sample([p for p in people if p not in pids], k - len(pids))
-        else:
-            pids = rng.sample(people, k)
-        sub = people_problem(problem, pids, by_person, counts, held)
-        before = evaluate(sub, sub.hint).objective
-        m = build_model(sub)
-        solver = cp_model.CpSolver()
-        p = solver.parameters
-        p.num_workers = 1
-        p.linearization_level = 2
-        p.random_seed = rng.randrange(1 << 30)
-        p.max_time_in_seconds = max(0.05, min(SUB_SECONDS, deadline - time.perf_counter()))
-        code = solver.solve(m.model)
-        out.steps += 1
-        if code == cp_model.OPTIMAL:
-            size += 1
-        elif size > 1:
-            size -= 1
-        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            continue
-        new = tuple(key for key, var in m.x.items() if solver.value(var))
-        if evaluate(sub, new).objective >= before:
-            continue
-        trial = [a for a in assignments if a[0] not in set(pids)] + list(new)
-        value = evaluate(problem, trial, oncall).objective
-        if value >= obj:
-            continue  # only the whole plan's objective decides (fairness spans people)
-        assignments, obj = tuple(trial), value
-        for pid in pids:
-            for did in held[pid]:
-                counts[did] -= 1
-            held[pid] = []
-        for pid, did in new:
-            held[pid].append(did)
-            counts[did] += 1
-        out.improvements += 1
-        report(obj)
+    state = {"plan": tuple(assignments), "obj": evaluate(problem, assignments, oncall).objective}
+    report(state["obj"])
+    lock = threading.Lock()
+    busy: set[str] = set()  # people some thread is re-planning
+
+    def step(rng: random.Random, size: int) -> int:
+        """One re-plan of ``size`` people; returns the next size."""
+        with lock:
+            free = [p for p in people if p not in busy]
+            if not free:
+                return size
+            short = [did for did, n in want.items() if counts[did] < n and eligible.get(did)]
+            k = min(size, len(free))
+            if short and rng.random() < 0.5:
+                pool = [p for p in dict.fromkeys(eligible[rng.choice(short)]) if p not in busy]
+                pids = rng.sample(pool, min(k, len(pool)))
+                pids += rng.sample([p for p in free if p not in pids], k - len(pids))
+            else:
+                pids = rng.sample(free, k)
+            busy.update(pids)
+            sub = people_problem(problem, pids, by_person, counts, held)
+        try:
+            before = evaluate(sub, sub.hint).objective
+            m = build_model(sub)
+            solver = cp_model.CpSolver()
+            p = solver.parameters
+            p.num_workers = 1
+            p.linearization_level = 2
+            p.random_seed = rng.randrange(1 << 30)
+            p.max_time_in_seconds = max(0.05, min(SUB_SECONDS, deadline - time.perf_counter()))
+            code = solver.solve(m.model)
+            nxt = size + 1 if code == cp_model.OPTIMAL else max(1, size - 1)
+            if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                return nxt
+            new = tuple(key for key, var in m.x.items() if solver.value(var))
+            if evaluate(sub, new).objective >= before:
+                return nxt
+            with lock:
+                gone = set(pids)
+                trial = tuple(a for a in state["plan"] if a[0] not in gone) + new
+                value = evaluate(problem, trial, oncall).objective
+                if value >= state["obj"]:
+                    return nxt  # only the whole plan's objective decides (fairness spans people)
+                state["plan"], state["obj"] = trial, value
+                for pid in pids:
+                    for did in held[pid]:
+                        counts[did] -= 1
+                    held[pid] = []
+                for pid, did in new:
+                    held[pid].append(did)
+                    counts[did] += 1
+                out.improvements += 1
+                report(value)
+            return nxt
+        finally:
+            with lock:
+                busy.difference_update(pids)
+                out.steps += 1
+
+    halted = threading.Event()
+
+    def worker(tid: int) -> None:
+        rng = random.Random(int(options.seed) * 1000 + tid)
+        size = 3
+        while people and not halted.is_set() and time.perf_counter() < deadline - 0.2:
+            if options.stop is not None and options.stop():
+                halted.set()
+                break
+            size = step(rng, size)
+
+    threads_n = max(1, int(options.workers))
+    if threads_n == 1:
+        worker(0)  # one sequence of steps from the seed, no thread
+    else:
+        errors: list[BaseException] = []
+
+        def guarded(tid: int) -> None:
+            try:
+                worker(tid)
+            except BaseException as exc:  # noqa: BLE001 - re-raised below
+                errors.append(exc)
+                halted.set()
+
+        threads = [threading.Thread(target=guarded, args=(t,), name=f"rota-decompose-{t}")
+                   for t in range(threads_n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if errors:
+            raise errors[0]
+    assignments, obj = state["plan"], state["obj"]
     out.assignments, out.objective = tuple(assignments), obj
     return out

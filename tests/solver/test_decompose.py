@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import time
 from dataclasses import replace
 
@@ -9,7 +10,6 @@ import pytest
 from solver_cases import random_problem
 from test_solver_greedy import fixed_to
 
-import importlib
 from solver import SolveOptions, solve
 from solver.decompose import decomposed_search, pairs_count
 from solver.evaluate import evaluate
@@ -27,10 +27,11 @@ def test_pairs_count_counts_duty_and_oncall_variables():
     assert pairs_count(p) == expected > 0
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_decomposed_plans_keep_the_hard_rules_and_improve(seed):
+@pytest.mark.parametrize("seed,workers", [(s, 1 + s % 2) for s in range(6)])
+def test_decomposed_plans_keep_the_hard_rules_and_improve(seed, workers):
     p = random_problem(seed, people=8, days=14)
-    out = decomposed_search(p, SolveOptions(time_limit=3, seed=seed), time.perf_counter(), 0.25)
+    options = SolveOptions(time_limit=3, seed=seed, workers=workers)
+    out = decomposed_search(p, options, time.perf_counter(), 0.25)
     assert out.assignments is not None
     assert fixed_to(p, out.assignments, out.oncall).status == "optimal"
     assert out.objective == evaluate(p, out.assignments, out.oncall).objective
