@@ -17,6 +17,7 @@ On-call roles are left as they are (their rules never involve duties).
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections import Counter, defaultdict
 from dataclasses import replace
@@ -91,7 +92,8 @@ def duties_by_person(problem: Problem, people=None) -> dict[str, list[Duty]]:
 
 
 def repair_plan(problem: Problem, assignments, deadline: float, seed: int = 0,
-                people: list[str] | None = None) -> tuple[tuple[tuple[str, str], ...], list[str]]:
+                people: list[str] | None = None,
+                workers: int = 1) -> tuple[tuple[tuple[str, str], ...], list[str]]:
     """Re-plan, one at a time, the people whose duties break their own hard rules.
 
     Parameters
@@ -101,6 +103,9 @@ def repair_plan(problem: Problem, assignments, deadline: float, seed: int = 0,
     deadline : ``time.perf_counter()`` value by which to stop (people left unrepaired).
     seed : CP-SAT random seed of the per-person solves.
     people : whom to re-plan (default: :func:`solver.greedy.invalid_people`).
+    workers : people re-planned at once, one thread each (CP-SAT releases the GIL); the
+        others' coverage is read when a person's model is built. One worker re-plans in
+        a fixed order.
 
     Returns
     -------
@@ -122,8 +127,11 @@ def repair_plan(problem: Problem, assignments, deadline: float, seed: int = 0,
     for pid, did in plan:
         if pid in wanted:
             held[pid].append(did)
+    lock = threading.Lock()
+
     def replan(pid: str, seconds: float) -> bool:
-        sub = people_problem(problem, [pid], by_person, counts, held)
+        with lock:
+            sub = people_problem(problem, [pid], by_person, counts, held)
         m = build_model(sub)
         solver = cp_model.CpSolver()
         p = solver.parameters
@@ -136,20 +144,52 @@ def repair_plan(problem: Problem, assignments, deadline: float, seed: int = 0,
         if solver.solve(m.model) not in _FOUND:
             return False
         new = [did for (_, did), var in m.x.items() if solver.value(var)]
-        for did in held[pid]:
-            counts[did] -= 1
-        for did in new:
-            counts[did] += 1
-        held[pid] = new
+        with lock:
+            for did in held[pid]:
+                counts[did] -= 1
+            for did in new:
+                counts[did] += 1
+            held[pid] = new
         return True
 
+    threads_n = max(1, min(int(workers), len(bad)))
     left = list(bad)
     for cap in (PERSON_SECONDS, math.inf):  # a second chance with whatever time is left
-        todo, left = left, []
-        for k, pid in enumerate(todo):
-            budget = deadline - time.perf_counter()
-            if budget <= 0.01 or not replan(pid, min(cap, budget / (len(todo) - k))):
-                left.append(pid)
+        todo, failed = left, set()
+        queue = list(reversed(todo))
+
+        def work() -> None:
+            while True:
+                with lock:
+                    if not queue:
+                        return
+                    pid = queue.pop()
+                    rounds = math.ceil((len(queue) + 1) / threads_n)
+                budget = deadline - time.perf_counter()
+                if budget <= 0.01 or not replan(pid, min(cap, budget / rounds)):
+                    with lock:
+                        failed.add(pid)
+
+        if threads_n == 1:
+            work()
+        else:
+            errors: list[BaseException] = []
+
+            def guarded() -> None:
+                try:
+                    work()
+                except BaseException as exc:  # noqa: BLE001 - re-raised below
+                    errors.append(exc)
+
+            pool = [threading.Thread(target=guarded, name=f"rota-repair-{t}")
+                    for t in range(threads_n)]
+            for t in pool:
+                t.start()
+            for t in pool:
+                t.join()
+            if errors:
+                raise errors[0]
+        left = [pid for pid in todo if pid in failed]
         if not left:
             break
     fixed_up = wanted - set(left)

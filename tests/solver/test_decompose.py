@@ -10,13 +10,15 @@ import pytest
 from solver_cases import random_problem
 from test_solver_greedy import fixed_to
 
-from solver import SolveOptions, solve
-from solver.decompose import decomposed_search, pairs_count
+from solver import SolveOptions, build_model, solve
+from solver.decompose import decomposed_search, oncall_problem, pairs_count
 from solver.evaluate import evaluate
-from solver.greedy import greedy_plan
+from solver.greedy import greedy_plan, invalid_people
 from solver.repair import repair_plan
+from solver.solve import run as run_model
 
 solve_module = importlib.import_module("solver.solve")
+decompose_module = importlib.import_module("solver.decompose")
 
 
 def test_pairs_count_counts_duty_and_oncall_variables():
@@ -64,3 +66,76 @@ def test_the_decomposition_stops_when_asked():
     out = decomposed_search(p, SolveOptions(time_limit=30, seed=0, stop=stop),
                             time.perf_counter(), 0.25)
     assert out.assignments is not None and out.steps == 0 and calls
+
+
+def test_long_horizons_switch_to_the_decomposition_by_pairs_times_days(monkeypatch):
+    p = random_problem(5, people=8, days=14)
+    pairs = pairs_count(p)
+    calls = []
+    real = solve_module._solve_decomposed
+
+    def spy(*args):
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(solve_module, "_solve_decomposed", spy)
+    # just below the product of pairs and days: the whole model (it proves a bound)
+    monkeypatch.setattr(solve_module, "LNS", replace(
+        solve_module.LNS, decompose_pair_days=pairs * p.num_days + 1))
+    r = solve(p, SolveOptions(time_limit=2, seed=1))
+    assert not calls and r.best_bound is not None
+    monkeypatch.setattr(solve_module, "LNS", replace(
+        solve_module.LNS, decompose_pair_days=pairs * p.num_days))
+    r = solve(p, SolveOptions(time_limit=2, seed=1))
+    assert calls and r.best_bound is None
+    assert fixed_to(p, r.assignments, r.oncall).status == "optimal"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_repair_cut_short_goes_on_until_the_rescue_share(monkeypatch, seed):
+    base = random_problem(seed, people=8, days=14)
+    p = replace(base, people=tuple(replace(q, min_minutes=4 * 480) for q in base.people))
+    start, _ = greedy_plan(p)
+    broken = tuple(a for k, a in enumerate(start) if k % 3)  # runs and minimum minutes break
+    if not invalid_people(p, broken):
+        pytest.fail("the case must start from a plan that breaks someone's rules")
+    assert repair_plan(p, broken, 1e12, seed)[1] == []  # each person can be repaired
+    monkeypatch.setattr(solve_module, "REPAIR_SHARE", 0.0)  # the first pass gets no time
+    fixed = solve_module._repaired(p, broken, SolveOptions(time_limit=30, seed=seed),
+                                   time.perf_counter())
+    assert invalid_people(p, fixed) == []
+    assert fixed_to(p, fixed, ()).status == "optimal"
+
+
+def _best_oncall_with_duties_fixed(p, assignments):
+    """The oracle: the whole model with every duty variable fixed, on-call free."""
+    m = build_model(p)
+    held = set(assignments)
+    with m.fixed({var: int(key in held) for key, var in m.x.items()}):
+        return run_model(m, SolveOptions(time_limit=20, workers=1, seed=3))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_oncall_roles_are_optimised_with_the_duties_held(seed):
+    p = random_problem(seed, people=8, days=14)
+    assert p.oncall_periods
+    assignments, oncall = greedy_plan(p)
+    assignments, left = repair_plan(p, assignments, 1e12, seed)
+    assert left == []
+    sub = oncall_problem(p, assignments, oncall)
+    # only the held pairs have duty variables
+    assert sorted((q, d) for d, who in sub.eligible.items() for q in who) == sorted(assignments)
+    best = decompose_module._best_oncall(p, assignments, oncall, SolveOptions(seed=seed), 20.0)
+    oracle = _best_oncall_with_duties_fixed(p, assignments)
+    assert oracle.status == "optimal"
+    assert evaluate(p, assignments, best).objective == oracle.objective
+    assert fixed_to(p, assignments, best).status == "optimal"
+
+
+def test_the_decomposition_starts_from_optimised_oncall_roles():
+    p = random_problem(2, people=8, days=14)
+    start, oncall = greedy_plan(p)
+    start, _ = repair_plan(p, start, 1e12, 2)
+    out = decomposed_search(p, SolveOptions(time_limit=4, seed=2, workers=1), time.perf_counter(), 0.25)
+    assert out.objective <= evaluate(p, out.assignments, oncall).objective
+    assert out.oncall != oncall  # the greedy rotation is not the optimum here

@@ -39,14 +39,14 @@ def _break(plan, seed):
     return tuple(a for a in plan if rng.random() > 0.33)
 
 
-@pytest.mark.parametrize("seed", range(10))
-def test_repaired_plans_keep_every_hard_rule(seed):
+@pytest.mark.parametrize(("seed", "workers"), [(s, 1 + s % 2) for s in range(10)])
+def test_repaired_plans_keep_every_hard_rule(seed, workers):
     base = random_problem(seed, people=8, days=14)
     # minimum minutes make dropped days matter; every person can reach them alone
     p = replace(base, people=tuple(replace(q, min_minutes=4 * 480) for q in base.people))
     assignments, oncall = greedy_plan(p)
     broken = _break(assignments, seed)
-    repaired, left = repair_plan(p, broken, LATER, seed)
+    repaired, left = repair_plan(p, broken, LATER, seed, workers=workers)
     if left:
         # a person who cannot hold their own rules alone: the whole problem is infeasible
         assert fixed_to(p, repaired, oncall).status == "infeasible"
