@@ -32,13 +32,9 @@ class LnsSettings:
     decompose_pairs : from this many duty and on-call decision variables the whole
         model is not built at all: :mod:`solver.decompose` plans a few people at a time
         (150 x 364 x 32: 1.1 M pairs; the whole-model search stalled at 5.4 GiB).
-    decompose_pair_days : the same from this many pairs x days of horizon. Measured at
-        60 s on benchmark-format instances (benchmarks/strength.md, "Which path"): the
-        whole model won at 0.3-1.1 M (Instance12, 40 x 84 x 5, 120 x 28 x 18), the
-        decomposition at 4.8-7.3 M (40 x 196 x 5, 50 x 196 x 6), and from 19 M
-        (100 x 196 x 8) the whole model found no plan at all. Long horizons tie every
-        person's totals and runs across many days, which the decomposition re-plans
-        whole while the whole-model sub-solves get slower with the model.
+        Below it the whole model, started from a repaired plan, was as good as the
+        decomposition at 60 s on long benchmark horizons and better on long MSP ones
+        (benchmarks/strength.md, "Which path").
     """
 
     first_fraction: float = 0.1
@@ -50,7 +46,6 @@ class LnsSettings:
     huge_variables: int = 300_000
     huge_threads: int = 2
     decompose_pairs: int = 250_000
-    decompose_pair_days: int = 2_500_000
 
 
 LNS = LnsSettings()

@@ -221,8 +221,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     """
     options = options or SolveOptions()
     started = time.perf_counter()
-    pairs = pairs_count(problem)
-    if pairs >= LNS.decompose_pairs or pairs * problem.num_days >= LNS.decompose_pair_days:
+    if pairs_count(problem) >= LNS.decompose_pairs:
         # too big for one model in memory and time: a few people at a time
         return _solve_decomposed(problem, options, started)
     m = build_model(problem)

@@ -68,29 +68,6 @@ def test_the_decomposition_stops_when_asked():
     assert out.assignments is not None and out.steps == 0 and calls
 
 
-def test_long_horizons_switch_to_the_decomposition_by_pairs_times_days(monkeypatch):
-    p = random_problem(5, people=8, days=14)
-    pairs = pairs_count(p)
-    calls = []
-    real = solve_module._solve_decomposed
-
-    def spy(*args):
-        calls.append(1)
-        return real(*args)
-
-    monkeypatch.setattr(solve_module, "_solve_decomposed", spy)
-    # just below the product of pairs and days: the whole model (it proves a bound)
-    monkeypatch.setattr(solve_module, "LNS", replace(
-        solve_module.LNS, decompose_pair_days=pairs * p.num_days + 1))
-    r = solve(p, SolveOptions(time_limit=2, seed=1))
-    assert not calls and r.best_bound is not None
-    monkeypatch.setattr(solve_module, "LNS", replace(
-        solve_module.LNS, decompose_pair_days=pairs * p.num_days))
-    r = solve(p, SolveOptions(time_limit=2, seed=1))
-    assert calls and r.best_bound is None
-    assert fixed_to(p, r.assignments, r.oncall).status == "optimal"
-
-
 @pytest.mark.parametrize("seed", range(4))
 def test_a_repair_cut_short_goes_on_until_the_rescue_share(monkeypatch, seed):
     base = random_problem(seed, people=8, days=14)
