@@ -40,6 +40,7 @@ from solver.greedy import greedy_plan
 from solver.problem import Problem
 from solver.repair import duties_by_person, people_problem, repair_plan
 from solver.result import Progress, SolveOptions
+from solver.threads import run_threads
 
 SUB_SECONDS = 3.0
 """Most seconds per step (a step's model: a few people x the whole horizon)."""
@@ -210,27 +211,8 @@ def decomposed_search(problem: Problem, options: SolveOptions, started: float,
                 break
             size = step(rng, size)
 
-    threads_n = max(1, int(options.workers))
-    if threads_n == 1:
-        worker(0)  # one sequence of steps from the seed, no thread
-    else:
-        errors: list[BaseException] = []
-
-        def guarded(tid: int) -> None:
-            try:
-                worker(tid)
-            except BaseException as exc:  # noqa: BLE001 - re-raised below
-                errors.append(exc)
-                halted.set()
-
-        threads = [threading.Thread(target=guarded, args=(t,), name=f"rota-decompose-{t}")
-                   for t in range(threads_n)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        if errors:
-            raise errors[0]
+    # one worker: one sequence of steps from the seed, in this thread
+    run_threads(worker, max(1, int(options.workers)), "rota-decompose", halted.set)
     assignments, obj = state["plan"], state["obj"]
     out.assignments, out.objective = tuple(assignments), obj
     return out

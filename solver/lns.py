@@ -37,6 +37,7 @@ from solver.model import ModelBuilder
 from solver.params import LNS, LnsSettings, sub_parameters
 from solver.phases import Shared, hint_phase, plain_phase
 from solver.result import Progress, SolveOptions
+from solver.threads import run_threads
 
 _POLL_SECONDS = 0.05
 
@@ -314,20 +315,6 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
                 for j in range(3):
                     acc[j] += st[j]
 
-    def guarded(tid: int) -> None:
-        try:
-            worker(tid)
-        except BaseException as exc:  # noqa: BLE001 - re-raised by search()
-            shared.error = shared.error or exc
-            shared.halt()
-
-    if one:
-        guarded(0)
-    else:
-        threads = [threading.Thread(target=guarded, args=(t,), name=f"rota-lns-{t}")
-                   for t in range(threads_n)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+    # the first error halts the other threads and is raised once they have stopped
+    run_threads(worker, threads_n, "rota-lns", shared.halt)
     out.stats = stats

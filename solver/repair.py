@@ -27,6 +27,7 @@ from ortools.sat.python import cp_model
 from solver.build import build_model
 from solver.greedy import invalid_people
 from solver.problem import Demand, Duty, Problem
+from solver.threads import run_threads
 
 _FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
@@ -158,7 +159,7 @@ def repair_plan(problem: Problem, assignments, deadline: float, seed: int = 0,
         todo, failed = left, set()
         queue = list(reversed(todo))
 
-        def work() -> None:
+        def work(_tid: int) -> None:
             while True:
                 with lock:
                     if not queue:
@@ -170,25 +171,7 @@ def repair_plan(problem: Problem, assignments, deadline: float, seed: int = 0,
                     with lock:
                         failed.add(pid)
 
-        if threads_n == 1:
-            work()
-        else:
-            errors: list[BaseException] = []
-
-            def guarded() -> None:
-                try:
-                    work()
-                except BaseException as exc:  # noqa: BLE001 - re-raised below
-                    errors.append(exc)
-
-            pool = [threading.Thread(target=guarded, name=f"rota-repair-{t}")
-                    for t in range(threads_n)]
-            for t in pool:
-                t.start()
-            for t in pool:
-                t.join()
-            if errors:
-                raise errors[0]
+        run_threads(work, threads_n, "rota-repair")
         left = [pid for pid in todo if pid in failed]
         if not left:
             break
