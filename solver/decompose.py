@@ -38,7 +38,7 @@ from solver.build import build_model
 from solver.evaluate import evaluate
 from solver.greedy import greedy_plan
 from solver.problem import Problem
-from solver.repair import duties_by_person, people_problem, repair_plan
+from solver.repair import duties_by_person, people_problem, repair_until
 from solver.result import Progress, SolveOptions
 from solver.threads import run_threads
 
@@ -113,12 +113,9 @@ def decomposed_search(problem: Problem, options: SolveOptions, started: float,
     else:
         assignments, oncall = greedy_plan(problem)
     repair_by = started + repair_share * float(options.time_limit)
-    assignments, left = repair_plan(problem, assignments, repair_by, options.seed,
-                                    workers=options.workers)
-    if left:
-        # the rest of the time for whoever is still broken
-        assignments, left = repair_plan(problem, assignments, deadline, options.seed, left,
-                                        options.workers)
+    # the rest of the time for whoever is still broken after the repair's share
+    assignments, left = repair_until(problem, assignments, repair_by, deadline, options.seed,
+                                     options.workers)
     out = Decomposed(None, oncall, None)
     if left:
         return out

@@ -95,7 +95,7 @@ def duties_by_person(problem: Problem, people=None) -> dict[str, list[Duty]]:
 def repair_plan(problem: Problem, assignments, deadline: float, seed: int = 0,
                 people: list[str] | None = None,
                 workers: int = 1) -> tuple[tuple[tuple[str, str], ...], list[str]]:
-    """Re-plan, one at a time, the people whose duties break their own hard rules.
+    """Re-plan, one person per model, the people whose duties break their own hard rules.
 
     Parameters
     ----------
@@ -181,3 +181,13 @@ def repair_plan(problem: Problem, assignments, deadline: float, seed: int = 0,
         if pid in fixed_up:
             out.extend((pid, did) for did in held[pid])
     return tuple(out), left
+
+
+def repair_until(problem: Problem, assignments, first: float, last: float, seed: int = 0,
+                 workers: int = 1) -> tuple[tuple[tuple[str, str], ...], list[str]]:
+    """:func:`repair_plan` by the ``first`` deadline, then until ``last`` for whoever is
+    still broken (a broken warm start can leave the search with no plan at all)."""
+    assignments, left = repair_plan(problem, assignments, first, seed, workers=workers)
+    if left:
+        assignments, left = repair_plan(problem, assignments, last, seed, left, workers)
+    return assignments, left

@@ -21,7 +21,7 @@ from solver.lns import search
 from solver.model import ModelBuilder
 from solver.params import LNS, full_parameters
 from solver.problem import Problem
-from solver.repair import repair_plan
+from solver.repair import repair_until
 from solver.result import Progress, SolveOptions, SolveResult
 
 _STATUS = {
@@ -188,11 +188,8 @@ def _repaired(problem: Problem, assignments, options: SolveOptions, started: flo
     """``assignments`` repaired within ``REPAIR_SHARE`` of the budget, ``RESCUE_SHARE``
     for whoever is still broken."""
     limit = float(options.time_limit)
-    assignments, left = repair_plan(problem, assignments, started + REPAIR_SHARE * limit,
-                                    options.seed, workers=options.workers)
-    if left:
-        assignments, _ = repair_plan(problem, assignments, started + RESCUE_SHARE * limit,
-                                     options.seed, left, options.workers)
+    assignments, _ = repair_until(problem, assignments, started + REPAIR_SHARE * limit,
+                                  started + RESCUE_SHARE * limit, options.seed, options.workers)
     return assignments
 
 
