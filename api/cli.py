@@ -73,6 +73,8 @@ def import_cmd(
         engine.dispose()
     typer.echo(f"imported {summary.name or scenario}: {summary.technicians} technicians, "
                f"{summary.clients} clients ({summary.rows} rows)")
+    for w in summary.warnings:
+        typer.secho(f"warning: {w}", fg=typer.colors.YELLOW, err=True)
 
 
 @app.command("export")

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from planner.domain import Scenario
+from planner.lint import scenario_warnings
 from planner.scenario_files import load_scenario, save_scenario
 from api import tables as t
 from api.db import session_scope
@@ -26,6 +27,7 @@ class ImportSummary:
     technicians: int
     clients: int
     rows: int
+    warnings: tuple[str, ...] = ()
 
 
 def store_scenario(session: Session, scenario: Scenario, replace: bool = False) -> int:
@@ -56,7 +58,8 @@ def import_scenario(engine: Engine, folder: Path, replace: bool = False) -> Impo
     scenario = load_scenario(folder)
     with session_scope(engine) as session:
         n = store_scenario(session, scenario, replace=replace)
-    return ImportSummary(scenario.name, len(scenario.technicians), len(scenario.clients), n)
+    return ImportSummary(scenario.name, len(scenario.technicians), len(scenario.clients), n,
+                         tuple(scenario_warnings(scenario)))
 
 
 def export_scenario(engine: Engine, folder: Path) -> Scenario:

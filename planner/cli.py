@@ -127,6 +127,8 @@ def print_summary(data: dict, out: Path) -> None:
         console.print("[bold red]no plan: these hard rules conflict[/] (rule: technician):")
         for c in data["conflicts"]:
             console.print(f"  {c}")
+    for w in data.get("warnings", ()):
+        console.print(f"[yellow]warning:[/] {w}")
     console.print(f"written: {out / 'assignments.csv'}, {out / 'coverage.csv'}, {out / 'summary.json'}")
 
 

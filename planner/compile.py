@@ -189,6 +189,13 @@ def compile_scenario(scenario: Scenario, previous: Plan | None = None) -> Compil
                 f"fixed assignment of {a.technician} on {a.date} ({a.shift}, {a.client}) "
                 "matches no coverage demand"
             )
+        # refused here, with the reason, rather than as an infeasible solve
+        reason = derived.ineligible_reason(derived.technicians[a.technician], rows[did])
+        if reason:
+            raise CompileError(
+                f"fixed assignment of {a.technician} on {a.date} ({a.shift}, {a.client}) "
+                f"cannot be kept ({a.technician}: {reason})"
+            )
         fixed.append((a.technician, did))
 
     hint: tuple[tuple[str, str], ...] = ()

@@ -164,7 +164,7 @@ class Derived:
         for a in self.scenario.absences:
             zone = self.technicians[a.technician].timezone
             start = local(a.start, a.start_time or dt.time(0), zone)
-            if a.end_time is None:
+            if a.end_time is None or a.end_time == dt.time(0):  # 00:00/24:00 = midnight after end
                 end = local(a.end + DAY, dt.time(0), zone)
             else:
                 end = local(a.end, a.end_time, zone)

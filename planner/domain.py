@@ -9,15 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Annotated
+from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from planner.validation import (
+    MAX_COUNT, MAX_FACTOR, MAX_HORIZON_DAYS, Count, Country, Day, Hours, Id, Minutes,
+    Moment, OptId, Text, Weight, Zone, check_date,
+)
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    # allow_inf_nan=False: NaN and inf are refused in every float field
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True,
+                              allow_inf_nan=False)
 
 
 class Role(StrEnum):
@@ -44,18 +52,18 @@ class Contract(Frozen):
     ``shift_limits`` caps the number of shifts of a type (0 = may not work it).
     """
 
-    id: str = Field(min_length=1)
-    name: str = ""
-    min_hours_per_week: float | None = Field(default=None, ge=0)
-    max_hours_per_week_avg: float | None = Field(default=None, ge=0)
-    max_hours_in_week: float | None = Field(default=48, ge=0)
-    min_minutes_total: int | None = Field(default=None, ge=0)
-    max_minutes_total: int | None = Field(default=None, ge=0)
-    max_consecutive_days: int | None = Field(default=6, ge=1)
-    min_consecutive_days: int | None = Field(default=None, ge=1)
-    min_consecutive_days_off: int | None = Field(default=None, ge=1)
-    max_weekends: int | None = Field(default=None, ge=0)
-    shift_limits: dict[str, int] = Field(default_factory=dict)
+    id: Id
+    name: Text = ""
+    min_hours_per_week: Hours | None = None
+    max_hours_per_week_avg: Hours | None = None
+    max_hours_in_week: Hours | None = 48
+    min_minutes_total: Minutes | None = None
+    max_minutes_total: Minutes | None = None
+    max_consecutive_days: int | None = Field(default=6, ge=1, le=MAX_HORIZON_DAYS)
+    min_consecutive_days: int | None = Field(default=None, ge=1, le=MAX_HORIZON_DAYS)
+    min_consecutive_days_off: int | None = Field(default=None, ge=1, le=MAX_HORIZON_DAYS)
+    max_weekends: int | None = Field(default=None, ge=0, le=MAX_HORIZON_DAYS)
+    shift_limits: dict[Id, Count] = Field(default_factory=dict)
     works_public_holidays: bool = False
     """False: the technician is unavailable on public holidays of their own country."""
 
@@ -82,20 +90,20 @@ class Contract(Frozen):
 class Technician(Frozen):
     """A technician: skills, client environments trained on, country, contract, roles."""
 
-    id: str = Field(min_length=1)
-    name: str = ""
-    email: str = ""
-    country: str = ""
+    id: Id
+    name: Text = ""
+    email: Text = ""
+    country: Country = ""
     """ISO 3166 code of the country whose public holidays the person observes ('' = none)."""
-    contract: str = Field(min_length=1)
-    skills: frozenset[str] = frozenset()
-    clients: frozenset[str] = frozenset()
+    contract: Id
+    skills: frozenset[Id] = frozenset()
+    clients: frozenset[Id] = frozenset()
     """Client environments the technician is trained on (habilité)."""
     roles: frozenset[Role] = frozenset()
     oncall: bool = False
     """Eligible for on-call duty."""
-    site: str = ""
-    timezone: str = "Europe/Brussels"
+    site: Text = ""
+    timezone: Zone = "Europe/Brussels"
     """Zone in which the technician's absences (dates, times) are read."""
 
     @property
@@ -123,24 +131,15 @@ class ServiceWindow(Frozen):
 class Client(Frozen):
     """A client environment under SLA."""
 
-    id: str = Field(min_length=1)
-    name: str = ""
-    country: str = ""
-    timezone: str = "Europe/Brussels"
+    id: Id
+    name: Text = ""
+    country: Country = ""
+    timezone: Zone = "Europe/Brussels"
     tier: int = Field(default=2, ge=1, le=3)
     """SLA priority tier: 1 = most critical."""
     covers_public_holidays: bool = False
     """True if the SLA runs on the client's country's public holidays."""
     service_windows: tuple[ServiceWindow, ...] = ()
-
-    @field_validator("timezone")
-    @classmethod
-    def _tz(cls, v: str) -> str:
-        try:
-            ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {v!r}") from None
-        return v
 
     @property
     def zone(self) -> ZoneInfo:
@@ -150,11 +149,11 @@ class Client(Frozen):
 class ShiftType(Frozen):
     """A shift type; it crosses midnight when ``end <= start``."""
 
-    id: str = Field(min_length=1)
-    name: str = ""
+    id: Id
+    name: Text = ""
     start: dt.time
     end: dt.time
-    paid_minutes: int | None = Field(default=None, ge=0)
+    paid_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
     night: bool | None = None
     """Counts as a night shift for fairness; None = derived (covers 01:00-04:00)."""
 
@@ -194,28 +193,28 @@ class CoverageRule(Frozen):
     ``under_weight`` / ``over_weight`` override the tier-derived weights.
     """
 
-    client: str = Field(min_length=1)
-    shift: str = Field(min_length=1)
-    skill: str = ""
-    required: int = Field(ge=0)
-    weekdays: frozenset[int] | None = None
-    date: dt.date | None = None
-    under_weight: int | None = Field(default=None, ge=0)
-    over_weight: int | None = Field(default=None, ge=0)
+    client: Id
+    shift: Id
+    skill: OptId = ""
+    required: Count
+    weekdays: frozenset[Annotated[int, Field(ge=0, le=6)]] | None = None
+    date: Day | None = None
+    under_weight: Weight | None = None
+    over_weight: Weight | None = None
 
 
 class OnCallRotation(Frozen):
     """An on-call rotation for a client or a pool of clients."""
 
-    id: str = Field(min_length=1)
-    name: str = ""
-    clients: frozenset[str] = Field(min_length=1)
+    id: Id
+    name: Text = ""
+    clients: frozenset[Id] = Field(min_length=1)
     handover_weekday: int = Field(default=0, ge=0, le=6)
     handover_time: dt.time = dt.time(8, 0)
-    period_days: int = Field(default=7, ge=1)
+    period_days: int = Field(default=7, ge=1, le=366)
     backup: bool = True
-    skill: str = ""
-    timezone: str = "Europe/Brussels"
+    skill: OptId = ""
+    timezone: Zone = "Europe/Brussels"
 
 
 class AbsenceKind(StrEnum):
@@ -226,13 +225,14 @@ class AbsenceKind(StrEnum):
 class Absence(Frozen):
     """An absence; whole days when ``start_time``/``end_time`` are None (end inclusive)."""
 
-    technician: str = Field(min_length=1)
-    start: dt.date
-    end: dt.date
+    technician: Id
+    start: Day
+    end: Day
     start_time: dt.time | None = None
     end_time: dt.time | None = None
+    """00:00 (also written 24:00) as an end means midnight at the end of ``end``."""
     kind: AbsenceKind = AbsenceKind.planned
-    reason: str = ""
+    reason: Text = ""
 
     @model_validator(mode="after")
     def _order(self) -> "Absence":
@@ -242,6 +242,7 @@ class Absence(Frozen):
             self.end == self.start
             and self.start_time is not None
             and self.end_time is not None
+            and self.end_time != dt.time(0)  # midnight ends the day
             and self.end_time <= self.start_time
         ):
             raise ValueError("absence ends before it starts")
@@ -251,15 +252,15 @@ class Absence(Frozen):
 class Peak(Frozen):
     """An activity peak: ``extra`` people on a client's shifts over a date range."""
 
-    client: str = Field(min_length=1)
-    start: dt.date
-    end: dt.date
-    extra: int = Field(ge=1)
-    shift: str = ""
+    client: Id
+    start: Day
+    end: Day
+    extra: int = Field(ge=1, le=MAX_COUNT)
+    shift: OptId = ""
     """'' = every shift of the client."""
-    skill: str = ""
+    skill: OptId = ""
     """'' = every skill of the client's coverage rules."""
-    reason: str = ""
+    reason: Text = ""
 
     @model_validator(mode="after")
     def _order(self) -> "Peak":
@@ -271,37 +272,43 @@ class Peak(Frozen):
 class Request(Frozen):
     """A wish to work (``work=True``) or to be off, on a date, for one shift or any."""
 
-    technician: str = Field(min_length=1)
-    date: dt.date
-    shift: str = ""
+    technician: Id
+    date: Day
+    shift: OptId = ""
     work: bool
-    weight: int = Field(default=1, ge=0)
+    weight: Weight = 1
 
 
 class RuleSettings(Frozen):
     """Global rule parameters and soft-rule weights (the settings file)."""
 
-    min_rest_hours: float = Field(default=11, ge=0)
-    forbidden_successions: frozenset[tuple[str, str]] = frozenset()
-    oncall_min_gap: int = Field(default=1, ge=0)
-    tier_weights: dict[int, int] = Field(default_factory=lambda: {1: 100, 2: 50, 3: 20})
+    min_rest_hours: float = Field(default=11, ge=0, le=168)
+    forbidden_successions: frozenset[tuple[Id, Id]] = frozenset()
+    oncall_min_gap: int = Field(default=1, ge=0, le=366)
+    tier_weights: dict[Annotated[int, Field(ge=1, le=3)], Weight] = Field(
+        default_factory=lambda: {1: 100, 2: 50, 3: 20})
     """Weight per missing person on a duty, by client SLA tier."""
-    over_weight: int = Field(default=1, ge=0)
-    peak_weight_factor: float = Field(default=0.5, ge=0)
+    over_weight: Weight = 1
+    peak_weight_factor: float = Field(default=0.5, ge=0, le=MAX_FACTOR)
     """A peak's missing person costs this fraction of the tier weight."""
-    oncall_unfilled_weight: int = Field(default=500, ge=0)
-    fairness_weights: dict[str, int] = Field(
+    oncall_unfilled_weight: Weight = 500
+    fairness_weights: dict[str, Weight] = Field(
         default_factory=lambda: {"night": 4, "weekend": 4, "holiday": 4, "oncall": 6}
     )
-    continuity_weight: int = Field(default=1, ge=0)
-    backup_use_weight: int = Field(default=2, ge=0)
+    continuity_weight: Weight = 1
+    backup_use_weight: Weight = 2
     exempt_horizon_edges: bool = True
     """Blocks touching day 0 (without history) or the last day are exempt from minimum-length rules."""
 
 
 class Horizon(Frozen):
-    start: dt.date
-    days: int = Field(ge=1)
+    start: Day
+    days: int = Field(ge=1, le=MAX_HORIZON_DAYS)
+
+    @model_validator(mode="after")
+    def _last_day(self) -> "Horizon":
+        check_date(self.end)  # the last day too lies in the supported years
+        return self
 
     @property
     def dates(self) -> list[dt.date]:
@@ -316,13 +323,20 @@ class Horizon(Frozen):
 class Assignment(Frozen):
     """A shift worked by a technician for a client with a skill."""
 
-    technician: str
-    date: dt.date
-    shift: str
-    client: str
-    skill: str = ""
-    start: dt.datetime
-    end: dt.datetime
+    technician: Id
+    date: Day
+    shift: Id
+    client: Id
+    skill: OptId = ""
+    start: Moment
+    end: Moment
+
+    @model_validator(mode="after")
+    def _order(self) -> "Assignment":
+        if self.end <= self.start:
+            raise ValueError(f"ends ({self.end.isoformat()}) before it starts "
+                             f"({self.start.isoformat()})")
+        return self
 
 
 class OnCallRole(StrEnum):
@@ -348,7 +362,7 @@ class Plan(Frozen):
 class Scenario(Frozen):
     """Everything needed to plan one horizon."""
 
-    name: str = ""
+    name: Text = ""
     horizon: Horizon
     rules: RuleSettings = RuleSettings()
     contracts: tuple[Contract, ...] = ()

@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 from planner.domain import Assignment, OnCallDuty, OnCallRole, Plan, Scenario
+from planner.lint import scenario_warnings
 
 ASSIGNMENT_COLUMNS = ["technician", "date", "kind", "shift", "client", "skill", "start", "end"]
 COVERAGE_COLUMNS = ["client", "date", "shift", "skill", "required", "assigned", "shortfall"]
@@ -100,6 +101,7 @@ def write_plan_folder(out: Path, scenario: Scenario, outcome, options) -> dict:
     write_assignments(out / "assignments.csv", scenario, outcome.plan)
     write_coverage(out / "coverage.csv", outcome.report.coverage)
     data = summary(outcome, options)
+    data["warnings"] = scenario_warnings(scenario)
     (out / "summary.json").write_text(json.dumps(data, indent=2, default=str) + "\n", "utf-8")
     return data
 

@@ -267,7 +267,7 @@ def test_duplicate_id(demo: Path) -> None:
 
 @pytest.mark.parametrize("file, line, column, value, message", [
     ("absences.csv", 2, "start", "2027-13-01", "bad date '2027-13-01' (expected YYYY-MM-DD)"),
-    ("shift_types.csv", 3, "end", "25:00", "bad time '25:00' (expected HH:MM)"),
+    ("shift_types.csv", 3, "end", "25:00", "bad time '25:00' (expected HH:MM, e.g. 08:00, 8h30 or 24:00)"),
     ("coverage.csv", 2, "required", "two", "not an integer: 'two'"),
     ("coverage.csv", 2, "required", "-1", "Input should be greater than or equal to 0"),
     ("contracts.csv", 2, "max_hours_per_week_avg", "38h", "not a number: '38h'"),
@@ -277,9 +277,9 @@ def test_duplicate_id(demo: Path) -> None:
      "bad weekday 'mo' (expected one of mon, tue, wed, thu, fri, sat, sun)"),
     ("clients.csv", 2, "service_windows", "weekdays",
      "bad service window 'weekdays' (expected e.g. 'mon-fri 08:00-18:00' or '24/7')"),
-    ("clients.csv", 2, "timezone", "Europe/Bruxelles", "unknown time zone 'Europe/Bruxelles'"),
+    ("clients.csv", 2, "timezone", "Europe/Bruxelles", "unknown time zone 'Europe/Bruxelles' (expected an IANA name such as Europe/Brussels or UTC)"),
     ("clients.csv", 2, "tier", "4", "Input should be less than or equal to 3"),
-    ("technicians.csv", 2, "timezone", "Mars/Olympus", "unknown time zone 'Mars/Olympus'"),
+    ("technicians.csv", 2, "timezone", "Mars/Olympus", "unknown time zone 'Mars/Olympus' (expected an IANA name such as Europe/Brussels or UTC)"),
     ("contracts.csv", 2, "shift_limits", "night:0",
      "bad shift limit 'night:0' (expected e.g. 'night=0')"),
     ("oncall_rotations.csv", 2, "handover_weekday", "lundi",

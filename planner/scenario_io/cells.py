@@ -61,14 +61,15 @@ def parse_date(text: str) -> dt.date:
 
 
 def parse_time(text: str) -> dt.time:
-    m = re.fullmatch(r"(\d{1,2})[:hH](\d{2})(?::(\d{2}))?", text)
+    # 08:00, 08:00:00, 8h30, 8h, 8H (spreadsheet habits); 24:00 = midnight
+    m = re.fullmatch(r"(\d{1,2})(?:[hH](\d{2})?|:(\d{2})(?::(\d{2}))?)", text)
     if m:
-        h, mi, s = int(m[1]), int(m[2]), int(m[3] or 0)
+        h, mi, s = int(m[1]), int(m[2] or m[3] or 0), int(m[4] or 0)
         if h == 24 and mi == 0 and s == 0:
             return dt.time(0, 0)
         if h < 24 and mi < 60 and s < 60:
             return dt.time(h, mi, s)
-    raise ValueError(f"bad time {text!r} (expected HH:MM)")
+    raise ValueError(f"bad time {text!r} (expected HH:MM, e.g. 08:00, 8h30 or 24:00)")
 
 
 def fmt_time(value: dt.time) -> str:

@@ -7,7 +7,6 @@ import datetime as dt
 import io
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
 
@@ -15,6 +14,7 @@ from planner.domain import Assignment, Scenario
 from planner.scenario_io import tables as t
 from planner.scenario_io.errors import ScenarioError
 from planner.scenario_io.settings import FILE, key_line, read_settings
+from planner.scenario_io.text import read_text
 
 Row = tuple[int, dict[str, Any]]  # (line number, field values)
 
@@ -31,7 +31,6 @@ REFERENCES: dict[str, dict[str, str]] = {
     "history.csv": {"technician": "technician", "shift": "shift type", "client": "client"},
     "fixed.csv": {"technician": "technician", "shift": "shift type", "client": "client"},
 }
-ZONED = {"technicians.csv", "oncall_rotations.csv"}
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -68,8 +67,6 @@ def load_scenario(path: str | Path) -> Scenario:
             _unique(table, rows)
         for line, values in rows:
             _check_references(table, line, values, ids)
-            if table.file in ZONED and "timezone" in values:
-                _check_zone(table, line, values["timezone"])
             if table.model is Assignment:
                 _fill_times(table, line, values, shift_types, clients)
         items = tuple(_build(table, line, values) for line, values in rows)
@@ -95,14 +92,18 @@ _KIND = {"contracts.csv": "contract", "technicians.csv": "technician",
 def _read_rows(folder: Path, table: t.Table) -> list[Row]:
     path = folder / table.file
     if not path.is_file():
+        if path.exists():
+            raise ScenarioError(table.file, "is a folder (or not a regular file): expected a "
+                                "CSV file")
         if table.required_file:
             raise ScenarioError(table.file, f"file not found in scenario folder {str(folder)!r}")
         return []
-    text = path.read_text(encoding="utf-8-sig")
+    text = read_text(path, table.file)
     first = text.splitlines()[0] if text.strip() else ""
     # spreadsheets in French/Belgian locales export with ';' as the field separator
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    # strict: an unclosed quote is an error (not a cell swallowing the rest of the file)
+    reader = _Rows(table.file, csv.reader(io.StringIO(text), delimiter=delimiter, strict=True))
     header = next(reader, None)
     if not header and not table.required_file:
         return []  # an empty optional file: no rows
@@ -122,7 +123,7 @@ def _read_rows(folder: Path, table: t.Table) -> list[Row]:
             raise ScenarioError(table.file, f"missing required column {col.name!r}", line=1)
     rows: list[Row] = []
     for cells in reader:
-        line = reader.line_num
+        line = reader.start
         if not any(c.strip() for c in cells):
             continue  # blank lines that spreadsheets leave at the end
         if len(cells) > len(names):
@@ -155,6 +156,28 @@ def _parse_row(table: t.Table, line: int, raw: dict[str, str]) -> dict[str, Any]
     return values
 
 
+class _Rows:
+    """A csv reader that knows the line each row starts on and names it in CSV errors."""
+
+    def __init__(self, file: str, reader) -> None:
+        self.file = file
+        self.reader = reader
+        self.start = 1
+
+    def __iter__(self) -> "_Rows":
+        return self
+
+    def __next__(self) -> list[str]:
+        self.start = self.reader.line_num + 1
+        try:
+            return next(self.reader)
+        except csv.Error as exc:
+            msg = str(exc)
+            if "unexpected end of data" in msg:
+                msg = "a quoted cell is never closed (missing '\"')"
+            raise ScenarioError(self.file, f"bad CSV: {msg}", line=self.start) from None
+
+
 def _unique(table: t.Table, rows: list[Row]) -> None:
     seen: dict[str, int] = {}
     for line, values in rows:
@@ -185,14 +208,6 @@ def _check_successions(folder: Path, rules, shift_types: dict) -> None:
                 raise ScenarioError(FILE, f"unknown shift type {sid!r}",
                                     line=key_line(text, "rules", "forbidden_successions"),
                                     column="rules.forbidden_successions")
-
-
-def _check_zone(table: t.Table, line: int, zone: str) -> None:
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ScenarioError(table.file, f"unknown time zone {zone!r}",
-                            line=line, column="timezone") from None
 
 
 def _fill_times(table: t.Table, line: int, values: dict, shift_types: dict,

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from planner.domain import Horizon, RuleSettings
 from planner.scenario_io.errors import ScenarioError
+from planner.scenario_io.text import read_text
 
 FILE = "settings.toml"
 
@@ -69,8 +70,10 @@ def read_settings(folder: Path) -> tuple[str, Horizon, RuleSettings]:
     """
     path = folder / FILE
     if not path.is_file():
+        if path.exists():
+            raise ScenarioError(FILE, "is a folder (or not a regular file): expected a file")
         raise ScenarioError(FILE, f"file not found in scenario folder {str(folder)!r}")
-    text = path.read_text(encoding="utf-8-sig")
+    text = read_text(path, FILE)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

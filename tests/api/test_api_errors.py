@@ -34,7 +34,7 @@ def _detail(r) -> list[tuple[list, str]]:
         ("/peaks", {"client": "C77", "start": "2027-07-06", "end": "2027-07-06", "extra": 1},
          ["body", "client"], "unknown client 'C77'"),
         ("/clients", {"id": "C50", "timezone": "Mars/Olympus"},
-         ["body", "timezone"], "unknown time zone 'Mars/Olympus'"),
+         ["body", "timezone"], "unknown time zone 'Mars/Olympus' (expected an IANA name such as Europe/Brussels or UTC)"),
         ("/requests", {"technician": "T404", "date": "2027-07-06", "work": True},
          ["body", "technician"], "unknown technician 'T404'"),
     ],
