@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from fastapi import HTTPException
+import math
+
+from fastapi import HTTPException, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 T = TypeVar("T")
@@ -43,3 +48,19 @@ def not_found(kind: str, key: object) -> HTTPException:
 
 def conflict(msg: str) -> HTTPException:
     return HTTPException(409, detail=msg)
+
+
+def _json_safe(value: Any) -> Any:
+    """``value`` with NaN and infinities as strings (JSON has no such numbers)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+async def request_validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+    """FastAPI's own 422 body, made JSON-safe: a refused ``NaN`` used to crash the reply (500)."""
+    return JSONResponse({"detail": _json_safe(jsonable_encoder(exc.errors()))}, status_code=422)

@@ -42,7 +42,11 @@ def start_solve(
     if start is None or days is None:
         raise unprocessable("horizon_start", "no scenario horizon stored: give horizon_start and horizon_days")
     try:
-        scenario = rows_to_scenario(session, Horizon(start=start, days=days))
+        horizon = Horizon(start=start, days=days)
+    except ValidationError as e:
+        raise unprocessable("horizon_days", e.errors()[0]["msg"].removeprefix("Value error, ")) from None
+    try:
+        scenario = rows_to_scenario(session, horizon)
     except ValidationError as e:
         raise conflict(f"the stored data do not form a valid scenario: {e.errors()[0]['msg']}") from None
     options = {"time_limit": body.time_limit, "workers": body.workers, "seed": body.seed}

@@ -13,7 +13,7 @@ from api.auth import manager_only, staff
 from api.deps import get_session
 from api.plans import ensure_draft, get_plan, publish
 from api.routes.crud import ERRORS
-from api.schemas.common import INT32
+from api.schemas.common import INT32, Day
 from api.schemas.plans import (
     AssignmentPublic, CoveragePublic, FairnessPublic, OnCallPublic, PlanPublic, PlanUpdate,
     PublishResult,
@@ -112,8 +112,8 @@ def plan_assignments(
     plan_id: int = PlanId,
     technician: str | None = Query(None, max_length=64),
     client: str | None = Query(None, max_length=64),
-    start: dt.date | None = None,
-    end: dt.date | None = None,
+    start: Day | None = None,
+    end: Day | None = None,
     _: t.UserRow = Depends(staff),
     session: Session = Depends(get_session),
 ) -> list[AssignmentPublic]:

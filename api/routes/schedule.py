@@ -8,12 +8,14 @@ import hashlib
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from sqlmodel import Session, func, select
 
+from planner.validation import MAX_HORIZON_DAYS
 from api import tables as t
 from api.auth import anyone, own_technician, staff
 from api.deps import get_session
 from api.errors import not_found
 from api.ical import build_calendar
 from api.routes.crud import ERRORS
+from api.schemas.common import Day
 from api.schemas.plans import AssignmentPublic, OnCallNow, OnCallPublic, Schedule
 
 router = APIRouter(tags=["schedules"], responses=ERRORS)
@@ -58,8 +60,8 @@ def _technician(session: Session, tid: str) -> t.TechnicianRow:
             summary="A technician's published shifts and on-call periods (default: next 8 weeks)")
 def schedule(
     technician_id: str = Path(min_length=1, max_length=64),
-    start: dt.date | None = None,
-    end: dt.date | None = None,
+    start: Day | None = None,
+    end: Day | None = None,
     user: t.UserRow = Depends(anyone),
     session: Session = Depends(get_session),
 ) -> Schedule:
@@ -70,6 +72,10 @@ def schedule(
     if end < start:
         raise HTTPException(422, detail=[{"loc": ["query", "end"], "msg": "end is before start",
                                           "type": "value_error"}])
+    if (end - start).days >= MAX_HORIZON_DAYS:
+        raise HTTPException(422, detail=[{
+            "loc": ["query", "end"], "type": "value_error",
+            "msg": f"ask for at most {MAX_HORIZON_DAYS} days at a time"}])
     a, o = published_schedule(session, technician_id, start, end)
     # rows from the database are already valid: build without re-validation and send the
     # JSON directly (this is the most read route; validating twice doubled its cost)

@@ -11,6 +11,8 @@ from pydantic import (
 )
 from sqlmodel import SQLModel
 
+from planner.validation import ID_MAX, check_date, check_id
+
 INT32 = 2**31 - 1
 
 
@@ -44,8 +46,13 @@ class Schema(SQLModel):
         return cls.model_validate({k: v for k, v in data.items() if k in cls.model_fields})
 
 
-Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^/?#%\s]+$")]
-"""An entity id that can sit in a URL path."""
+Id = Annotated[
+    str, Field(min_length=1, max_length=ID_MAX, pattern=r"^[^;,=/?#%\x00-\x1f\x7f]+$"),
+    AfterValidator(check_id),
+]
+"""An entity id that can sit in a URL path and in a scenario file (the domain's rule)."""
+Day = Annotated[dt.date, AfterValidator(check_date)]
+"""A date in the years the planner handles (body fields and query parameters)."""
 Text = Annotated[str, Field(max_length=500)]
 Count = Annotated[int, Field(ge=0, le=10_000)]
 Weight = Annotated[int, Field(ge=0, le=1_000_000)]

@@ -14,7 +14,7 @@ from typing import Annotated
 from pydantic import Field
 
 from planner.domain import AbsenceKind, Role
-from api.schemas.common import INT32, LocalTime, Count, Hours, Id, Schema, Text, Weight, optional
+from api.schemas.common import INT32, Day, LocalTime, Count, Hours, Id, Schema, Text, Weight, optional
 
 class SkillBase(Schema):
     name: Text = ""
@@ -117,7 +117,7 @@ class CoverageRuleBase(Schema):
     skill: str = Field(default="", max_length=64)
     required: Count
     weekdays: list[Annotated[int, Field(ge=0, le=6)]] | None = Field(default=None, max_length=7)
-    date: dt.date | None = None
+    date: Day | None = None
     under_weight: Weight | None = None
     over_weight: Weight | None = None
 
@@ -150,8 +150,8 @@ class RotationPublic(RotationCreate):
 
 class AbsenceBase(Schema):
     technician: Id
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
     start_time: LocalTime | None = None
     end_time: LocalTime | None = None
     kind: AbsenceKind = AbsenceKind.planned
@@ -168,8 +168,8 @@ class AbsencePublic(AbsenceBase):
 
 class PeakBase(Schema):
     client: Id
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
     extra: int = Field(ge=1, le=10_000)
     shift: str = Field(default="", max_length=64)
     skill: str = Field(default="", max_length=64)
@@ -185,7 +185,7 @@ class PeakPublic(PeakBase):
 
 class RequestBase(Schema):
     technician: Id
-    date: dt.date
+    date: Day
     shift: str = Field(default="", max_length=64)
     work: bool
     weight: int = Field(default=1, ge=0, le=1000)

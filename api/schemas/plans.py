@@ -6,14 +6,14 @@ import datetime as dt
 
 from pydantic import Field
 
-from api.schemas.common import Id, Schema, Text
+from api.schemas.common import Day, Id, Schema, Text
 
 
 class SolveRequest(Schema):
     """Start a solve. The horizon defaults to the stored scenario's."""
 
     name: Text = ""
-    horizon_start: dt.date | None = None
+    horizon_start: Day | None = None
     horizon_days: int | None = Field(default=None, ge=1, le=366)
     time_limit: float = Field(default=30.0, gt=0, le=24 * 3600, allow_inf_nan=False)
     workers: int = Field(default=1, ge=1, le=16)
