@@ -101,8 +101,8 @@ def crud_router(e: Entity) -> APIRouter:
     id_path = Path(min_length=1, max_length=64) if e.string_id else Path(ge=1, le=INT32)
     is_owned = e.owned
 
-    def get_row(session: Session, key: Any) -> SQLModel:
-        row = session.get(e.table, key)
+    def get_row(session: Session, key: Any, lock: bool = False) -> SQLModel:
+        row = session.get(e.table, key, with_for_update=lock)
         if row is None:
             raise not_found(e.label, key)
         return row
@@ -189,7 +189,8 @@ def crud_router(e: Entity) -> APIRouter:
         user: t.UserRow = Depends(current_user),
     ) -> Any:
         _allow(user, e.write, False)
-        row = get_row(session, key)
+        # FOR UPDATE (PostgreSQL): a concurrent PATCH of the same row waits for this one
+        row = get_row(session, key, lock=True)
         data = row.model_dump()
         changes = body.model_dump(exclude_unset=True)
         data.update(changes)
@@ -198,6 +199,18 @@ def crud_router(e: Entity) -> APIRouter:
         for k in changes:
             setattr(row, k, getattr(fresh, k))
         session.add(row)
+        session.flush()
+        # re-check the row as written: only the changed columns are updated, so a
+        # concurrent PATCH of other columns (SQLite has no row lock) could have made
+        # a whole-object rule false (a backup technician left with one client)
+        session.refresh(row)
+        try:
+            e.to_domain(**_domain_data(e, row.model_dump()))
+        except ValueError as exc:  # pydantic's ValidationError is a ValueError
+            session.rollback()
+            msg = exc.errors()[0]["msg"] if hasattr(exc, "errors") else str(exc)
+            raise conflict(f"{e.label} {key} was changed meanwhile and this change would now "
+                           f"break a rule: {msg.removeprefix('Value error, ')}") from None
         session.commit()
         session.refresh(row)
         return _public(e, row)

@@ -81,42 +81,104 @@ def _absence_overlap(session: Session, a: d.Absence, own_id: Any) -> str | None:
     return None
 
 
-# --- what refers to an entity (409 on delete) ------------------------------------------
+# --- what refers to an entity (409 on delete, naming the users) -------------------------
+
+SHOWN = 10
+"""How many users of an entity a 409 message names (then 'and N more')."""
 
 
-def _used(label: str, n: int) -> list[str]:
-    return [f"{n} {label}"] if n else []
+def _used(label: str, names) -> list[str]:
+    names = sorted({str(n) for n in names})
+    if not names:
+        return []
+    more = f" and {len(names) - SHOWN} more" if len(names) > SHOWN else ""
+    return [f"{label} {', '.join(names[:SHOWN])}{more}"]
+
+
+def _assignments(session: Session, column, key: str) -> list[str]:
+    """Fixed and history rows whose ``column`` is ``key``, named by technician and date."""
+    A = t.FixedAssignmentRow
+    out = []
+    for kind in ("fixed", "history"):
+        rows = session.exec(select(A).where(A.kind == kind, column == key)).all()
+        out += _used(f"{kind} assignments", (f"{r.technician}@{r.date}" for r in rows))
+    return out
+
+
+def _published(session: Session, table, column, key: str) -> list[str]:
+    """Published plan versions holding a row of ``table`` whose ``column`` is ``key``."""
+    ids = session.exec(
+        select(t.PlanRow.id).join(table, table.plan_id == t.PlanRow.id)
+        .where(t.PlanRow.status == t.PlanStatus.published.value, column == key).distinct()
+    ).all()
+    return _used("published plans", ids)
 
 
 def _client_users(session: Session, key: str) -> list[str]:
-    out = _used("technicians", sum(key in r.clients for r in _rows(session, t.TechnicianRow)))
-    out += _used("coverage rules", sum(r.client == key for r in _rows(session, t.CoverageRuleRow)))
-    out += _used("rotations", sum(key in r.clients for r in _rows(session, t.RotationRow)))
-    return out + _used("peaks", sum(r.client == key for r in _rows(session, t.PeakRow)))
+    out = _used("technicians", (r.id for r in _rows(session, t.TechnicianRow) if key in r.clients))
+    out += _used("coverage rules", (r.id for r in _rows(session, t.CoverageRuleRow) if r.client == key))
+    out += _used("rotations", (r.id for r in _rows(session, t.RotationRow) if key in r.clients))
+    out += _used("peaks", (r.id for r in _rows(session, t.PeakRow) if r.client == key))
+    out += _assignments(session, t.FixedAssignmentRow.client, key)
+    return out + _published(session, t.PlanAssignmentRow, t.PlanAssignmentRow.client, key)
+
+
+def _successions(session: Session, key: str) -> list[str]:
+    meta = session.get(t.ScenarioRow, 1)
+    pairs = (meta.rules or {}).get("forbidden_successions", []) if meta else []
+    return _used("forbidden successions", (f"{a}->{b}" for a, b in pairs if key in (a, b)))
 
 
 def _shift_users(session: Session, key: str) -> list[str]:
-    out = _used("coverage rules", sum(r.shift == key for r in _rows(session, t.CoverageRuleRow)))
-    out += _used("contracts", sum(key in (r.shift_limits or {}) for r in _rows(session, t.ContractRow)))
-    out += _used("peaks", sum(r.shift == key for r in _rows(session, t.PeakRow)))
-    return out + _used("requests", sum(r.shift == key for r in _rows(session, t.RequestRow)))
+    out = _used("coverage rules", (r.id for r in _rows(session, t.CoverageRuleRow) if r.shift == key))
+    out += _used("contracts", (r.id for r in _rows(session, t.ContractRow) if key in (r.shift_limits or {})))
+    out += _used("peaks", (r.id for r in _rows(session, t.PeakRow) if r.shift == key))
+    out += _used("requests", (r.id for r in _rows(session, t.RequestRow) if r.shift == key))
+    out += _successions(session, key)
+    out += _assignments(session, t.FixedAssignmentRow.shift, key)
+    return out + _published(session, t.PlanAssignmentRow, t.PlanAssignmentRow.shift, key)
 
 
 def _contract_users(session: Session, key: str) -> list[str]:
-    return _used("technicians", sum(r.contract == key for r in _rows(session, t.TechnicianRow)))
+    return _used("technicians", (r.id for r in _rows(session, t.TechnicianRow) if r.contract == key))
 
 
 def _skill_users(session: Session, key: str) -> list[str]:
-    out = _used("technicians", sum(key in r.skills for r in _rows(session, t.TechnicianRow)))
-    out += _used("coverage rules", sum(r.skill == key for r in _rows(session, t.CoverageRuleRow)))
-    out += _used("rotations", sum(r.skill == key for r in _rows(session, t.RotationRow)))
-    return out + _used("peaks", sum(r.skill == key for r in _rows(session, t.PeakRow)))
+    out = _used("technicians", (r.id for r in _rows(session, t.TechnicianRow) if key in r.skills))
+    out += _used("coverage rules", (r.id for r in _rows(session, t.CoverageRuleRow) if r.skill == key))
+    out += _used("rotations", (r.id for r in _rows(session, t.RotationRow) if r.skill == key))
+    out += _used("peaks", (r.id for r in _rows(session, t.PeakRow) if r.skill == key))
+    return out + _assignments(session, t.FixedAssignmentRow.skill, key)
 
 
 def _technician_users(session: Session, key: str) -> list[str]:
-    out = _used("absences", sum(r.technician == key for r in _rows(session, t.AbsenceRow)))
-    out += _used("requests", sum(r.technician == key for r in _rows(session, t.RequestRow)))
-    return out + _used("users", sum(r.technician_id == key for r in _rows(session, t.UserRow)))
+    out = _used("absences", (r.id for r in _rows(session, t.AbsenceRow) if r.technician == key))
+    out += _used("requests", (r.id for r in _rows(session, t.RequestRow) if r.technician == key))
+    out += _used("users", (r.username for r in _rows(session, t.UserRow) if r.technician_id == key))
+    out += _assignments(session, t.FixedAssignmentRow.technician, key)
+    out += _published(session, t.PlanAssignmentRow, t.PlanAssignmentRow.technician, key)
+    return out + _published(session, t.PlanOnCallRow, t.PlanOnCallRow.technician, key)
+
+
+def _rotation_users(session: Session, key: str) -> list[str]:
+    return _published(session, t.PlanOnCallRow, t.PlanOnCallRow.rotation, key)
+
+
+# --- changes that would strand a fixed assignment (409 on PATCH) ----------------------
+
+
+def _technician_change(session: Session, x: d.Technician, own_id: Any) -> str | None:
+    """A technician may not lose the client or skill of one of their fixed assignments."""
+    if own_id is None:
+        return None
+    A = t.FixedAssignmentRow
+    rows = session.exec(select(A).where(A.technician == own_id, A.kind == "fixed")).all()
+    lost = [r for r in rows if r.client not in x.clients or (r.skill and r.skill not in x.skills)]
+    if lost:
+        return ("technician {} would lose the client or skill of fixed assignments {}: "
+                "remove them first").format(
+                    own_id, ", ".join(sorted(f"{r.date} {r.shift} {r.client}" for r in lost)[:SHOWN]))
+    return None
 
 
 ENTITIES = [
@@ -134,13 +196,14 @@ ENTITIES = [
     Entity("technicians", "technician", t.TechnicianRow, s.TechnicianCreate, s.TechnicianUpdate,
            s.TechnicianPublic, d.Technician, m.technician_to_row, whole_field="clients",
            refs=_technician_refs, used_by=_technician_users, extra_keys=(),
+           conflicts=_technician_change,
            filters=("contract",)),
     Entity("coverage-rules", "coverage rule", t.CoverageRuleRow, s.CoverageRuleCreate,
            s.CoverageRuleUpdate, s.CoverageRulePublic, d.CoverageRule, m.coverage_to_row,
            string_id=False, refs=_coverage_refs, filters=("client",)),
     Entity("rotations", "on-call rotation", t.RotationRow, s.RotationCreate, s.RotationUpdate,
            s.RotationPublic, d.OnCallRotation, m.rotation_to_row, refs=_rotation_refs,
-           extra_keys=()),
+           used_by=_rotation_users, extra_keys=()),
     Entity("absences", "absence", t.AbsenceRow, s.AbsenceCreate, s.AbsenceUpdate,
            s.AbsencePublic, d.Absence, m.absence_to_row, string_id=False, whole_field="end",
            refs=_technician_ref, conflicts=_absence_overlap, write=(M, C), owned=True,
