@@ -7,6 +7,12 @@ them, polls the row's ``cancel_requested`` flag as the solver's stop condition,
 and finally stores a draft plan. A worker that dies (crash, ``kill -9``) breaks
 the pool: every job it held is marked failed with the reason and a fresh pool is
 started. At server start, jobs left unfinished by a previous server are failed.
+
+A worker writes to its job only while the row says ``running`` under its own
+process id (compare-and-set), so a result computed after a restarted server failed
+the job is dropped, plan included; a watchdog thread ends a worker whose server
+process is gone. A failed job's ``error`` holds no traceback or server path (the
+traceback goes to the server log).
 """
 
 from __future__ import annotations
@@ -16,7 +22,6 @@ import multiprocessing
 import os
 import threading
 import time
-import traceback
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -53,6 +58,49 @@ def fail_unfinished(engine: Engine, reason: str) -> int:
         ).rowcount
 
 
+def user_message(exc: BaseException) -> str:
+    """What a failed job tells its user: the planner's own message for bad data, else a
+    generic line (no traceback, no server paths; the details are in the server log)."""
+    from planner.compile import CompileError
+
+    if isinstance(exc, CompileError):
+        return f"the scenario cannot be planned: {exc}"[:2000]
+    return (f"internal error while solving ({type(exc).__name__}); the details are in the "
+            "server log")
+
+
+def _still_ours(job: t.SolveJobRow | None) -> bool:
+    return (job is not None and job.status == t.JobStatus.running.value
+            and job.worker_pid == os.getpid())
+
+
+def _set_mine(engine: Engine, job_id: int, **values) -> bool:
+    """Update job ``job_id`` only while it runs under this worker process."""
+    q = update(t.SolveJobRow).where(
+        t.SolveJobRow.id == job_id, t.SolveJobRow.status == t.JobStatus.running.value,
+        t.SolveJobRow.worker_pid == os.getpid())
+    with engine.begin() as conn:
+        return conn.execute(q.values(**values)).rowcount > 0
+
+
+def _watch_parent(parent: int, every: float = 1.0) -> None:
+    """End this worker process when the server that started it is gone.
+
+    A worker left behind by a killed server would solve on, using CPU and writing to
+    jobs the restarted server has failed; its parent id changes when the server dies.
+    """
+    while True:
+        time.sleep(every)
+        if os.getppid() != parent:
+            os._exit(70)
+
+
+def worker_init(parent: int) -> None:
+    """Pool-process initializer: start the parent watchdog."""
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True,
+                     name="rota-parent-watch").start()
+
+
 def run_job(database_url: str, job_id: int, scenario: Scenario, options: dict) -> str:
     """Worker-process body: solve job ``job_id`` and store its plan; returns the final status.
 
@@ -80,7 +128,7 @@ def run_job(database_url: str, job_id: int, scenario: Scenario, options: dict) -
             now = time.monotonic()
             if now - last_write[0] >= PROGRESS_EVERY:
                 last_write[0] = now
-                _set(engine, job_id, elapsed=p.elapsed, objective=p.objective, bound=p.bound)
+                _set_mine(engine, job_id, elapsed=p.elapsed, objective=p.objective, bound=p.bound)
 
         def stop() -> bool:
             now = time.monotonic()
@@ -88,7 +136,10 @@ def run_job(database_url: str, job_id: int, scenario: Scenario, options: dict) -
                 last_poll[0] = now
                 with Session(engine) as s:
                     row = s.get(t.SolveJobRow, job_id)
-                    cancelled[0] = bool(row and row.cancel_requested)
+                    # stop too when the job is no longer ours (failed by a restarted server)
+                    cancelled[0] = bool(row is None or row.cancel_requested
+                                        or row.status != t.JobStatus.running.value
+                                        or row.worker_pid != os.getpid())
             return cancelled[0]
 
         solve_options = SolveOptions(
@@ -98,7 +149,13 @@ def run_job(database_url: str, job_id: int, scenario: Scenario, options: dict) -
         outcome = plan_scenario(scenario, solve_options)
         result = outcome.result
         with Session(engine) as session:
-            job = session.get(t.SolveJobRow, job_id)
+            # FOR UPDATE: hold the row while the plan is stored, so that a restarted
+            # server failing it now waits and sees the final status
+            job = session.get(t.SolveJobRow, job_id, with_for_update=True)
+            if not _still_ours(job):
+                log.warning("solve job %s is no longer held by worker %s: result dropped",
+                            job_id, os.getpid())
+                return "not ours"
             final = {
                 "elapsed": result.wall_seconds,
                 "objective": result.objective,
@@ -116,15 +173,26 @@ def run_job(database_url: str, job_id: int, scenario: Scenario, options: dict) -
             else:
                 final["status"] = t.JobStatus.failed.value
                 final["error"] = f"the solver found no plan (status {result.status})"
-            for k, v in final.items():
-                setattr(job, k, v)
-            session.add(job)
+            # compare-and-set: the final write counts only if the job is still running
+            # under this worker (else the plan just added is rolled back with it)
+            done = session.execute(
+                update(t.SolveJobRow)
+                .where(t.SolveJobRow.id == job_id,
+                       t.SolveJobRow.status == t.JobStatus.running.value,
+                       t.SolveJobRow.worker_pid == os.getpid())
+                .values(**final)
+            ).rowcount
+            if not done:
+                session.rollback()
+                log.warning("solve job %s was finished elsewhere: result dropped", job_id)
+                return "not ours"
             session.commit()
-            return job.status
+            return final["status"]
     except Exception as e:  # noqa: BLE001 - any failure must end up on the job row
+        # the traceback stays in the server log; the user gets a message without paths
         log.exception("solve job %s failed", job_id)
-        _set(engine, job_id, status=t.JobStatus.failed.value, finished_at=t.utcnow(),
-             error=f"{type(e).__name__}: {e}"[:2000] + "\n" + traceback.format_exc()[-2000:])
+        _set_mine(engine, job_id, status=t.JobStatus.failed.value, finished_at=t.utcnow(),
+                  error=user_message(e))
         return t.JobStatus.failed.value
     finally:
         engine.dispose()
@@ -145,7 +213,8 @@ class JobRunner:
             if self._pool is None:
                 # spawn: the server has threads (uvicorn, SQLAlchemy pools); fork would copy them
                 self._pool = ProcessPoolExecutor(
-                    max_workers=self.workers, mp_context=multiprocessing.get_context("spawn")
+                    max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=worker_init, initargs=(os.getpid(),),
                 )
             return self._pool
 
@@ -177,7 +246,8 @@ class JobRunner:
                 reason = "the solve worker process died (crashed or was killed)"
                 self._drop(pool)
             else:
-                reason = f"{type(exc).__name__}: {exc}"
+                log.error("solve job %s failed", job_id, exc_info=exc)
+                reason = user_message(exc)
         log.warning("solve job %s failed: %s", job_id, reason)
         _set(self.engine, job_id, status=t.JobStatus.failed.value, error=reason,
              finished_at=t.utcnow())
