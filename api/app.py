@@ -19,6 +19,8 @@ from api.jobs import JobRunner, fail_unfinished
 from api.routes import jobs, plans, schedule, users
 from api.routes.entities import entity_routers
 from api.settings import Settings, get_settings
+from api.throttle import LoginThrottle
+from api.logs import install_log_filters
 
 log = logging.getLogger(__name__)
 RESTARTED = "the server restarted before the job finished"
@@ -67,6 +69,8 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine
     app.state.jobs = runner
+    app.state.login_throttle = LoginThrottle()
+    install_log_filters()
 
     # each router is included directly under /api/v1 (same order, same paths): with a
     # nested /api/v1 router, FastAPI matched every request through two levels of

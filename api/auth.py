@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Callable
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -62,12 +63,34 @@ def issue_token(session: Session, user: t.UserRow, minutes: int) -> str:
     return token
 
 
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return _hasher.hash(secrets.token_urlsafe(16))
+
+
 def authenticate(session: Session, username: str, password: str) -> t.UserRow | None:
-    """The active user with these credentials, or None."""
+    """The active user with these credentials, or None.
+
+    An unknown or inactive user costs one Argon2 verification too (against a dummy
+    hash), so the answer time does not tell which user names exist.
+    """
     user = session.exec(select(t.UserRow).where(t.UserRow.username == username)).first()
-    if user is None or not user.active or not verify_password(password, user.password_hash):
+    if user is None or not user.active:
+        verify_password(password, _dummy_hash())
+        return None
+    if not verify_password(password, user.password_hash):
         return None
     return user
+
+
+def revoke_tokens(session: Session, user_id: int) -> int:
+    """Delete every bearer token of a user (password change, deactivation, logout)."""
+    return session.exec(delete(t.TokenRow).where(t.TokenRow.user_id == user_id)).rowcount
+
+
+def token_digest(token: str) -> str:
+    """The stored form of a bearer token or calendar secret."""
+    return _digest(token)
 
 
 def current_user(

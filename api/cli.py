@@ -36,6 +36,12 @@ def _url(database_url: str | None) -> str:
     return database_url or Settings().database_url
 
 
+def masked_url(url: str) -> str:
+    from api.logs import masked_url as mask
+
+    return mask(url)
+
+
 def _fail(message: str) -> typer.Exit:
     typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
     return typer.Exit(1)
@@ -121,7 +127,7 @@ def demo(
         raise _fail(str(e)) from None
     print_summary(data, out)
     if plan_id is not None:
-        typer.echo(f"stored as draft plan {plan_id} in {url}")
+        typer.echo(f"stored as draft plan {plan_id} in {masked_url(url)}")
         typer.echo("next: `rota users add NAME --role manager`, then `rota serve` "
                    "(API docs on http://127.0.0.1:8000/api/v1/docs)")
     if data["checker"]["hard_violations"]:
@@ -151,7 +157,8 @@ def serve(
         overrides["workers"] = workers
     settings = Settings(**overrides)
     upgrade(settings.database_url)
-    typer.echo(f"Rota API on http://{host}:{port}/api/v1/docs (database {settings.database_url})")
+    typer.echo(f"Rota API on http://{host}:{port}/api/v1/docs "
+               f"(database {masked_url(settings.database_url)})")
     if http_workers == 1:
         uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level,
                     access_log=access_log)

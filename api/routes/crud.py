@@ -174,7 +174,7 @@ def crud_router(e: Entity) -> APIRouter:
         _allow(user, e.read, is_owned)
         row = get_row(session, key)
         if is_owned:
-            own_technician(user, row.technician)
+            hide_others(user, row, e.label, key)
         return _public(e, row)
 
     router.add_api_route(
@@ -228,7 +228,7 @@ def crud_router(e: Entity) -> APIRouter:
         _allow(user, e.write, is_owned)
         row = get_row(session, key)
         if is_owned and user.role == t.UserRole.technician:
-            own_technician(user, row.technician)
+            hide_others(user, row, e.label, key)
             if row.status != t.ApprovalStatus.pending.value:
                 raise conflict(f"{e.label} {key} is {row.status}: ask a manager to remove it")
         if e.used_by:
@@ -268,6 +268,13 @@ def crud_router(e: Entity) -> APIRouter:
             summary=f"Approve or reject a {e.label}", operation_id=f"set_status_{e.name}",
         )
     return router
+
+
+def hide_others(user: t.UserRow, row: SQLModel, label: str, key: Any) -> None:
+    """404 for a technician asking for another person's row: the same answer as for a
+    missing id, so ids cannot be probed for someone's absences."""
+    if user.role == t.UserRole.technician and user.technician_id != row.technician:
+        raise not_found(label, key)
 
 
 def unknown(session: Session, table: type[SQLModel], kind: str, field_name: str, keys) -> list[tuple[str, str]]:

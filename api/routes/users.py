@@ -6,11 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
+from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from api import tables as t
 from api.auth import (
     anyone, authenticate, create_user, hash_password, issue_token, manager_only, new_ical_token,
+    oauth2_scheme, revoke_tokens, token_digest,
 )
 from api.deps import get_session, get_settings
 from api.errors import conflict, not_found, unprocessable
@@ -18,6 +20,7 @@ from api.routes.crud import ERRORS
 from api.schemas.common import INT32
 from api.schemas.plans import CalendarLink, Token, UserCreate, UserPublic, UserUpdate
 from api.settings import Settings
+from api.throttle import LoginThrottle
 
 router = APIRouter(tags=["users"], responses=ERRORS)
 
@@ -25,18 +28,39 @@ router = APIRouter(tags=["users"], responses=ERRORS)
 @router.post("/auth/token", response_model=Token, summary="Log in (OAuth2 password flow)",
              responses={400: {"description": "Incorrect username or password"}})
 def login(
+    request: Request,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     session: Session = Depends(get_session),
     settings: Settings = Depends(get_settings),
 ) -> Token:
     if "\x00" in form.username or "\x00" in form.password:
         raise HTTPException(400, detail="incorrect username or password")
+    throttle: LoginThrottle = request.app.state.login_throttle
+    keys = (f"user:{form.username}", f"addr:{request.client.host if request.client else '-'}")
+    wait = throttle.retry_after(*keys)
+    if wait:
+        raise HTTPException(429, detail=f"too many failed log-ins: try again in {wait} s",
+                            headers={"Retry-After": str(wait)})
     user = authenticate(session, form.username, form.password)
     if user is None:
+        throttle.failed(*keys)
         raise HTTPException(400, detail="incorrect username or password")
+    throttle.succeeded(keys[0])
     token = issue_token(session, user, settings.token_expiry_minutes)
     session.commit()
     return Token(access_token=token, expires_in=settings.token_expiry_minutes * 60)
+
+
+@router.post("/auth/logout", status_code=204, response_class=Response,
+             summary="Log out (the bearer token stops working)")
+def logout(
+    token: str | None = Depends(oauth2_scheme),
+    _: t.UserRow = Depends(anyone),
+    session: Session = Depends(get_session),
+) -> Response:
+    session.exec(delete(t.TokenRow).where(t.TokenRow.digest == token_digest(token or "")))
+    session.commit()
+    return Response(status_code=204)
 
 
 def _public(user: t.UserRow) -> UserPublic:
@@ -140,10 +164,15 @@ def update_user(
         if changes["password"] is None:
             raise unprocessable("password", "password may not be null")
         user.password_hash = hash_password(changes.pop("password"))
+        revoke_tokens(session, user.id)  # a changed password ends every session
+    # deactivation or a new role ends the user's sessions (a token keeps no stale rights)
+    revoke = changes.get("active") is False or changes.get("role", user.role) != user.role
     for k, v in changes.items():
         if v is None and k in ("role", "full_name", "active"):
             raise unprocessable(k, f"{k} may not be null")
         setattr(user, k, v)
+    if revoke:
+        revoke_tokens(session, user.id)
     session.add(user)
     session.commit()
     session.refresh(user)

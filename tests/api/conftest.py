@@ -165,6 +165,9 @@ def _recording_app(database: Database, settings: Settings):
 @pytest.fixture
 def app(db: Database, _recording_app):
     """The application with a recording runner: solve jobs are queued, never run."""
+    from api.throttle import LoginThrottle
+
+    _recording_app.state.login_throttle = LoginThrottle()  # no failed log-in of another test
     return _recording_app
 
 

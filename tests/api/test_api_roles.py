@@ -21,6 +21,7 @@ REQUEST_OTHER = {"technician": "T002", "date": "2027-08-02", "work": False}
 # (method, path, json body, roles allowed). {placeholders} are filled from the database.
 ROUTES = [
     ("GET", "/users/me", None, ALL),
+    ("POST", "/auth/logout", None, ALL),
     ("GET", "/users/me/calendar", None, ALL),
     ("POST", "/users/me/calendar", None, ALL),
     ("GET", "/users", None, (M,)),
@@ -151,6 +152,9 @@ def test_role(client, users, ids, method, path, body, role, allowed):
     r = client.request(method, url, json=body, headers=users.headers(role))
     if allowed:
         assert r.status_code < 300 or r.status_code == 409, (r.status_code, r.text)
+    elif role == "tech" and method in ("GET", "DELETE") and path.endswith("_other}"):
+        # another person's absence or request: the same 404 as a missing id (no probing)
+        assert r.status_code == 404, (r.status_code, r.text)
     else:
         assert r.status_code == 403, (r.status_code, r.text)
 
