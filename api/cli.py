@@ -66,14 +66,15 @@ def import_cmd(
     """Load a scenario folder into the database (all or nothing)."""
     from planner.scenario_files import ScenarioError
     from api.db import make_engine, upgrade
-    from api.scenarios import ScenarioPresent, import_scenario
+    from api.scenarios import LinkedUsers, ScenarioPresent, import_scenario
 
     url = _url(database_url)
     upgrade(url)
     engine = make_engine(url)
     try:
         summary = import_scenario(engine, scenario, replace=replace)
-    except (ScenarioError, ScenarioPresent, FileNotFoundError, NotADirectoryError) as e:
+    except (ScenarioError, ScenarioPresent, LinkedUsers, FileNotFoundError,
+            NotADirectoryError) as e:
         raise _fail(str(e)) from None
     finally:
         engine.dispose()
@@ -117,13 +118,14 @@ def demo(
     from api.demo import default_demo_folder, run_demo
     from planner.cli import plan_with_progress, print_summary
     from planner.scenario_files import ScenarioError
+    from api.scenarios import LinkedUsers
 
     folder = folder or default_demo_folder()
     url = _url(database_url)
     try:
         data, plan_id = run_demo(url, folder, out, plan_with_progress,
                                  dict(time_limit=time_limit, workers=workers, seed=seed))
-    except (ScenarioError, FileNotFoundError, NotADirectoryError) as e:
+    except (ScenarioError, LinkedUsers, FileNotFoundError, NotADirectoryError) as e:
         raise _fail(str(e)) from None
     print_summary(data, out)
     if plan_id is not None:

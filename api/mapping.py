@@ -78,12 +78,14 @@ def row_to_rotation(r: t.RotationRow) -> d.OnCallRotation:
     return d.OnCallRotation(**_fields(r), clients=frozenset(r.clients or ()))
 
 
-def absence_to_row(a: d.Absence, status: str = t.ApprovalStatus.approved) -> t.AbsenceRow:
-    return t.AbsenceRow(**a.model_dump(mode="python"), status=str(status))
+def absence_to_row(a: d.Absence, status: str | None = None) -> t.AbsenceRow:
+    data = a.model_dump(mode="python")
+    data["status"] = str(status or a.status)
+    return t.AbsenceRow(**data)
 
 
 def row_to_absence(r: t.AbsenceRow) -> d.Absence:
-    return d.Absence(**_fields(r, skip=("id", "status")))
+    return d.Absence(**_fields(r, skip=("id",)))
 
 
 def peak_to_row(p: d.Peak) -> t.PeakRow:
@@ -94,12 +96,14 @@ def row_to_peak(r: t.PeakRow) -> d.Peak:
     return d.Peak(**_fields(r, skip=("id",)))
 
 
-def request_to_row(q: d.Request, status: str = t.ApprovalStatus.approved) -> t.RequestRow:
-    return t.RequestRow(**q.model_dump(), status=str(status))
+def request_to_row(q: d.Request, status: str | None = None) -> t.RequestRow:
+    data = q.model_dump()
+    data["status"] = str(status or q.status)
+    return t.RequestRow(**data)
 
 
 def row_to_request(r: t.RequestRow) -> d.Request:
-    return d.Request(**_fields(r, skip=("id", "status")))
+    return d.Request(**_fields(r, skip=("id",)))
 
 
 def assignment_to_row(a: d.Assignment, kind: str) -> t.FixedAssignmentRow:
@@ -178,16 +182,17 @@ def scenario_to_rows(s: d.Scenario) -> list[SQLModel]:
     rows += _numbered(technician_to_row(x) for x in s.technicians)
     rows += [coverage_to_row(x) for x in s.coverage]
     rows += _numbered(rotation_to_row(x) for x in s.rotations)
-    rows += [absence_to_row(x) for x in s.absences]
+    rows += [absence_to_row(x) for x in (*s.absences, *s.undecided_absences)]
     rows += [peak_to_row(x) for x in s.peaks]
-    rows += [request_to_row(x) for x in s.requests]
+    rows += [request_to_row(x) for x in (*s.requests, *s.undecided_requests)]
     rows += [assignment_to_row(x, "history") for x in s.history]
     rows += [assignment_to_row(x, "fixed") for x in s.fixed]
     return rows
 
 
 def rows_to_scenario(session: Session, horizon: d.Horizon | None = None) -> d.Scenario:
-    """The scenario stored in the database (approved absences and requests only).
+    """The scenario stored in the database (pending and rejected absences and requests
+    in ``undecided_*``, which planning ignores).
 
     ``horizon`` replaces the stored one (solving another period with the same data).
     Raises ``LookupError`` when no scenario was imported and no horizon is given, and
@@ -205,6 +210,8 @@ def rows_to_scenario(session: Session, horizon: d.Horizon | None = None) -> d.Sc
 
     approved = t.ApprovalStatus.approved.value
     fixed = all_(t.FixedAssignmentRow, t.FixedAssignmentRow.id)
+    absences = [row_to_absence(r) for r in all_(t.AbsenceRow, t.AbsenceRow.id)]
+    requests = [row_to_request(r) for r in all_(t.RequestRow, t.RequestRow.id)]
     return d.Scenario(
         name=meta.name if meta else "",
         horizon=horizon or d.Horizon(start=meta.horizon_start, days=meta.horizon_days),
@@ -215,13 +222,11 @@ def rows_to_scenario(session: Session, horizon: d.Horizon | None = None) -> d.Sc
         shift_types=tuple(row_to_shift_type(r) for r in ordered(t.ShiftTypeRow)),
         coverage=tuple(row_to_coverage(r) for r in all_(t.CoverageRuleRow, t.CoverageRuleRow.id)),
         rotations=tuple(row_to_rotation(r) for r in ordered(t.RotationRow)),
-        absences=tuple(
-            row_to_absence(r) for r in all_(t.AbsenceRow, t.AbsenceRow.id) if r.status == approved
-        ),
+        absences=tuple(a for a in absences if a.status == approved),
+        undecided_absences=tuple(a for a in absences if a.status != approved),
         peaks=tuple(row_to_peak(r) for r in all_(t.PeakRow, t.PeakRow.id)),
-        requests=tuple(
-            row_to_request(r) for r in all_(t.RequestRow, t.RequestRow.id) if r.status == approved
-        ),
+        requests=tuple(q for q in requests if q.status == approved),
+        undecided_requests=tuple(q for q in requests if q.status != approved),
         history=tuple(row_to_assignment(r) for r in fixed if r.kind == "history"),
         fixed=tuple(row_to_assignment(r) for r in fixed if r.kind == "fixed"),
     )

@@ -21,6 +21,10 @@ class ScenarioPresent(RuntimeError):
     """The database already holds a scenario and replacing it was not asked for."""
 
 
+class LinkedUsers(RuntimeError):
+    """Replacing the scenario would drop technicians that API users are linked to."""
+
+
 @dataclass(frozen=True)
 class ImportSummary:
     name: str
@@ -34,7 +38,8 @@ def store_scenario(session: Session, scenario: Scenario, replace: bool = False) 
     """Write ``scenario`` into the domain tables of ``session``; returns the row count.
 
     Plans, solve jobs and users are kept. Raises :class:`ScenarioPresent` when a
-    scenario is already stored and ``replace`` is False.
+    scenario is already stored and ``replace`` is False, and :class:`LinkedUsers`
+    when a user is linked to a technician the new scenario lacks (nothing is written).
     """
     present = session.exec(select(func.count()).select_from(t.TechnicianRow)).one()
     if (present or session.get(t.ScenarioRow, 1)) and not replace:
@@ -42,6 +47,14 @@ def store_scenario(session: Session, scenario: Scenario, replace: bool = False) 
             f"the database already holds a scenario ({present} technicians); "
             "pass --replace to overwrite it"
         )
+    keep = {x.id for x in scenario.technicians}
+    linked = session.exec(select(t.UserRow).where(t.UserRow.technician_id.is_not(None))).all()
+    lost = sorted(f"{u.username} (technician {u.technician_id})" for u in linked
+                  if u.technician_id not in keep)
+    if lost:
+        raise LinkedUsers(
+            "the new scenario has no technician for these users: " + ", ".join(lost)
+            + "; link them to another technician or delete them first (rota users list)")
     for table in DOMAIN_TABLES:
         session.exec(delete(table))
     rows = scenario_to_rows(scenario)
@@ -63,7 +76,7 @@ def import_scenario(engine: Engine, folder: Path, replace: bool = False) -> Impo
 
 
 def export_scenario(engine: Engine, folder: Path) -> Scenario:
-    """Write the stored scenario (approved absences and requests) to ``folder``."""
+    """Write the stored scenario (pending and rejected absences and requests too) to ``folder``."""
     with Session(engine) as session:
         scenario = rows_to_scenario(session)
     save_scenario(scenario, folder)

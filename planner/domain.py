@@ -222,6 +222,14 @@ class AbsenceKind(StrEnum):
     unplanned = "unplanned"
 
 
+class Approval(StrEnum):
+    """Where a technician's absence or request stands; only approved ones are planned."""
+
+    approved = "approved"
+    pending = "pending"
+    rejected = "rejected"
+
+
 class Absence(Frozen):
     """An absence; whole days when ``start_time``/``end_time`` are None (end inclusive)."""
 
@@ -233,6 +241,7 @@ class Absence(Frozen):
     """00:00 (also written 24:00) as an end means midnight at the end of ``end``."""
     kind: AbsenceKind = AbsenceKind.planned
     reason: Text = ""
+    status: Approval = Approval.approved
 
     @model_validator(mode="after")
     def _order(self) -> "Absence":
@@ -277,6 +286,7 @@ class Request(Frozen):
     shift: OptId = ""
     work: bool
     weight: Weight = 1
+    status: Approval = Approval.approved
 
 
 class RuleSettings(Frozen):
@@ -378,6 +388,10 @@ class Scenario(Frozen):
     """Shifts worked before the horizon start (for rest and consecutive-day rules)."""
     fixed: tuple[Assignment, ...] = ()
     """Assignments the plan must keep."""
+    undecided_absences: tuple[Absence, ...] = ()
+    """Absences pending or rejected: kept (export, import), never planned."""
+    undecided_requests: tuple[Request, ...] = ()
+    """Requests pending or rejected: kept (export, import), never planned."""
 
     @model_validator(mode="after")
     def _references(self) -> "Scenario":
@@ -411,9 +425,16 @@ class Scenario(Frozen):
         for r in self.rotations:
             for c in sorted(r.clients - clients):
                 raise ValueError(f"rotation {r.id}: unknown client {c!r}")
-        for a in self.absences:
-            if a.technician not in techs:
-                raise ValueError(f"absence: unknown technician {a.technician!r}")
+        for kind, items, approved in (("absence", self.absences, True),
+                                      ("request", self.requests, True),
+                                      ("absence", self.undecided_absences, False),
+                                      ("request", self.undecided_requests, False)):
+            for x in items:
+                if (x.status == Approval.approved) != approved:
+                    where = "undecided_" if approved is False else ""
+                    raise ValueError(f"{where}{kind}s holds a {x.status} {kind} of {x.technician}")
+                if x.technician not in techs:
+                    raise ValueError(f"{kind}: unknown technician {x.technician!r}")
         for p in self.peaks:
             if p.client not in clients:
                 raise ValueError(f"peak: unknown client {p.client!r}")

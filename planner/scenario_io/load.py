@@ -71,6 +71,10 @@ def load_scenario(path: str | Path) -> Scenario:
                 _fill_times(table, line, values, shift_types, clients)
         items = tuple(_build(table, line, values) for line, values in rows)
         parts[table.scenario_field] = items
+        if table.scenario_field in t.UNDECIDED:  # pending/rejected rows: kept, not planned
+            parts[table.scenario_field] = tuple(i for i in items if i.status == "approved")
+            parts[t.UNDECIDED[table.scenario_field]] = tuple(
+                i for i in items if i.status != "approved")
         if table.id_column:
             ids[_KIND[table.file]] = {i.id for i in items}
         if table is t.SHIFT_TYPES:

@@ -28,6 +28,8 @@ def save_scenario(scenario: Scenario, path: str | Path) -> None:
     write_settings(folder, scenario.name, scenario.horizon, scenario.rules)
     for table in t.TABLES:
         items = getattr(scenario, table.scenario_field)
+        if table.scenario_field in t.UNDECIDED:
+            items = (*items, *getattr(scenario, t.UNDECIDED[table.scenario_field]))
         with open(folder / table.file, "w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh, lineterminator="\n")
             writer.writerow([c.name for c in table.columns])

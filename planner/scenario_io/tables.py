@@ -128,7 +128,7 @@ ROTATIONS = Table("oncall_rotations.csv", d.OnCallRotation, "rotations", (
 ABSENCES = Table("absences.csv", d.Absence, "absences", (
     Column("technician", required=True), _date("start"), _date("end"),
     _time("start_time", nullable=True), _time("end_time", nullable=True),
-    Column("kind"), Column("reason"),
+    Column("kind"), Column("reason"), Column("status"),
 ))
 
 PEAKS = Table("peaks.csv", d.Peak, "peaks", (
@@ -138,7 +138,7 @@ PEAKS = Table("peaks.csv", d.Peak, "peaks", (
 
 REQUESTS = Table("requests.csv", d.Request, "requests", (
     Column("technician", required=True), _date("date"), Column("shift"),
-    Column("work", c.parse_bool, c.fmt_bool, required=True), _int("weight"),
+    Column("work", c.parse_bool, c.fmt_bool, required=True), _int("weight"), Column("status"),
 ))
 
 
@@ -154,6 +154,9 @@ def _assignments(file: str, scenario_field: str) -> Table:
 
 HISTORY = _assignments("history.csv", "history")
 FIXED = _assignments("fixed.csv", "fixed")
+
+UNDECIDED = {"absences": "undecided_absences", "requests": "undecided_requests"}
+"""Scenario fields whose pending and rejected rows sit in the same file (``status`` column)."""
 
 TABLES: tuple[Table, ...] = (
     SHIFT_TYPES, CONTRACTS, CLIENTS, TECHNICIANS, COVERAGE, ROTATIONS,
