@@ -39,9 +39,22 @@ ID_FORBIDDEN = ";,=/?#%"
 _ID_RE = re.compile(r"[^;,=/?#%\x00-\x1f\x7f]+")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def _no_nul(value: str) -> str:
     if "\x00" in value:
         raise ValueError("text may not contain a NUL character")
+    return value
+
+
+def check_text(value: str) -> str:
+    """Free text may hold tabs and line breaks, no other control character (a stray
+    carriage return ends a CSV row; PostgreSQL cannot store NUL)."""
+    _no_nul(value)
+    m = _CONTROL.search(value)
+    if m:
+        raise ValueError(f"text may not contain the control character {m[0]!r}")
     return value
 
 
@@ -111,8 +124,8 @@ def check_country(value: str) -> str:
     return value
 
 
-Text = Annotated[str, Field(max_length=TEXT_MAX), AfterValidator(_no_nul)]
-"""Free text (names, reasons): no NUL character."""
+Text = Annotated[str, Field(max_length=TEXT_MAX), AfterValidator(check_text)]
+"""Free text (names, reasons): no NUL or control character but tab and line break."""
 Id = Annotated[str, AfterValidator(check_id)]
 """An entity id (also a skill name): no separators of the file format or of a URL path."""
 OptId = Annotated[str, AfterValidator(_opt_id)]

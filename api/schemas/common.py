@@ -11,7 +11,7 @@ from pydantic import (
 )
 from sqlmodel import SQLModel
 
-from planner.validation import ID_MAX, check_date, check_id
+from planner.validation import ID_MAX, check_date, check_id, check_text
 
 INT32 = 2**31 - 1
 
@@ -53,7 +53,7 @@ Id = Annotated[
 """An entity id that can sit in a URL path and in a scenario file (the domain's rule)."""
 Day = Annotated[dt.date, AfterValidator(check_date)]
 """A date in the years the planner handles (body fields and query parameters)."""
-Text = Annotated[str, Field(max_length=500)]
+Text = Annotated[str, Field(max_length=500), AfterValidator(check_text)]
 Count = Annotated[int, Field(ge=0, le=10_000)]
 Weight = Annotated[int, Field(ge=0, le=1_000_000)]
 Hours = Annotated[float, Field(ge=0, le=10_000, allow_inf_nan=False)]

@@ -29,6 +29,10 @@ def _fields(r) -> list:
         ("/skills", {"id": "x\x01y"}, "id"),
         ("/technicians", {"id": "T900", "contract": "FT38", "clients": ["C01"], "skills": ["a;b"]},
          "skills"),
+        # a carriage return in a name ended the CSV row on export (import then failed)
+        ("/clients", {"id": "C50", "name": "Banque\rLambert"}, "name"),
+        ("/technicians", {"id": "T900", "contract": "FT38", "clients": ["C01"],
+                          "site": "Li\x1blle"}, "site"),
         # time zones: IANA names only
         ("/clients", {"id": "C50", "timezone": "/etc/localtime"}, "timezone"),
         ("/clients", {"id": "C50", "timezone": "localtime"}, "timezone"),
