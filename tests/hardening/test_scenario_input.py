@@ -273,3 +273,35 @@ def test_demo_has_no_warning():
     from planner.lint import scenario_warnings
 
     assert scenario_warnings(load_scenario(DEMO)) == []
+
+
+def test_every_weight_at_its_maximum_still_gives_a_valid_plan(demo):
+    """Huge weights used to overflow the objective (status 'invalid', an empty plan); at
+    the documented maxima the objective stays exact and the checker agrees."""
+    import re
+
+    from planner.pipeline import plan_scenario
+    from planner.validation import MAX_FACTOR, MAX_WEIGHT
+    from solver.result import SolveOptions
+
+    path = demo / "settings.toml"
+    text = path.read_text(encoding="utf-8")
+    head, weights = text.split("[weights]")
+    weights = re.sub(r"= \d+(\.\d+)?\n", f"= {MAX_WEIGHT}\n", weights)
+    weights = weights.replace(f"peak_weight_factor = {MAX_WEIGHT}",
+                              f"peak_weight_factor = {MAX_FACTOR}")
+    path.write_text(head + "[weights]" + weights, encoding="utf-8")
+    table = rows(demo, "coverage.csv")
+    for r in table[1:]:
+        r[table[0].index("under_weight")] = r[table[0].index("over_weight")] = str(MAX_WEIGHT)
+    write(demo, "coverage.csv", table)
+    table = rows(demo, "requests.csv")
+    for r in table[1:]:
+        r[table[0].index("weight")] = str(MAX_WEIGHT)
+    write(demo, "requests.csv", table)
+    sc = load_scenario(demo)
+    assert sc.rules.over_weight == MAX_WEIGHT and sc.rules.tier_weights[1] == MAX_WEIGHT
+    outcome = plan_scenario(sc, SolveOptions(time_limit=5, workers=1, seed=0))
+    assert outcome.result.status in ("optimal", "feasible")
+    assert not outcome.report.violations
+    assert outcome.report.objective == outcome.result.objective
