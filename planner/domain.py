@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from planner.validation import (
     MAX_COUNT, MAX_FACTOR, MAX_HORIZON_DAYS, Count, Country, Day, Hours, Id, Minutes,
@@ -20,6 +20,8 @@ from planner.validation import (
 )
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+FAIRNESS_TAGS = ("night", "weekend", "holiday", "oncall")
+"""The categories whose counts the fairness rules even out."""
 
 
 class Frozen(BaseModel):
@@ -84,6 +86,12 @@ class Contract(Frozen):
         for k, v in self.shift_limits.items():
             if v < 0:
                 raise ValueError(f"shift limit for {k!r} is negative")
+        if (
+            self.min_consecutive_days is not None
+            and self.max_consecutive_days is not None
+            and self.min_consecutive_days > self.max_consecutive_days
+        ):
+            raise ValueError("min_consecutive_days is above max_consecutive_days")
         return self
 
 
@@ -307,6 +315,15 @@ class RuleSettings(Frozen):
     )
     continuity_weight: Weight = 1
     backup_use_weight: Weight = 2
+
+    @field_validator("fairness_weights")
+    @classmethod
+    def _fairness_tags(cls, value: dict[str, int]) -> dict[str, int]:
+        unknown = sorted(set(value) - set(FAIRNESS_TAGS))
+        if unknown:  # a misspelt tag would silently weigh nothing
+            raise ValueError(f"unknown fairness categories {', '.join(map(repr, unknown))} "
+                             f"(known: {', '.join(FAIRNESS_TAGS)})")
+        return value
     exempt_horizon_edges: bool = True
     """Blocks touching day 0 (without history) or the last day are exempt from minimum-length rules."""
 
@@ -343,6 +360,10 @@ class Assignment(Frozen):
 
     @model_validator(mode="after")
     def _order(self) -> "Assignment":
+        for name in ("start", "end"):
+            if getattr(self, name).tzinfo is None:
+                raise ValueError(f"{name} has no UTC offset (give e.g. +02:00, or leave start "
+                                 "and end empty to derive them from the shift type)")
         if self.end <= self.start:
             raise ValueError(f"ends ({self.end.isoformat()}) before it starts "
                              f"({self.start.isoformat()})")

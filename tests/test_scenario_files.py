@@ -109,8 +109,8 @@ def edge_scenario() -> Scenario:
                             start=dt.datetime(2027, 1, 3, 22, tzinfo=tz),
                             end=dt.datetime(2027, 1, 4, 6, tzinfo=tz)),),
         fixed=(Assignment(technician="t2", date=dt.date(2027, 1, 4), shift="e", client="B",
-                          skill="", start=dt.datetime(2027, 1, 4, 6, 30),
-                          end=dt.datetime(2027, 1, 4, 14, 15, 30)),),
+                          skill="", start=dt.datetime(2027, 1, 4, 6, 30, tzinfo=tz),
+                          end=dt.datetime(2027, 1, 4, 14, 15, 30, tzinfo=tz)),),
     )
 
 

@@ -219,6 +219,11 @@ def _fill_times(table: t.Table, line: int, values: dict, shift_types: dict,
     """Derive an assignment's start/end from its shift type when both cells are empty."""
     has = ("start" in values, "end" in values)
     if all(has):
+        # a local date-time without offset is read in the client's zone
+        zone = clients[values["client"]].zone
+        for key in ("start", "end"):
+            if values[key].tzinfo is None:
+                values[key] = values[key].replace(tzinfo=zone)
         return
     if any(has):
         missing = "end" if has[0] else "start"

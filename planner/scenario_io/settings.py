@@ -47,6 +47,10 @@ def key_line(text: str, section: str | None, key: str) -> int | None:
             continue
         if current == section and re.match(rf"\s*\"?{re.escape(key)}\"?\s*=", line):
             return no
+    # a sub-table such as [weights.fairness]
+    for no, line in enumerate(text.splitlines(), 1):
+        if re.match(rf"\s*\[\s*{re.escape(f'{section}.{key}')}\s*\]", line):
+            return no
     return None
 
 
@@ -130,6 +134,14 @@ def _rules(text: str, rules: Any, weights: Any) -> RuleSettings:
         for key, val in _section(text, section, raw, keys).items():
             values[keys[key]] = val
             where[keys[key]] = (section, key)
+    for field, val in values.items():
+        # TOML true/false is no number (pydantic would read true as 1)
+        if isinstance(val, bool) and field != "exempt_horizon_edges":
+            section, key = where[field]
+            raise _err(text, section, key, f"expected a number, not {str(val).lower()}")
+        if isinstance(val, dict) and any(isinstance(v, bool) for v in val.values()):
+            section, key = where[field]
+            raise _err(text, section, key, "expected numbers, not true/false")
     fs = values.get("forbidden_successions")
     if fs is not None:
         if not isinstance(fs, list) or not all(

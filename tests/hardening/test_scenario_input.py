@@ -305,3 +305,33 @@ def test_every_weight_at_its_maximum_still_gives_a_valid_plan(demo):
     assert outcome.result.status in ("optimal", "feasible")
     assert not outcome.report.violations
     assert outcome.report.objective == outcome.result.objective
+
+
+# --- found by feeding more broken folders --------------------------------------------------
+
+def test_fixed_time_without_offset_is_read_in_the_client_zone(demo):
+    """A date-time without offset crashed the compile step (naive vs aware comparison)."""
+    set_cell(demo, "fixed.csv", 2, "start", "2027-07-05T08:00:00")
+    set_cell(demo, "fixed.csv", 2, "end", "2027-07-05T16:30:00")
+    assert load_scenario(demo).fixed == load_scenario(DEMO).fixed
+
+
+@pytest.mark.parametrize(("old", "new", "where", "needle"), [
+    ('"oncall" = 6', '"oncal" = 6', "line 27, column 'weights.fairness'",
+     "unknown fairness categories 'oncal'"),
+    ("over_weight = 1", "over_weight = true", "line 15, column 'weights.over_weight'",
+     "expected a number, not true"),
+    ("3 = 20", "4 = 20", "line 22, column 'weights.tiers'", "less than or equal to 3"),
+])
+def test_settings_that_were_silently_accepted(demo, old, new, where, needle):
+    set_settings(demo, old, new)
+    msg = error(demo)
+    assert msg.startswith(f"settings.toml, {where}: "), msg
+    assert needle in msg
+
+
+def test_contract_min_consecutive_above_max(demo):
+    set_cell(demo, "contracts.csv", 2, "min_consecutive_days", "7")
+    set_cell(demo, "contracts.csv", 2, "max_consecutive_days", "3")
+    assert error(demo) == ("contracts.csv, line 2: min_consecutive_days is above "
+                           "max_consecutive_days")
