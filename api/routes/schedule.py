@@ -8,7 +8,7 @@ import hashlib
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from sqlmodel import Session, func, select
 
-from planner.validation import MAX_HORIZON_DAYS
+from planner.validation import MAX_HORIZON_DAYS, check_date
 from api import tables as t
 from api.auth import anyone, own_technician, staff
 from api.deps import get_session
@@ -156,6 +156,11 @@ def oncall_now(
     if when.tzinfo is None:
         raise HTTPException(422, detail=[{"loc": ["query", "at"], "msg": "give a time zone offset",
                                           "type": "value_error"}])
+    try:  # the year bounds of every date; 9999-12-31T23:59-14:00 cannot even become UTC
+        check_date(when.date())
+    except ValueError as e:
+        raise HTTPException(422, detail=[{"loc": ["query", "at"], "msg": str(e),
+                                          "type": "value_error"}]) from None
     if client and session.get(t.ClientRow, client) is None:
         raise not_found("client", client)
     O, P = t.PlanOnCallRow, t.PlanRow

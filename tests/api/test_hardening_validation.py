@@ -130,3 +130,10 @@ def test_nothing_refused_was_stored(client, users, db):
     with Session(db.engine) as s:
         ids = {c.id for c in s.exec(select(t.ClientRow)).all()}
     assert not ids & {"C;9", "C51"}
+
+
+@pytest.mark.parametrize("at", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+01:00"])
+def test_oncall_now_far_instants_are_422(client, users, at):
+    r = client.get(V1 + "/oncall/now", params={"at": at}, headers=users.headers("coordinator"))
+    assert r.status_code == 422, r.text
+    assert "at" in _fields(r)
