@@ -175,7 +175,10 @@ def scenario_to_rows(s: d.Scenario) -> list[SQLModel]:
             rules=s.rules.model_dump(mode="json"),
         )
     ]
-    rows += [t.SkillRow(id=k, seq=i) for i, k in enumerate(sorted(scenario_skills(s)))]
+    # named (or unused) skills first, in their order, then the others
+    named = {k.id: k.name for k in s.skills}
+    ids = [*named, *sorted(scenario_skills(s) - set(named))]
+    rows += [t.SkillRow(id=k, name=named.get(k, ""), seq=i) for i, k in enumerate(ids)]
     rows += _numbered(contract_to_row(x) for x in s.contracts)
     rows += _numbered(client_to_row(x) for x in s.clients)
     rows += _numbered(shift_type_to_row(x) for x in s.shift_types)
@@ -210,21 +213,31 @@ def rows_to_scenario(session: Session, horizon: d.Horizon | None = None) -> d.Sc
 
     approved = t.ApprovalStatus.approved.value
     fixed = all_(t.FixedAssignmentRow, t.FixedAssignmentRow.id)
+    technicians = tuple(row_to_technician(r) for r in ordered(t.TechnicianRow))
+    coverage = tuple(row_to_coverage(r) for r in all_(t.CoverageRuleRow, t.CoverageRuleRow.id))
+    rotations = tuple(row_to_rotation(r) for r in ordered(t.RotationRow))
+    peaks = tuple(row_to_peak(r) for r in all_(t.PeakRow, t.PeakRow.id))
+    used = {k for x in technicians for k in x.skills} | {r.skill for r in coverage}
+    used |= {r.skill for r in rotations} | {p.skill for p in peaks} | {a.skill for a in fixed}
+    # a skill row says something only with a name or when nothing else names the skill
+    skills = tuple(d.Skill(id=r.id, name=r.name) for r in ordered(t.SkillRow)
+                   if r.name or r.id not in used)
     absences = [row_to_absence(r) for r in all_(t.AbsenceRow, t.AbsenceRow.id)]
     requests = [row_to_request(r) for r in all_(t.RequestRow, t.RequestRow.id)]
     return d.Scenario(
         name=meta.name if meta else "",
         horizon=horizon or d.Horizon(start=meta.horizon_start, days=meta.horizon_days),
         rules=d.RuleSettings.model_validate(meta.rules) if meta and meta.rules else d.RuleSettings(),
+        skills=skills,
         contracts=tuple(row_to_contract(r) for r in ordered(t.ContractRow)),
-        technicians=tuple(row_to_technician(r) for r in ordered(t.TechnicianRow)),
+        technicians=technicians,
         clients=tuple(row_to_client(r) for r in ordered(t.ClientRow)),
         shift_types=tuple(row_to_shift_type(r) for r in ordered(t.ShiftTypeRow)),
-        coverage=tuple(row_to_coverage(r) for r in all_(t.CoverageRuleRow, t.CoverageRuleRow.id)),
-        rotations=tuple(row_to_rotation(r) for r in ordered(t.RotationRow)),
+        coverage=coverage,
+        rotations=rotations,
         absences=tuple(a for a in absences if a.status == approved),
         undecided_absences=tuple(a for a in absences if a.status != approved),
-        peaks=tuple(row_to_peak(r) for r in all_(t.PeakRow, t.PeakRow.id)),
+        peaks=peaks,
         requests=tuple(q for q in requests if q.status == approved),
         undecided_requests=tuple(q for q in requests if q.status != approved),
         history=tuple(row_to_assignment(r) for r in fixed if r.kind == "history"),

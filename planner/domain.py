@@ -44,6 +44,14 @@ class Role(StrEnum):
     sdm = "sdm"
 
 
+class Skill(Frozen):
+    """A named skill. Skills need no declaration (any text in a skills list is one); a
+    row here gives one a display name, or keeps a skill nobody holds yet."""
+
+    id: Id
+    name: Text = ""
+
+
 class Contract(Frozen):
     """Working-time limits of a contract (hours; ``None`` = no limit).
 
@@ -396,6 +404,8 @@ class Scenario(Frozen):
     name: Text = ""
     horizon: Horizon
     rules: RuleSettings = RuleSettings()
+    skills: tuple[Skill, ...] = ()
+    """Named or not yet used skills (optional: skills used elsewhere need no row)."""
     contracts: tuple[Contract, ...] = ()
     technicians: tuple[Technician, ...] = ()
     clients: tuple[Client, ...] = ()
@@ -424,6 +434,7 @@ class Scenario(Frozen):
                 seen.add(i)
             return seen
 
+        unique("skill", [k.id for k in self.skills])
         contracts = unique("contract", [c.id for c in self.contracts])
         techs = unique("technician", [t.id for t in self.technicians])
         clients = unique("client", [c.id for c in self.clients])

@@ -88,7 +88,7 @@ def load_scenario(path: str | Path) -> Scenario:
         raise ScenarioError("scenario", _message(exc)) from None
 
 
-_KIND = {"contracts.csv": "contract", "technicians.csv": "technician",
+_KIND = {"skills.csv": "skill", "contracts.csv": "contract", "technicians.csv": "technician",
          "clients.csv": "client", "shift_types.csv": "shift type",
          "oncall_rotations.csv": "rotation"}
 

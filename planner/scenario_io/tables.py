@@ -75,6 +75,8 @@ def _list(name: str, **kw) -> Column:
 
 ID = Column("id", required=True)
 
+SKILLS = Table("skills.csv", d.Skill, "skills", (ID, Column("name")), id_column="id")
+
 CONTRACTS = Table("contracts.csv", d.Contract, "contracts", (
     ID, Column("name"),
     _float("min_hours_per_week", nullable=True),
@@ -159,6 +161,6 @@ UNDECIDED = {"absences": "undecided_absences", "requests": "undecided_requests"}
 """Scenario fields whose pending and rejected rows sit in the same file (``status`` column)."""
 
 TABLES: tuple[Table, ...] = (
-    SHIFT_TYPES, CONTRACTS, CLIENTS, TECHNICIANS, COVERAGE, ROTATIONS,
+    SKILLS, SHIFT_TYPES, CONTRACTS, CLIENTS, TECHNICIANS, COVERAGE, ROTATIONS,
     ABSENCES, PEAKS, REQUESTS, HISTORY, FIXED,
 )

@@ -36,6 +36,7 @@ COUNTRY = st.sampled_from(sorted(countries())[:40] + ["be", "fr", "XX", ""])
 TECH = st.sampled_from(["T001", "T002", "T003", "T004"])
 
 BODIES = st.one_of(
+    st.tuples(st.just("/skills"), st.fixed_dictionaries({"id": ID, "name": TEXT})),
     st.tuples(st.just("/absences"), st.fixed_dictionaries({
         "technician": TECH, "start": NEAR, "end": NEAR, "start_time": TIME, "end_time": TIME,
         "kind": st.sampled_from(["planned", "unplanned"]), "reason": TEXT})),
@@ -135,3 +136,14 @@ def test_import_refuses_to_orphan_linked_users(users, db, scenario, tmp_path: Pa
         s.rollback()
     with Session(db.engine) as s:  # nothing was written
         assert s.get(t.TechnicianRow, "T002") is not None
+
+
+def test_skill_names_and_unused_skills_survive_the_round_trip(client, users, db, tmp_path):
+    h = users.headers("manager")
+    assert client.post(V1 + "/skills", json={"id": "cobol", "name": "COBOL (legacy)"},
+                       headers=h).status_code == 201
+    assert client.patch(V1 + "/skills/fr", json={"name": "Français"}, headers=h).status_code == 200
+    export_scenario(db.engine, tmp_path / "x")
+    import_scenario(db.engine, tmp_path / "x", replace=True)
+    got = {k["id"]: k["name"] for k in client.get(V1 + "/skills", headers=h).json()}
+    assert got["cobol"] == "COBOL (legacy)" and got["fr"] == "Français"
