@@ -13,7 +13,8 @@ import typer
 
 from planner.cli import app as planner_app
 
-app = typer.Typer(no_args_is_help=True, add_completion=False,
+# no locals in tracebacks: they would print database URLs with their passwords
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False,
                   help="Rota: rosters and on-call plans for IT support and operations teams.")
 # the planner's commands sit at top level: `rota solve`, not `rota planner solve`
 for _cmd in planner_app.registered_commands:
@@ -237,7 +238,16 @@ def users_list(database_url: str | None = DB_OPTION) -> None:
 
 def main() -> None:
     """Entry point of the ``rota`` console script."""
-    app()
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
+    try:
+        app()
+    except (OperationalError, ArgumentError) as e:
+        # an unreachable or malformed database URL: a message, not a traceback (the
+        # driver's message names host and port, never the password)
+        reason = str(getattr(e, "orig", None) or e).strip().splitlines()[0]
+        typer.secho(f"error: database: {reason}", fg=typer.colors.RED, err=True)
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

@@ -160,3 +160,19 @@ def test_technician_gets_404_for_another_persons_absence(client, users):
     assert theirs.status_code == missing.status_code == 404
     assert theirs.json()["detail"] == f"absence {other} not found"
     assert client.delete(f"{V1}/absences/{other}", headers=tech).status_code == 404
+
+
+@pytest.mark.parametrize("url", ["postgresql+psycopg://bob:Sekret99@127.0.0.1:1/rota",
+                                 "not a url at all"])
+def test_unreachable_or_malformed_database_is_a_message(url):
+    """Was a traceback (with the URL, password included, among its locals)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    rota = Path(sys.executable).with_name("rota")
+    r = subprocess.run([str(rota), "users", "list", "--database-url", url],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 1
+    assert r.stderr.startswith("error: database: "), r.stderr
+    assert "Traceback" not in r.stderr + r.stdout and "Sekret99" not in r.stderr + r.stdout
