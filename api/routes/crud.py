@@ -157,6 +157,7 @@ def crud_router(e: Entity) -> APIRouter:
         if is_owned:
             row.status = t.ApprovalStatus.pending.value if pending else t.ApprovalStatus.approved.value
         session.add(row)
+        _keep_plannable(session)
         session.commit()
         session.refresh(row)
         return _public(e, row)
@@ -211,6 +212,7 @@ def crud_router(e: Entity) -> APIRouter:
             msg = exc.errors()[0]["msg"] if hasattr(exc, "errors") else str(exc)
             raise conflict(f"{e.label} {key} was changed meanwhile and this change would now "
                            f"break a rule: {msg.removeprefix('Value error, ')}") from None
+        _keep_plannable(session)
         session.commit()
         session.refresh(row)
         return _public(e, row)
@@ -236,6 +238,7 @@ def crud_router(e: Entity) -> APIRouter:
             if users:
                 raise conflict(f"{e.label} {key} is still used by " + "; ".join(users))
         session.delete(row)
+        _keep_plannable(session)
         session.commit()
         return Response(status_code=204)
 
@@ -259,6 +262,7 @@ def crud_router(e: Entity) -> APIRouter:
                     raise conflict(msg)
             row.status = body.status
             session.add(row)
+            _keep_plannable(session)
             session.commit()
             session.refresh(row)
             return _public(e, row)
@@ -268,6 +272,43 @@ def crud_router(e: Entity) -> APIRouter:
             summary=f"Approve or reject a {e.label}", operation_id=f"set_status_{e.name}",
         )
     return router
+
+
+def _keep_plannable(session: Session) -> None:
+    """409 when the pending write would make the stored scenario fail to compile.
+
+    Only fixed assignments can make a valid scenario uncompilable (a fixed shift on a
+    newly approved absence, on a duty a coverage change removed, on a client the
+    technician is no longer trained on), so the check runs only when some exist.
+    """
+    from planner.compile import CompileError, compile_scenario
+    from pydantic import ValidationError
+
+    from api.mapping import rows_to_scenario
+
+    def problem(s: Session) -> str | None:
+        try:
+            compile_scenario(rows_to_scenario(s))
+        except LookupError:
+            return None  # no scenario stored yet: nothing to plan
+        except ValidationError as exc:
+            return exc.errors()[0]["msg"].removeprefix("Value error, ")
+        except CompileError as exc:
+            return str(exc)
+        return None
+
+    session.flush()
+    fixed = t.FixedAssignmentRow
+    if session.exec(select(fixed.id).where(fixed.kind == "fixed").limit(1)).first() is None:
+        return
+    msg = problem(session)
+    if msg is None:
+        return
+    with Session(session.get_bind()) as before:  # the committed state, without this change
+        if problem(before) is not None:
+            return  # already unplannable: do not block the writes that may repair it
+    session.rollback()
+    raise conflict(f"this change would leave the stored scenario unplannable: {msg}")
 
 
 def hide_others(user: t.UserRow, row: SQLModel, label: str, key: Any) -> None:

@@ -126,3 +126,36 @@ def test_two_writers_cannot_break_the_backup_rule(app, users, db, monkeypatch):
     assert sorted(results.values()) != [200, 200], results
     assert 200 in results.values(), results
     assert not ("backup" in roles and len(clients) < 2), (roles, clients, results)
+
+
+def _fixed_t003(db) -> None:
+    # T003 works C01 'day' with skill 'helpdesk' on 2027-07-06 (a duty of the scenario)
+    _fixed(db, technician="T003", skill="helpdesk")
+
+
+def test_approving_an_absence_over_a_fixed_shift_is_409(client, users, db):
+    _fixed_t003(db)
+    h = users.headers("manager")
+    r = client.post(V1 + "/absences", json={"technician": "T003", "start": "2027-07-06",
+                                            "end": "2027-07-06"}, headers=h)
+    assert r.status_code == 409, r.text
+    assert "unplannable" in r.json()["detail"] and "T003" in r.json()["detail"]
+    # declared by the technician as pending: stored; approving it is refused
+    with Session(db.engine) as s:
+        s.add(t.AbsenceRow(technician="T003", start=dt.date(2027, 7, 6), end=dt.date(2027, 7, 6),
+                           status="pending"))
+        s.commit()
+    pending = client.get(V1 + "/absences?technician=T003&status=pending", headers=h).json()[0]
+    r = client.put(f"{V1}/absences/{pending['id']}/status", json={"status": "approved"}, headers=h)
+    assert r.status_code == 409, r.text
+    assert client.get(f"{V1}/absences/{pending['id']}", headers=h).json()["status"] == "pending"
+
+
+def test_removing_the_duty_of_a_fixed_shift_is_409(client, users, db):
+    _fixed_t003(db)
+    h = users.headers("manager")
+    rules = client.get(V1 + "/coverage-rules?client=C01", headers=h).json()
+    rule = next(r for r in rules if r["shift"] == "day" and r["skill"] == "helpdesk")
+    r = client.delete(f"{V1}/coverage-rules/{rule['id']}", headers=h)
+    assert r.status_code == 409, r.text
+    assert "matches no coverage demand" in r.json()["detail"]
