@@ -95,6 +95,41 @@ def _person(derived: Derived, tech: Technician, origin: dt.datetime) -> Person:
     )
 
 
+def _fixed_pairs(scenario: Scenario, derived: Derived,
+                 rows: dict[str, DemandRow]) -> list[tuple[str, str]]:
+    """(technician, duty id) of every fixed assignment, or a :class:`CompileError`
+    saying why one cannot be kept (refused here rather than as an infeasible solve)."""
+    fixed = []
+    for a in scenario.fixed:
+        did = duty_id(a.client, a.date, a.shift, a.skill)
+        if did not in rows:
+            raise CompileError(
+                f"fixed assignment of {a.technician} on {a.date} ({a.shift}, {a.client}) "
+                "matches no coverage demand"
+            )
+        reason = derived.ineligible_reason(derived.technicians[a.technician], rows[did])
+        if reason:
+            raise CompileError(
+                f"fixed assignment of {a.technician} on {a.date} ({a.shift}, {a.client}) "
+                f"cannot be kept ({a.technician}: {reason})"
+            )
+        fixed.append((a.technician, did))
+    return fixed
+
+
+def check_fixed(scenario: Scenario) -> None:
+    """Raise :class:`CompileError` when a fixed assignment cannot be kept.
+
+    The part of :func:`compile_scenario` that can fail on a valid scenario, at a
+    fraction of its cost (the API runs it on every write when fixed rows exist).
+    """
+    if not scenario.fixed:
+        return
+    derived = Derived(scenario)
+    rows = {duty_id(r.client, r.date, r.shift, r.skill): r for r in derived.demands}
+    _fixed_pairs(scenario, derived, rows)
+
+
 def compile_scenario(scenario: Scenario, previous: Plan | None = None) -> Compiled:
     """Turn a scenario into a :class:`solver.problem.Problem`.
 
@@ -181,22 +216,7 @@ def compile_scenario(scenario: Scenario, previous: Plan | None = None) -> Compil
         if scenario.horizon.start <= q.date <= scenario.horizon.end and q.weight > 0
     )
 
-    fixed = []
-    for a in scenario.fixed:
-        did = duty_id(a.client, a.date, a.shift, a.skill)
-        if did not in rows:
-            raise CompileError(
-                f"fixed assignment of {a.technician} on {a.date} ({a.shift}, {a.client}) "
-                "matches no coverage demand"
-            )
-        # refused here, with the reason, rather than as an infeasible solve
-        reason = derived.ineligible_reason(derived.technicians[a.technician], rows[did])
-        if reason:
-            raise CompileError(
-                f"fixed assignment of {a.technician} on {a.date} ({a.shift}, {a.client}) "
-                f"cannot be kept ({a.technician}: {reason})"
-            )
-        fixed.append((a.technician, did))
+    fixed = _fixed_pairs(scenario, derived, rows)
 
     hint: tuple[tuple[str, str], ...] = ()
     oncall_hint: tuple[tuple[str, str, str], ...] = ()

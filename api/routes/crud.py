@@ -281,14 +281,14 @@ def _keep_plannable(session: Session) -> None:
     newly approved absence, on a duty a coverage change removed, on a client the
     technician is no longer trained on), so the check runs only when some exist.
     """
-    from planner.compile import CompileError, compile_scenario
+    from planner.compile import CompileError, check_fixed
     from pydantic import ValidationError
 
     from api.mapping import rows_to_scenario
 
     def problem(s: Session) -> str | None:
         try:
-            compile_scenario(rows_to_scenario(s))
+            check_fixed(rows_to_scenario(s))
         except LookupError:
             return None  # no scenario stored yet: nothing to plan
         except ValidationError as exc:
