@@ -368,10 +368,8 @@ class Assignment(Frozen):
 
     @model_validator(mode="after")
     def _order(self) -> "Assignment":
-        for name in ("start", "end"):
-            if getattr(self, name).tzinfo is None:
-                raise ValueError(f"{name} has no UTC offset (give e.g. +02:00, or leave start "
-                                 "and end empty to derive them from the shift type)")
+        if (self.start.tzinfo is None) != (self.end.tzinfo is None):
+            raise ValueError("give both start and end with a UTC offset, or neither")
         if self.end <= self.start:
             raise ValueError(f"ends ({self.end.isoformat()}) before it starts "
                              f"({self.start.isoformat()})")
@@ -480,6 +478,9 @@ class Scenario(Frozen):
         for a in (*self.history, *self.fixed):
             if a.technician not in techs:
                 raise ValueError(f"assignment: unknown technician {a.technician!r}")
+            if a.start.tzinfo is None:  # a plan may hold naive times (the checker flags them)
+                raise ValueError(f"assignment of {a.technician} on {a.date}: start and end "
+                                 "need a UTC offset (e.g. +02:00)")
         for (a, b) in self.rules.forbidden_successions:
             for s in (a, b):
                 if s not in shifts:
