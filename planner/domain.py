@@ -345,6 +345,33 @@ class Plan(Frozen):
     oncall: tuple[OnCallDuty, ...] = ()
 
 
+class Baseline(Frozen):
+    """A published plan that a re-plan repairs, and what changing it costs.
+
+    Rules ``plan_stability`` (soft) and ``replan_limits`` (hard) of docs/rules.md read it:
+    a duty starting before ``now + frozen_hours`` keeps its people; every other change
+    costs ``near_change_weight`` when the duty starts within ``near_days`` days of
+    ``now``, else ``change_weight``; an added duty of a backup technician costs
+    ``backup_change_weight``; at most ``max_changes`` changes (None = no budget).
+    """
+
+    plan: Plan
+    now: dt.datetime
+    frozen_hours: float = Field(default=48, ge=0)
+    max_changes: int | None = Field(default=None, ge=0)
+    change_weight: int = Field(default=10, ge=0)
+    near_change_weight: int = Field(default=30, ge=0)
+    near_days: int = Field(default=7, ge=0)
+    backup_change_weight: int = Field(default=2, ge=0)
+
+    @field_validator("now")
+    @classmethod
+    def _aware(cls, v: dt.datetime) -> dt.datetime:
+        if v.tzinfo is None:
+            raise ValueError("now must carry a UTC offset (e.g. 2027-07-12T08:00:00+02:00)")
+        return v
+
+
 class Scenario(Frozen):
     """Everything needed to plan one horizon."""
 
@@ -364,6 +391,8 @@ class Scenario(Frozen):
     """Shifts worked before the horizon start (for rest and consecutive-day rules)."""
     fixed: tuple[Assignment, ...] = ()
     """Assignments the plan must keep."""
+    baseline: Baseline | None = None
+    """A re-plan: the published plan to stay close to (see :class:`Baseline`)."""
 
     @model_validator(mode="after")
     def _references(self) -> "Scenario":
