@@ -1,0 +1,89 @@
+"""Day-two commands: ``rota replan``, ``rota explain``, ``rota cover``, ``rota robustness``.
+
+Registered on the planner's Typer app by one line in :mod:`planner.cli`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import typer
+
+from planner.cli import _fail, _load, console, plan_with_progress, print_summary  # noqa: F401
+from planner.outputs import PlanFileError, read_plan
+from planner.scenario_files import ScenarioError
+
+app = typer.Typer(no_args_is_help=True, add_completion=False)
+
+
+def parse_now(value: str | None) -> dt.datetime | None:
+    """``--now`` as an aware datetime (a date means its midnight UTC)."""
+    if value is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"--now {value!r}: not an ISO 8601 date-time "
+                    "(e.g. 2027-07-12T08:00:00+02:00)") from None
+    if moment.tzinfo is None:
+        if "T" in value or " " in value:
+            raise _fail(f"--now {value!r}: give a UTC offset (e.g. +02:00 or Z)")
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment
+
+
+def read_plan_dir(plan_dir: Path, option: str = "--plan"):
+    try:
+        return read_plan(plan_dir)
+    except (PlanFileError, ValueError) as e:
+        raise _fail(f"{option} {plan_dir}: {e}") from None
+
+
+@app.command()
+def replan(
+    scenario: Path = typer.Argument(..., help="Scenario folder the published plan was made for."),
+    plan_dir: Path = typer.Option(..., "--plan", help="Folder of the published plan."),
+    changes_path: Path = typer.Option(..., "--changes",
+                                      help="Changes folder or file (docs/changes-format.md)."),
+    out: Path = typer.Option(..., "--out", help="Folder to write the re-plan into."),
+    now: str | None = typer.Option(None, "--now", help="ISO moment of the re-plan (default: now)."),
+    frozen_hours: float = typer.Option(48.0, "--frozen-hours", min=0,
+                                       help="Hours after --now in which nothing changes."),
+    max_changes: int | None = typer.Option(None, "--max-changes", min=0,
+                                           help="Hard budget of changed duties."),
+    time_limit: float = typer.Option(10.0, "--time-limit", min=0.1, help="Seconds of search."),
+    workers: int = typer.Option(2, "--workers", min=1, max=64, help="CP-SAT search workers."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Random seed."),
+) -> None:
+    """Repair a published plan after changes, changing as little as possible.
+
+    Writes the plan folder of `rota solve` plus changes.csv and notify.csv into OUT.
+    """
+    from planner.replan.changes import load_changes
+    from planner.replan.run import write_replan_folder
+    from planner.replan.run import replan as do_replan
+    from solver import SolveOptions
+
+    base = _load(scenario)
+    published = read_plan_dir(plan_dir)
+    moment = parse_now(now)
+    try:
+        changed, notes = load_changes(base, changes_path)
+    except ScenarioError as e:
+        raise _fail(f"--changes {changes_path}: {e}") from None
+    if out.exists() and not out.is_dir():
+        raise _fail(f"--out {out}: exists and is not a folder")
+    for n in notes:
+        console.print(f"change: {n}")
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
+    r = do_replan(changed, published, options, now=moment, frozen_hours=frozen_hours,
+                  max_changes=max_changes)
+    data = write_replan_folder(out, r, options)
+    print_summary(data, out)
+    rp = data["replan"]
+    console.print(f"changes: {rp['changes']} chosen, {rp['forced_removals']} forced removals, "
+                  f"{rp['technicians_notified']} technicians to notify "
+                  f"(written: {out / 'changes.csv'}, {out / 'notify.csv'})")
+    if r.outcome.report.violations:
+        raise typer.Exit(code=1)
