@@ -87,3 +87,37 @@ def replan(
                   f"(written: {out / 'changes.csv'}, {out / 'notify.csv'})")
     if r.outcome.report.violations:
         raise typer.Exit(code=1)
+
+
+@app.command()
+def explain(
+    scenario: Path = typer.Argument(..., help="Scenario folder."),
+    plan_dir: Path = typer.Argument(..., help="Plan folder holding assignments.csv."),
+    json_out: Path | None = typer.Option(None, "--json", help="Also write the explanation as JSON."),
+    contractor_cost: int = typer.Option(100, "--contractor-cost", min=0,
+                                        help="Objective cost of one external contractor duty."),
+) -> None:
+    """Explain every coverage gap of a plan: who could have worked it, what kept them out,
+    and the smallest fixes."""
+    import json
+
+    from planner.explain import explain_gaps
+
+    sc = _load(scenario)
+    plan = read_plan_dir(plan_dir, "plan folder")
+    gaps = explain_gaps(sc, plan, contractor_cost=contractor_cost)
+    if json_out is not None:
+        json_out.write_text(json.dumps({"gaps": [g.as_dict() for g in gaps]}, indent=2) + "\n",
+                            encoding="utf-8")
+    if not gaps:
+        console.print("[green]no coverage gap[/]")
+        return
+    for g in gaps:
+        console.print(f"[bold]{g.client} {g.date} {g.shift} {g.skill or '-'}[/]: "
+                      f"{g.assigned}/{g.required}, short {g.shortfall}")
+        for c in g.candidates:
+            console.print(f"  {c.technician:<10} {c.reason:<17} {c.detail}")
+        for f in g.fixes:
+            console.print(f"  [cyan]fix[/] {f.cost:+6d}  {f.description}")
+    if json_out is not None:
+        console.print(f"written: {json_out}")

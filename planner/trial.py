@@ -1,0 +1,114 @@
+"""Try a change on a plan and ask the independent checker what it breaks.
+
+The building block of ``rota explain``, ``rota cover`` and swaps: hard rules are
+per person except the on-call role counts, so a trial checks only the people it
+touches (their duties and on-call roles) and reports the violations that the change
+adds. The objective delta is a full re-check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planner.check import Violation, check
+from planner.demands import DemandRow, Derived
+from planner.domain import Assignment, Plan, Scenario
+
+REASONS = {
+    "min_rest": "rest",
+    "max_hours_per_week": "weekly_hours",
+    "contract_hours": "contract_hours",
+    "max_consecutive_days": "consecutive_days",
+    "min_consecutive_days": "consecutive_days",
+    "min_consecutive_days_off": "consecutive_days",
+    "one_shift_per_day": "already_on_duty",
+    "no_overlap": "already_on_duty",
+    "max_weekends": "weekends",
+    "shift_type_limits": "shift_type_limit",
+    "forbidden_successions": "succession",
+    "oncall_backup_distinct": "oncall_limit",
+    "oncall_min_gap": "oncall_limit",
+    "oncall_one_per_role": "oncall_limit",
+    "oncall_eligibility": "oncall_limit",
+    "fixed_assignments": "fixed",
+    "replan_limits": "frozen",
+}
+"""Hard rule -> the reason code reported (eligibility is split by its cause)."""
+
+
+def eligibility_reason(derived: Derived, tech, row: DemandRow) -> tuple[str, str] | None:
+    """``(code, detail)`` when ``tech`` may not work ``row`` at all, per `eligibility`."""
+    why = derived.ineligible_reason(tech, row)
+    if why is None:
+        return None
+    if why.startswith("not trained"):
+        return "not_trained", f"{tech.name or tech.id} is {why}"
+    if why.startswith("lacks skill"):
+        return "not_skilled", f"{tech.name or tech.id} {why}"
+    if "public holiday" in why:
+        return "public_holiday", why
+    if why == "absent":
+        return "absent", f"{tech.name or tech.id} is absent"
+    return "shift_not_allowed", why
+
+
+def assignment_for(row: DemandRow, technician: str) -> Assignment:
+    """The assignment of ``technician`` to the duty of ``row``."""
+    return Assignment(technician=technician, date=row.date, shift=row.shift, client=row.client,
+                      skill=row.skill, start=row.start, end=row.end)
+
+
+@dataclass(frozen=True)
+class Trial:
+    """What a change breaks: new hard violations, and its objective delta when asked."""
+
+    violations: tuple[Violation, ...]
+    delta: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(v.rule for v in self.violations))
+
+
+def _own(plan: Plan, people: set[str]) -> Plan:
+    return Plan(assignments=tuple(a for a in plan.assignments if a.technician in people),
+                oncall=tuple(o for o in plan.oncall if o.technician in people))
+
+
+def _key(v: Violation) -> tuple:
+    return (v.rule, v.technician, v.date, v.message)
+
+
+def trial(scenario: Scenario, plan: Plan, add=(), remove=(), derived: Derived | None = None,
+          objective: bool = False, base_objective: int | None = None) -> Trial:
+    """Add and remove assignments; the hard violations this adds, for the people touched.
+
+    Parameters
+    ----------
+    add, remove : assignments to add to / remove from ``plan``.
+    objective : also compute the objective delta (a full check of both plans).
+    base_objective : the objective of ``plan`` when the caller knows it.
+    """
+    derived = derived or Derived(scenario)
+    people = {a.technician for a in (*add, *remove)}
+    gone = {(a.technician, a.client, a.date, a.shift, a.skill) for a in remove}
+
+    def changed(p: Plan) -> Plan:
+        kept = tuple(a for a in p.assignments
+                     if (a.technician, a.client, a.date, a.shift, a.skill) not in gone)
+        return Plan(assignments=kept + tuple(add), oncall=p.oncall)
+
+    mine = _own(plan, people)
+    before = {_key(v) for v in check(scenario, mine, derived).violations}
+    after = check(scenario, changed(mine), derived).violations
+    new = tuple(v for v in after if _key(v) not in before)
+    delta = None
+    if objective:
+        if base_objective is None:
+            base_objective = check(scenario, plan, derived).objective
+        delta = check(scenario, changed(plan), derived).objective - base_objective
+    return Trial(new, delta)
