@@ -8,9 +8,10 @@ adds. The objective delta is a full re-check.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
-from planner.check import Violation, check
+from planner.check import HARD_CHECKS, Context, Violation, check
 from planner.demands import DemandRow, Derived
 from planner.domain import Assignment, Plan, Scenario
 
@@ -79,6 +80,15 @@ def _own(plan: Plan, people: set[str]) -> Plan:
                 oncall=tuple(o for o in plan.oncall if o.technician in people))
 
 
+def hard_violations(scenario: Scenario, plan: Plan, derived: Derived) -> list[Violation]:
+    """The checker's hard violations only (no penalties: much faster on small plans)."""
+    ctx = Context(scenario, plan, derived)
+    out: list[Violation] = []
+    for fn in HARD_CHECKS.values():
+        out.extend(fn(ctx))
+    return out
+
+
 def _key(v: Violation) -> tuple:
     return (v.rule, v.technician, v.date, v.message)
 
@@ -103,8 +113,14 @@ def trial(scenario: Scenario, plan: Plan, add=(), remove=(), derived: Derived | 
         return Plan(assignments=kept + tuple(add), oncall=p.oncall)
 
     mine = _own(plan, people)
-    before = {_key(v) for v in check(scenario, mine, derived).violations}
-    after = check(scenario, changed(mine), derived).violations
+    # the per-person checks loop over derived.technicians: only the people touched
+    for warm in ("demands", "absence_intervals", "_absence_index", "periods", "weeks",
+                 "weekends"):
+        getattr(derived, warm)  # computed on the whole team before the copy shares them
+    only = copy.copy(derived)
+    only.technicians = {k: v for k, v in derived.technicians.items() if k in people}
+    before = {_key(v) for v in hard_violations(scenario, mine, only)}
+    after = hard_violations(scenario, changed(mine), only)
     new = tuple(v for v in after if _key(v) not in before)
     delta = None
     if objective:
