@@ -65,6 +65,10 @@ class Trial:
 
     violations: tuple[Violation, ...]
     delta: int | None = None
+    penalty_delta: dict[str, int] | None = None
+    """Soft rule -> change of its penalty (only the rules that change)."""
+    plan: Plan | None = None
+    """The plan with the change applied."""
 
     @property
     def ok(self) -> bool:
@@ -94,7 +98,8 @@ def _key(v: Violation) -> tuple:
 
 
 def trial(scenario: Scenario, plan: Plan, add=(), remove=(), derived: Derived | None = None,
-          objective: bool = False, base_objective: int | None = None) -> Trial:
+          objective: bool = False, base_objective: int | None = None,
+          penalties: bool = False) -> Trial:
     """Add and remove assignments; the hard violations this adds, for the people touched.
 
     Parameters
@@ -102,6 +107,7 @@ def trial(scenario: Scenario, plan: Plan, add=(), remove=(), derived: Derived | 
     add, remove : assignments to add to / remove from ``plan``.
     objective : also compute the objective delta (a full check of both plans).
     base_objective : the objective of ``plan`` when the caller knows it.
+    penalties : also report the change of each soft penalty (implies a check of ``plan``).
     """
     derived = derived or Derived(scenario)
     people = {a.technician for a in (*add, *remove)}
@@ -122,9 +128,16 @@ def trial(scenario: Scenario, plan: Plan, add=(), remove=(), derived: Derived | 
     before = {_key(v) for v in hard_violations(scenario, mine, only)}
     after = hard_violations(scenario, changed(mine), only)
     new = tuple(v for v in after if _key(v) not in before)
-    delta = None
+    delta = penalty_delta = None
+    after_plan = changed(plan)
     if objective:
-        if base_objective is None:
-            base_objective = check(scenario, plan, derived).objective
-        delta = check(scenario, changed(plan), derived).objective - base_objective
-    return Trial(new, delta)
+        if base_objective is None or penalties:
+            before_rep = check(scenario, plan, derived)
+            base_objective = before_rep.objective
+        after_rep = check(scenario, after_plan, derived)
+        delta = after_rep.objective - base_objective
+        if penalties:
+            penalty_delta = {k: v - before_rep.penalties.get(k, 0)
+                             for k, v in after_rep.penalties.items()
+                             if v != before_rep.penalties.get(k, 0)}
+    return Trial(new, delta, penalty_delta, after_plan)

@@ -121,3 +121,81 @@ def explain(
             console.print(f"  [cyan]fix[/] {f.cost:+6d}  {f.description}")
     if json_out is not None:
         console.print(f"written: {json_out}")
+
+
+@app.command()
+def cover(
+    scenario: Path = typer.Argument(..., help="Scenario folder."),
+    plan_dir: Path = typer.Argument(..., help="Plan folder holding assignments.csv."),
+    client: str = typer.Option(..., "--client", help="Client of the duty."),
+    date: str = typer.Option(..., "--date", help="Date of the duty (YYYY-MM-DD)."),
+    shift: str = typer.Option(..., "--shift", help="Shift type of the duty."),
+    skill: str = typer.Option("", "--skill", help="Skill of the duty ('' = none)."),
+    giver: str | None = typer.Option(None, "--giver",
+                                     help="Technician giving the duty up (default: an open duty)."),
+    limit: int = typer.Option(10, "--limit", min=1, help="How many to list."),
+) -> None:
+    """Who can take a duty without breaking a hard rule, cheapest first."""
+    from planner.cover import CoverError, who_can_cover
+
+    sc = _load(scenario)
+    plan = read_plan_dir(plan_dir, "plan folder")
+    try:
+        day = dt.date.fromisoformat(date)
+    except ValueError:
+        raise _fail(f"--date {date!r}: not a date (YYYY-MM-DD)") from None
+    try:
+        options = who_can_cover(sc, plan, client, day, shift, skill, giver)
+    except CoverError as e:
+        raise _fail(str(e)) from None
+    if not options:
+        console.print("nobody can take it without breaking a hard rule "
+                      "(see `rota explain` for why)")
+        raise typer.Exit(code=1)
+    for o in options[:limit]:
+        extra = ", ".join(f"{k} {v:+d}" for k, v in sorted(o.penalties.items()))
+        console.print(f"{o.technician:<10} {o.name:<24} cost {o.cost:+5d}  "
+                      f"{'backup ' if o.backup else ''}{o.week_hours:g} h that week  {extra}")
+
+
+@app.command()
+def robustness(
+    scenario: Path = typer.Argument(..., help="Scenario folder."),
+    plan_dir: Path = typer.Argument(..., help="Plan folder holding assignments.csv."),
+    json_out: Path | None = typer.Option(None, "--json", help="Also write the report as JSON."),
+) -> None:
+    """N-1 per client and day, single points of failure, cross-training advice."""
+    import json
+
+    from planner.robustness import robustness as compute
+
+    sc = _load(scenario)
+    plan = read_plan_dir(plan_dir, "plan folder")
+    r = compute(sc, plan)
+    if json_out is not None:
+        json_out.write_text(json.dumps(robustness_dict(r), indent=2) + "\n", encoding="utf-8")
+    weak = [d for d in r.days if not d.n_minus_1]
+    console.print(f"N-1 robust client-days: {len(r.days) - len(weak)}/{len(r.days)} "
+                  f"({100 * r.robust_share:.0f} %)")
+    for d in weak:
+        why = (f"short {d.shortfall}" if d.shortfall else
+               f"single points of failure: {', '.join(d.single_points_of_failure)}")
+        console.print(f"  {d.date} {d.client:<8} {why}")
+    if r.advice:
+        console.print("cross-training advice (removes single points of failure):")
+        for a in r.advice:
+            also = f" and skill {a.skill}" if a.skill else ""
+            console.print(f"  train {a.technician} ({a.name}) on {a.client}{also}: {a.removes}")
+
+
+def robustness_dict(r) -> dict:
+    from dataclasses import asdict
+
+    days = []
+    for d in r.days:
+        x = asdict(d)
+        x["date"] = d.date.isoformat()
+        x["single_points_of_failure"] = list(d.single_points_of_failure)
+        days.append(x)
+    return {"robust_share": round(r.robust_share, 4), "days": days,
+            "advice": [asdict(a) for a in r.advice]}
