@@ -159,3 +159,78 @@ def _settings(path: Path, base: Scenario):
         [WEIGHT_KEYS[k] for k in data.get("weights", {})]
     update = {attr: getattr(parsed, attr) for attr in given}
     return base.rules.model_copy(update=update), sorted(f"{k} = {v}" for k, v in update.items())
+
+
+class ChangeError(ValueError):
+    """A change given as data (API) is malformed; ``loc`` is the path to the bad value."""
+
+    def __init__(self, loc: list, message: str) -> None:
+        self.loc = loc
+        self.message = message
+        super().__init__(f"{'.'.join(map(str, loc))}: {message}")
+
+
+_MODELS = {"absences": Absence, "peaks": t.d.Peak, "requests": t.d.Request,
+           "coverage": t.d.CoverageRule, "fixed": t.d.Assignment,
+           "technicians": t.d.Technician, "contracts": t.d.Contract}
+KEYS = tuple(_MODELS) + ("departures", "rules")
+
+
+def changes_from_dict(base: Scenario, data: dict) -> tuple[Scenario, list[str]]:
+    """Apply changes given as data: the keys of :data:`KEYS`, each a list of objects with
+    the scenario's field names (``rules``: an object of settings fields to override;
+    ``departures``: ``{technician, date, reason}``). Raises :class:`ChangeError`."""
+    if not isinstance(data, dict):
+        raise ChangeError([], "must be an object")
+    parts: dict[str, Any] = {f: tuple(getattr(base, f)) for f in _MODELS}
+    notes = []
+    for key, value in data.items():
+        if key not in KEYS:
+            raise ChangeError([key], f"unknown kind of change (known: {', '.join(KEYS)})")
+        if key == "rules":
+            if not isinstance(value, dict):
+                raise ChangeError([key], "must be an object of rule settings")
+            try:
+                rules = t.d.RuleSettings(**{**base.rules.model_dump(), **value})
+            except ValidationError as exc:
+                e = exc.errors()[0]
+                raise ChangeError([key, *e["loc"]], e["msg"].removeprefix("Value error, ")) \
+                    from None
+            parts["rules"] = rules
+            notes.extend(f"rules: {k} = {v}" for k, v in value.items())
+            continue
+        if not isinstance(value, list):
+            raise ChangeError([key], "must be a list")
+        items = []
+        for i, item in enumerate(value):
+            if not isinstance(item, dict):
+                raise ChangeError([key, i], "must be an object")
+            try:
+                if key == "departures":
+                    day = dt.date.fromisoformat(str(item.get("date", "")))
+                    items.append(Absence(technician=item.get("technician", ""), start=day,
+                                         end=max(day, base.horizon.end),
+                                         kind=AbsenceKind.unplanned,
+                                         reason=item.get("reason") or "left the team"))
+                else:
+                    items.append(_MODELS[key](**item))
+            except ValidationError as exc:
+                e = exc.errors()[0]
+                raise ChangeError([key, i, *e["loc"]], e["msg"].removeprefix("Value error, ")) \
+                    from None
+            except (TypeError, ValueError) as exc:
+                raise ChangeError([key, i], str(exc)) from None
+        if key in ("technicians", "contracts"):
+            new = {x.id: x for x in items}
+            parts[key] = tuple(x for x in parts[key] if x.id not in new) + tuple(items)
+        else:
+            target = "absences" if key == "departures" else key
+            parts[target] = parts[target] + tuple(items)
+        notes.extend(f"{key}: {_describe(x)}" for x in items)
+    try:
+        rules = parts.pop("rules", base.rules)
+        changed = Scenario(**{**base.model_dump(exclude={"baseline"}), **parts,
+                              "rules": rules.model_dump()})
+    except ValidationError as exc:
+        raise ChangeError([], exc.errors()[0]["msg"].removeprefix("Value error, ")) from None
+    return changed, notes
