@@ -359,10 +359,12 @@ class Baseline(Frozen):
     now: dt.datetime
     frozen_hours: float = Field(default=48, ge=0)
     max_changes: int | None = Field(default=None, ge=0)
-    change_weight: int = Field(default=10, ge=0)
-    near_change_weight: int = Field(default=30, ge=0)
+    # below the cheapest coverage unit (a tier-3 peak person, 10 by default) so that a gap
+    # is always filled when one addition can, above a fairness step so nobody moves for it
+    change_weight: int = Field(default=4, ge=0)
+    near_change_weight: int = Field(default=8, ge=0)
     near_days: int = Field(default=7, ge=0)
-    backup_change_weight: int = Field(default=2, ge=0)
+    backup_change_weight: int = Field(default=1, ge=0)
 
     @field_validator("now")
     @classmethod

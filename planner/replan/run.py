@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from planner.calendar import UTC
@@ -67,7 +68,7 @@ def with_baseline(scenario: Scenario, published: Plan, now: dt.datetime | None =
 
 def replan(scenario: Scenario, published: Plan, options: SolveOptions | None = None, *,
            now: dt.datetime | None = None, frozen_hours: float = 48,
-           max_changes: int | None = None) -> ReplanOutcome:
+           max_changes: int | None = None, patience: float | None = 1.0) -> ReplanOutcome:
     """Repair ``published`` for the (changed) ``scenario`` with as few changes as possible.
 
     Parameters
@@ -78,11 +79,36 @@ def replan(scenario: Scenario, published: Plan, options: SolveOptions | None = N
     now : the moment of the re-plan (aware); default the clock. Duties starting before
         ``now + frozen_hours`` keep their people.
     max_changes : a hard budget of chosen changes (None: no budget).
+    patience : stop once no better plan was found for this many seconds (None: use the
+        whole time limit). A re-plan starts next to its answer: most of the budget is
+        spent failing to prove optimality over the soft rules it does not change.
     """
     sc = with_baseline(scenario, published, now, frozen_hours, max_changes)
-    outcome = plan_scenario(sc, options or SolveOptions())
+    options = with_patience(options or SolveOptions(), patience)
+    outcome = plan_scenario(sc, options)
     found = changes(Context(sc, outcome.plan))
     return ReplanOutcome(outcome, sc, found, notices(sc, found))
+
+
+def with_patience(options: SolveOptions, patience: float | None) -> SolveOptions:
+    """``options`` that also stop ``patience`` seconds after the last improving plan."""
+    if patience is None:
+        return options
+    state = {"last": None}
+    outer_progress, outer_stop = options.on_progress, options.stop
+
+    def on_progress(p) -> None:
+        state["last"] = time.monotonic()
+        if outer_progress is not None:
+            outer_progress(p)
+
+    def stop() -> bool:
+        if outer_stop is not None and outer_stop():
+            return True
+        last = state["last"]
+        return last is not None and time.monotonic() - last > patience
+
+    return replace(options, on_progress=on_progress, stop=stop)
 
 
 def notices(scenario: Scenario, found) -> tuple[Notice, ...]:

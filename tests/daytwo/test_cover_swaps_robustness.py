@@ -21,8 +21,8 @@ def test_cover_ranks_the_free_backup_first_and_leaves_out_who_cannot():
     options = who_can_cover(sc, p, "acme", day(2), "D", giver="A")
     assert [o.technician for o in options] == ["K", "B"]
     assert options[0].backup and options[0].cost < options[1].cost
-    # a near change (within 7 days of now = horizon start): removal 30, backup addition 2
-    assert options[0].penalties == {"plan_stability": 30 + 2}
+    # a near change (within 7 days of now = horizon start): removal 8, backup addition 1
+    assert options[0].penalties == {"plan_stability": 8 + 1}
 
 
 def test_cover_excludes_a_rest_breaker():
