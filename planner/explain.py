@@ -157,3 +157,61 @@ def _contractor(scenario: Scenario, plan: Plan, row, base: int, cost: int) -> Fi
     return Fix("contractor", CONTRACTOR,
                f"add one external contractor on {row.client} {row.date} {row.shift}",
                t.delta + cost)
+
+
+CONTRACT_RULES = {"max_hours_per_week": "max_hours_in_week",
+                  "max_consecutive_days": "max_consecutive_days",
+                  "min_consecutive_days": "min_consecutive_days",
+                  "min_consecutive_days_off": "min_consecutive_days_off",
+                  "max_weekends": "max_weekends"}
+"""Rules a re-plan can relax for one person: their contract's field set to no limit."""
+
+
+def fixed_scenario(scenario: Scenario, fix: Fix, row) -> Scenario | None:
+    """``scenario`` with ``fix`` applied (None when the solver cannot apply it alone)."""
+    if fix.kind == "train":
+        return _trained(scenario, fix.technician, row.client)
+    if fix.kind == "relax_rule" and fix.rule in CONTRACT_RULES:
+        tech = next(t for t in scenario.technicians if t.id == fix.technician)
+        base = next(c for c in scenario.contracts if c.id == tech.contract)
+        relaxed = base.model_copy(update={"id": f"{base.id}~{tech.id}",
+                                          CONTRACT_RULES[fix.rule]: None})
+        techs = tuple(t.model_copy(update={"contract": relaxed.id}) if t.id == tech.id else t
+                      for t in scenario.technicians)
+        return scenario.model_copy(update={"technicians": techs,
+                                           "contracts": scenario.contracts + (relaxed,)})
+    return None
+
+
+def solver_fixes(scenario: Scenario, plan: Plan, gap: GapExplanation, seconds: float = 5.0,
+                 top: int = 3) -> tuple[Fix, ...]:
+    """The gap's best ``top`` train / relax fixes, each re-planned by the solver.
+
+    The plan is re-planned with the fix applied (the plan as baseline, nothing frozen, so
+    moving others costs their changes); the cost is the re-plan's objective minus the
+    plan's, which may be lower than the direct assignment's when others move too.
+    """
+    from planner.replan.run import replan
+    from solver import SolveOptions
+
+    derived = Derived(scenario)
+    row = next(r for r in derived.demands
+               if r.key == (gap.client, gap.date, gap.shift, gap.skill))
+    base = check(scenario, plan, derived).objective
+    now = dt.datetime.combine(scenario.horizon.start, dt.time(0), tzinfo=dt.timezone.utc)
+    out = []
+    for fix in [f for f in gap.fixes if f.kind in ("train", "relax_rule")][:top]:
+        sc = fixed_scenario(scenario, fix, row)
+        if sc is None:
+            continue
+        r = replan(sc, plan, SolveOptions(time_limit=seconds, workers=1, seed=0), now=now,
+                   frozen_hours=0)
+        if not r.outcome.report.hard_ok:
+            continue
+        short = next(c.shortfall for c in r.outcome.report.coverage
+                     if (c.client, c.date, c.shift, c.skill) == row.key)
+        out.append(Fix(fix.kind, fix.technician,
+                       f"{fix.description.split(':')[0]}, re-planned: {r.chosen} changes, "
+                       f"gap {'closed' if short < gap.shortfall else 'still open'}",
+                       r.outcome.report.objective - base, fix.rule))
+    return tuple(sorted(out, key=lambda f: (f.cost, f.kind, f.technician)))

@@ -96,6 +96,9 @@ def explain(
     json_out: Path | None = typer.Option(None, "--json", help="Also write the explanation as JSON."),
     contractor_cost: int = typer.Option(100, "--contractor-cost", min=0,
                                         help="Objective cost of one external contractor duty."),
+    solve: float = typer.Option(0.0, "--solve", min=0,
+                                help="Also re-plan each gap's best train/relax fixes with the "
+                                     "solver, this many seconds each (0 = checker only)."),
 ) -> None:
     """Explain every coverage gap of a plan: who could have worked it, what kept them out,
     and the smallest fixes."""
@@ -119,6 +122,11 @@ def explain(
             console.print(f"  {c.technician:<10} {c.reason:<17} {c.detail}")
         for f in g.fixes:
             console.print(f"  [cyan]fix[/] {f.cost:+6d}  {f.description}")
+        if solve > 0:
+            from planner.explain import solver_fixes
+
+            for f in solver_fixes(sc, plan, g, solve):
+                console.print(f"  [magenta]solver fix[/] {f.cost:+6d}  {f.description}")
     if json_out is not None:
         console.print(f"written: {json_out}")
 

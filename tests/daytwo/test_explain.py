@@ -82,3 +82,17 @@ def test_cli_explain_json(tmp_path):
                         "candidates", "fixes"}
     assert gap["candidates"][0] == {"technician": "A", "name": "Alice", "reason": "rest",
                                     "detail": gap["candidates"][0]["detail"]}
+
+
+def test_solver_fix_relaxes_a_contract_rule_and_closes_the_gap():
+    from planner.explain import solver_fixes
+
+    # Alice may work 2 days in a row; day 2 needs someone and only she is trained
+    sc = make(days=3, technicians=(tech("A", "Alice"),), coverage=tuple(
+        _dated("D", i) for i in range(3)), contract=dict(max_consecutive_days=2))
+    p = plan(asg(sc, "A", 0, "D"), asg(sc, "A", 1, "D"))
+    g = _only(explain_gaps(sc, p))
+    assert g.candidates[0].reason == "consecutive_days"
+    [fix] = solver_fixes(sc, p, g, seconds=5)
+    assert (fix.kind, fix.technician, fix.rule) == ("relax_rule", "A", "max_consecutive_days")
+    assert "gap closed" in fix.description and fix.cost < 0
