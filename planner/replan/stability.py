@@ -61,5 +61,7 @@ def with_stability(compiled: Compiled) -> Compiled:
     )
     hint = tuple((p, d) for p, d in pairs if p in eligible.get(d, ()))
     oncall_hint = tuple((p, q, r) for p, q, r in calls if p in oc_eligible.get(q, ()))
+    if problem.hint:  # the caller's warm start (e.g. the baseline with its gaps pre-filled)
+        hint, oncall_hint = problem.hint, problem.oncall_hint or oncall_hint
     return replace(compiled, problem=replace(problem, stability=stability, hint=hint,
                                              oncall_hint=oncall_hint))
