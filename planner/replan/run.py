@@ -17,11 +17,9 @@ from pathlib import Path
 from planner.calendar import UTC
 from planner.check import Context
 from planner.check.stability import Change, changes
-from planner.demands import Derived
 from planner.domain import Baseline, Plan, Scenario
 from planner.outputs import write_plan_folder
 from planner.pipeline import PlanOutcome, plan_scenario
-from planner.trial import assignment_for, trial
 from solver import SolveOptions
 
 CHANGE_COLUMNS = ["technician", "date", "kind", "shift", "client", "change", "skill", "start",
@@ -87,59 +85,9 @@ def replan(scenario: Scenario, published: Plan, options: SolveOptions | None = N
     """
     sc = with_baseline(scenario, published, now, frozen_hours, max_changes)
     options = with_patience(options or SolveOptions(), patience)
-    outcome = plan_scenario(sc, options, previous=prefill(sc))
+    outcome = plan_scenario(sc, options)  # compile warm-starts it from planner.replan.prefill
     found = changes(Context(sc, outcome.plan))
     return ReplanOutcome(outcome, sc, found, notices(sc, found))
-
-
-def prefill(sc: Scenario) -> Plan:
-    """The warm start of a re-plan: the baseline without its forced removals, each gap they
-    leave filled by the first technician (backups first) the checker accepts there.
-
-    One addition per gap is what most unplanned absences need; the solver then only has
-    to improve on it (chains of moves, cheaper people), not to discover it.
-    """
-    derived = Derived(sc)
-    base = sc.baseline.plan
-    keep = tuple(a for a in base.assignments
-                 if (row := _row(derived, a)) is not None
-                 and (t := derived.technicians.get(a.technician)) is not None
-                 and derived.ineligible_reason(t, row) is None)
-    plan = base.model_copy(update={"assignments": keep})
-    if len(keep) == len(base.assignments):
-        return plan
-    held: dict[tuple, int] = {}
-    worked = {(a.technician, a.date) for a in keep}
-    for a in keep:
-        held[(a.client, a.date, a.shift, a.skill)] = held.get(
-            (a.client, a.date, a.shift, a.skill), 0) + 1
-    kept = set(keep)
-    removed = {(a.client, a.date, a.shift, a.skill) for a in base.assignments if a not in kept}
-    techs = sorted(sc.technicians, key=lambda t: (not t.is_backup, t.id))
-    for key in sorted(removed, key=lambda k: (k[1], k[0], k[2], k[3])):
-        row = derived_rows(derived).get(key)
-        if row is None or held.get(key, 0) >= row.required + row.peak:
-            continue
-        for t in techs:
-            if (t.id, row.date) in worked or derived.ineligible_reason(t, row) is not None:
-                continue
-            add = assignment_for(row, t.id)
-            if trial(sc, plan, add=[add], derived=derived).ok:
-                plan = plan.model_copy(update={"assignments": plan.assignments + (add,)})
-                worked.add((t.id, row.date))
-                held[key] = held.get(key, 0) + 1
-                break
-    return plan
-
-
-def derived_rows(derived: Derived) -> dict:
-    if not hasattr(derived, "_rows_by_key"):
-        derived._rows_by_key = {r.key: r for r in derived.demands}
-    return derived._rows_by_key
-
-
-def _row(derived: Derived, a):
-    return derived_rows(derived).get((a.client, a.date, a.shift, a.skill))
 
 
 def with_patience(options: SolveOptions, patience: float | None) -> SolveOptions:

@@ -46,6 +46,12 @@ def with_stability(compiled: Compiled) -> Compiled:
         return b.near_change_weight if start < near else b.change_weight
 
     pairs, calls = baseline_pairs(compiled, b)
+    if not problem.hint:
+        from planner.replan.prefill import prefill
+
+        start = prefill(compiled.scenario)
+        hint_pairs, _ = baseline_pairs(compiled, b.model_copy(update={"plan": start}))
+        problem = replace(problem, hint=tuple(hint_pairs))
     eligible = {did: set(p) for did, p in problem.eligible.items()}
     oc_eligible = {qid: set(p) for qid, p in problem.oncall_eligible.items()}
     stability = Stability(
