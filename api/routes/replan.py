@@ -55,7 +55,7 @@ def start_replan(
     options = {"time_limit": body.time_limit, "workers": body.workers, "seed": body.seed,
                "derived_from": plan_id, "now": now.isoformat(),
                "frozen_hours": body.frozen_hours, "max_changes": body.max_changes,
-               "changes": body.changes}
+               "changes": body.changes, "patience": 1.0}
     job = t.SolveJobRow(name=body.name or f"re-plan of plan {plan_id}",
                         horizon_start=row.horizon_start, horizon_days=row.horizon_days,
                         options=options, created_by=user.id, created_at=t.utcnow())
