@@ -121,6 +121,7 @@ def _advice(scenario, plan, derived, spof_rows, size) -> tuple[TrainingAdvice, .
                 # the same derivations with this one technician trained (demands, absences
                 # and holidays do not depend on training)
                 d = copy.copy(derived)
+                d._trials = {}  # the trial cache of the untrained team must not be shared
                 d.technicians = {**derived.technicians, tech.id: tech.model_copy(update={
                     "clients": tech.clients | {row.client},
                     "skills": tech.skills | ({key[2]} - {""})})}

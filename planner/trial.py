@@ -79,9 +79,21 @@ class Trial:
         return tuple(dict.fromkeys(v.rule for v in self.violations))
 
 
-def _own(plan: Plan, people: set[str]) -> Plan:
-    return Plan(assignments=tuple(a for a in plan.assignments if a.technician in people),
-                oncall=tuple(o for o in plan.oncall if o.technician in people))
+def _own(plan: Plan, people: set[str], derived: Derived) -> Plan:
+    """The duties and on-call roles of ``people`` (plan indexed once per technician)."""
+    index = derived.__dict__.setdefault("_own_index", {})
+    hit = index.get(id(plan))
+    if hit is None or hit[0] is not plan:
+        by_a: dict[str, list] = {}
+        by_o: dict[str, list] = {}
+        for a in plan.assignments:
+            by_a.setdefault(a.technician, []).append(a)
+        for o in plan.oncall:
+            by_o.setdefault(o.technician, []).append(o)
+        hit = index[id(plan)] = (plan, by_a, by_o)
+    _, by_a, by_o = hit
+    return Plan(assignments=tuple(a for p in sorted(people) for a in by_a.get(p, ())),
+                oncall=tuple(o for p in sorted(people) for o in by_o.get(p, ())))
 
 
 def hard_violations(scenario: Scenario, plan: Plan, derived: Derived) -> list[Violation]:
@@ -118,19 +130,28 @@ def trial(scenario: Scenario, plan: Plan, add=(), remove=(), derived: Derived | 
                      if (a.technician, a.client, a.date, a.shift, a.skill) not in gone)
         return Plan(assignments=kept + tuple(add), oncall=p.oncall)
 
-    mine = _own(plan, people)
     # the per-person checks loop over derived.technicians: only the people touched
     for warm in ("demands", "absence_intervals", "_absence_index", "periods", "weeks",
                  "weekends"):
         getattr(derived, warm)  # computed on the whole team before the copy shares them
     only = copy.copy(derived)
     only.technicians = {k: v for k, v in derived.technicians.items() if k in people}
-    before = {_key(v) for v in hard_violations(scenario, mine, only)}
+    # callers try many changes on one plan (explain, cover, robustness): the people's own
+    # plan and its violations are kept on ``derived``, keyed by the plan object
+    cache = derived.__dict__.setdefault("_trials", {})
+    key = (id(plan), frozenset(people))
+    hit = cache.get(key)
+    if hit is not None and hit[0] is plan:
+        mine, before = hit[1], hit[2]
+    else:
+        mine = _own(plan, people, derived)
+        before = {_key(v) for v in hard_violations(scenario, mine, only)}
+        cache[key] = (plan, mine, before)
     after = hard_violations(scenario, changed(mine), only)
     new = tuple(v for v in after if _key(v) not in before)
-    delta = penalty_delta = None
-    after_plan = changed(plan)
+    delta = penalty_delta = after_plan = None
     if objective:
+        after_plan = changed(plan)
         if base_objective is None or penalties:
             before_rep = check(scenario, plan, derived)
             base_objective = before_rep.objective
