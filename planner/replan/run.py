@@ -91,14 +91,20 @@ def replan(scenario: Scenario, published: Plan, options: SolveOptions | None = N
 
 
 def with_patience(options: SolveOptions, patience: float | None) -> SolveOptions:
-    """``options`` that also stop ``patience`` seconds after the last improving plan."""
+    """``options`` that also stop ``patience`` seconds after the last improving plan (or as
+    long as the first plan took, when that was longer)."""
     if patience is None:
         return options
-    state = {"last": None}
+    started = time.monotonic()
+    state = {"last": None, "wait": patience}
     outer_progress, outer_stop = options.on_progress, options.stop
 
     def on_progress(p) -> None:
-        state["last"] = time.monotonic()
+        now = time.monotonic()
+        if state["last"] is None:
+            # a loaded machine is slow to the first plan and to the next: wait as long
+            state["wait"] = max(patience, now - started)
+        state["last"] = now
         if outer_progress is not None:
             outer_progress(p)
 
@@ -106,7 +112,7 @@ def with_patience(options: SolveOptions, patience: float | None) -> SolveOptions
         if outer_stop is not None and outer_stop():
             return True
         last = state["last"]
-        return last is not None and time.monotonic() - last > patience
+        return last is not None and time.monotonic() - last > state["wait"]
 
     return replace(options, on_progress=on_progress, stop=stop)
 
