@@ -8,8 +8,14 @@ from planner.trial import assignment_for, trial
 
 
 def prefill(sc: Scenario) -> Plan:
-    """The warm start of a re-plan: the baseline without its forced removals, each gap they
-    leave filled by the first technician (backups first) the checker accepts there.
+    """The warm start of a re-plan (see :func:`prefill_gaps`)."""
+    return prefill_gaps(sc)[0]
+
+
+def prefill_gaps(sc: Scenario) -> tuple[Plan, int]:
+    """The warm start of a re-plan and the number of gaps it could not fill: the baseline
+    without its forced removals, each gap they leave filled by the first technician
+    (backups first) the checker accepts there.
 
     One addition per gap is what most unplanned absences need; the solver then only has
     to improve on it (chains of moves, cheaper people), not to discover it.
@@ -22,7 +28,8 @@ def prefill(sc: Scenario) -> Plan:
                  and derived.ineligible_reason(t, row) is None)
     plan = base.model_copy(update={"assignments": keep})
     if len(keep) == len(base.assignments):
-        return plan
+        return plan, 0
+    left = 0
     held: dict[tuple, int] = {}
     worked = {(a.technician, a.date) for a in keep}
     for a in keep:
@@ -44,7 +51,9 @@ def prefill(sc: Scenario) -> Plan:
                 worked.add((t.id, row.date))
                 held[key] = held.get(key, 0) + 1
                 break
-    return plan
+        else:
+            left += 1
+    return plan, left
 
 
 def derived_rows(derived: Derived) -> dict:

@@ -20,6 +20,7 @@ from planner.check.stability import Change, changes
 from planner.domain import Baseline, Plan, Scenario
 from planner.outputs import write_plan_folder
 from planner.pipeline import PlanOutcome, plan_scenario
+from planner.replan.prefill import prefill_gaps
 from solver import SolveOptions
 
 CHANGE_COLUMNS = ["technician", "date", "kind", "shift", "client", "change", "skill", "start",
@@ -84,8 +85,12 @@ def replan(scenario: Scenario, published: Plan, options: SolveOptions | None = N
         spent failing to prove optimality over the soft rules it does not change.
     """
     sc = with_baseline(scenario, published, now, frozen_hours, max_changes)
-    options = with_patience(options or SolveOptions(), patience)
-    outcome = plan_scenario(sc, options)  # compile warm-starts it from planner.replan.prefill
+    options = options or SolveOptions()
+    start, left = prefill_gaps(sc)
+    if left and patience is not None:
+        # gaps no single addition fills need chains of moves: give the search longer
+        patience = max(patience, options.time_limit / 2)
+    outcome = plan_scenario(sc, with_patience(options, patience), previous=start)
     found = changes(Context(sc, outcome.plan))
     return ReplanOutcome(outcome, sc, found, notices(sc, found))
 
