@@ -106,6 +106,10 @@ def main() -> None:
     base = plan_scenario(sc, SolveOptions(time_limit=args.base_limit, workers=args.workers,
                                           seed=0))
     published = base.plan
+    from planner.outputs import write_plan_folder
+
+    write_plan_folder(ROOT / "bench-out" / f"replan-{args.kind}-published", sc, base,
+                      SolveOptions(time_limit=args.base_limit, workers=args.workers))
     out_dir = ROOT / "bench-out"
     out_dir.mkdir(exist_ok=True)
     log = (out_dir / f"replan-{args.kind}.jsonl").open("w")
