@@ -17,6 +17,7 @@ from api.deps import reject_nul
 from api.errors import request_validation_error
 from api.jobs import JobRunner, fail_unfinished
 from api.routes import jobs, plans, schedule, users
+from api.routes import explain, replan, swaps  # day two (issue 11)
 from api.routes.entities import entity_routers
 from api.settings import Settings, get_settings
 from api.throttle import LoginThrottle
@@ -75,7 +76,8 @@ def create_app(
     # each router is included directly under /api/v1 (same order, same paths): with a
     # nested /api/v1 router, FastAPI matched every request through two levels of
     # included routers, ~1.7 ms of routing per request on the schedule route
-    for r in [users.router, *entity_routers(), schedule.router, jobs.router, plans.router]:
+    for r in [users.router, *entity_routers(), schedule.router, jobs.router, plans.router,
+              replan.router, explain.router, swaps.router]:
         app.include_router(r, prefix="/api/v1", dependencies=[Depends(reject_nul)])
 
     app.add_exception_handler(RequestValidationError, request_validation_error)

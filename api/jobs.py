@@ -146,6 +146,10 @@ def run_job(database_url: str, job_id: int, scenario: Scenario, options: dict) -
             time_limit=options["time_limit"], workers=options["workers"],
             seed=options["seed"], on_progress=on_progress, stop=stop,
         )
+        if options.get("patience"):  # re-plans: stop once no better plan comes
+            from planner.replan.run import with_patience
+
+            solve_options = with_patience(solve_options, float(options["patience"]))
         outcome = plan_scenario(scenario, solve_options)
         result = outcome.result
         with Session(engine) as session:

@@ -30,6 +30,19 @@ class Settings(BaseSettings):
     """Upper bound on the time limit a solve request may ask for (seconds)."""
     public_url: str = ""
     """Base URL the server is reached at, used to build calendar-feed links ('' = from the request)."""
+    # notifications of a published plan's changes (api/notify.py); empty = off
+    smtp_host: str = ""
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_from: str = "rota@localhost"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    """Key of the HMAC-SHA256 signature sent in ``X-Rota-Signature`` (required with a URL)."""
+    webhook_attempts: int = Field(default=4, ge=1, le=10)
+    webhook_backoff: float = Field(default=0.5, ge=0, le=60)
+    """Seconds before the first retry; doubled at each further retry."""
 
 
 @lru_cache

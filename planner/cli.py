@@ -155,3 +155,9 @@ def check_cmd(
         console.print(f"[bold red]{len(report.violations)} hard violation(s)[/]")
         raise typer.Exit(code=1)
     console.print("[green]no hard violation[/]")
+
+
+# day-two commands (replan, explain, cover, robustness) live in planner/replan/cli.py
+from planner.replan.cli import app as _day2  # noqa: E402
+
+app.registered_commands.extend(_day2.registered_commands)

@@ -258,7 +258,12 @@ def compile_scenario(scenario: Scenario, previous: Plan | None = None) -> Compil
         hint=hint,
         oncall_hint=oncall_hint,
     )
-    return Compiled(scenario, problem, origin, rows, period_rows)
+    compiled = Compiled(scenario, problem, origin, rows, period_rows)
+    if scenario.baseline is not None:  # a re-plan: stay close to the published plan
+        from planner.replan.stability import with_stability
+
+        compiled = with_stability(compiled)
+    return compiled
 
 
 def to_plan(compiled: Compiled, result: SolveResult) -> Plan:

@@ -396,6 +396,35 @@ class Plan(Frozen):
     oncall: tuple[OnCallDuty, ...] = ()
 
 
+class Baseline(Frozen):
+    """A published plan that a re-plan repairs, and what changing it costs.
+
+    Rules ``plan_stability`` (soft) and ``replan_limits`` (hard) of docs/rules.md read it:
+    a duty starting before ``now + frozen_hours`` keeps its people; every other change
+    costs ``near_change_weight`` when the duty starts within ``near_days`` days of
+    ``now``, else ``change_weight``; an added duty of a backup technician costs
+    ``backup_change_weight``; at most ``max_changes`` changes (None = no budget).
+    """
+
+    plan: Plan
+    now: dt.datetime
+    frozen_hours: float = Field(default=48, ge=0)
+    max_changes: int | None = Field(default=None, ge=0)
+    # below the cheapest coverage unit (a tier-3 peak person, 10 by default) so that a gap
+    # is always filled when one addition can, above a fairness step so nobody moves for it
+    change_weight: int = Field(default=4, ge=0)
+    near_change_weight: int = Field(default=8, ge=0)
+    near_days: int = Field(default=7, ge=0)
+    backup_change_weight: int = Field(default=1, ge=0)
+
+    @field_validator("now")
+    @classmethod
+    def _aware(cls, v: dt.datetime) -> dt.datetime:
+        if v.tzinfo is None:
+            raise ValueError("now must carry a UTC offset (e.g. 2027-07-12T08:00:00+02:00)")
+        return v
+
+
 class Scenario(Frozen):
     """Everything needed to plan one horizon."""
 
@@ -421,6 +450,8 @@ class Scenario(Frozen):
     """Absences pending or rejected: kept (export, import), never planned."""
     undecided_requests: tuple[Request, ...] = ()
     """Requests pending or rejected: kept (export, import), never planned."""
+    baseline: Baseline | None = None
+    """A re-plan: the published plan to stay close to (see :class:`Baseline`)."""
 
     @model_validator(mode="after")
     def _references(self) -> "Scenario":

@@ -43,6 +43,7 @@ _HARD = {
     "oncall_backup_distinct": ("One on-call role at a time", "never two roles or overlapping periods"),
     "oncall_eligibility": ("On-call eligibility", "eligible, skilled, trained on every client, not absent"),
     "oncall_min_gap": ("Gap between on-call periods", "periods of one person more than the gap apart"),
+    "replan_limits": ("Re-plan limits", "no change inside the frozen window; at most max_changes changes"),
 }
 
 _SOFT = {
@@ -54,6 +55,7 @@ _SOFT = {
     "requests": ("Requests", "work or off requests not granted"),
     "continuity": ("Continuity", "working consecutive days for different clients"),
     "backup_use": ("Backup use", "duties given to backup technicians"),
+    "plan_stability": ("Plan stability", "duties changed against the published plan, dearer near now"),
 }
 
 RULES: dict[str, RuleInfo] = {

@@ -104,4 +104,29 @@ def evaluate(
                 pen["continuity"] += weights.continuity
 
     pen["backup_use"] = weights.backup_use * sum(1 for pid, _ in assignments if people[pid].is_backup)
+    pen["plan_stability"] = stability_penalty(problem, assignments, oncall)
     return Evaluation(pen, tuple(gaps), tuple(unfilled), tuple(figures))
+
+
+def stability_penalty(problem: Problem, assignments, oncall=()) -> int:
+    """``plan_stability``: weights of the changes against the previous plan.
+
+    Previous pairs the person is no longer eligible for are forced removals (free).
+    """
+    st = problem.stability
+    if st is None:
+        return 0
+    eligible = {did: set(pids) for did, pids in problem.eligible.items()}
+    oc_eligible = {qid: set(pids) for qid, pids in problem.oncall_eligible.items()}
+    now = set(map(tuple, assignments))
+    total = 0
+    for pid, did in now - st.baseline:
+        total += st.added_weight.get(pid, st.duty_weight.get(did, 0))
+    for pid, did in st.baseline - now:
+        if pid in eligible.get(did, ()):
+            total += st.duty_weight.get(did, 0)
+    calls = set(map(tuple, oncall))
+    for pid, qid, _ in calls ^ st.oncall_baseline:
+        if pid in oc_eligible.get(qid, ()):
+            total += st.period_weight.get(qid, 0)
+    return total

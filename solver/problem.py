@@ -142,6 +142,29 @@ class Rules:
 
 
 @dataclass(frozen=True)
+class Stability:
+    """A previous plan to stay close to (rules ``plan_stability`` and ``replan_limits``).
+
+    ``duty_weight`` / ``period_weight`` give the cost of one change (a person added to
+    or removed from the duty or period); ``added_weight`` overrides it for additions of
+    one person (e.g. cheaper for backup technicians). Duties and periods in ``frozen_*``
+    keep exactly their baseline people; at most ``max_changes`` changes in all.
+    """
+
+    baseline: frozenset[tuple[str, str]] = frozenset()
+    """(person id, duty id) pairs of the previous plan."""
+    oncall_baseline: frozenset[tuple[str, str, str]] = frozenset()
+    """(person id, period id, role) of the previous plan."""
+    duty_weight: Mapping[str, int] = field(default_factory=dict)
+    period_weight: Mapping[str, int] = field(default_factory=dict)
+    added_weight: Mapping[str, int] = field(default_factory=dict)
+    """person id -> cost of adding them to a duty (instead of the duty's weight)."""
+    frozen_duties: frozenset[str] = frozenset()
+    frozen_periods: frozenset[str] = frozenset()
+    max_changes: int | None = None
+
+
+@dataclass(frozen=True)
 class Problem:
     """A complete rostering problem for the engine."""
 
@@ -163,3 +186,5 @@ class Problem:
     """(person id, duty id) pairs of a previous plan, used as a warm start."""
     oncall_hint: tuple[tuple[str, str, str], ...] = ()
     """(person id, period id, role) of a previous plan."""
+    stability: Stability | None = None
+    """A re-plan: the plan to stay close to, its frozen part and change budget."""

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query, Request, Response
 from sqlmodel import Session, select
 
 from api import export
 from api import tables as t
 from api.auth import manager_only, staff
 from api.deps import get_session
+from api.notify import notify_publication
 from api.plans import ensure_draft, get_plan, publish
 from api.routes.crud import ERRORS
 from api.schemas.common import INT32, Day
@@ -79,6 +80,7 @@ def delete_plan(
 @router.post("/{plan_id}/publish", response_model=PublishResult,
              summary="Publish a draft (the published plans it overlaps become superseded)")
 def publish_plan(
+    background: BackgroundTasks, request: Request,
     plan_id: int = PlanId, user: t.UserRow = Depends(manager_only),
     session: Session = Depends(get_session),
 ) -> PublishResult:
@@ -86,6 +88,9 @@ def publish_plan(
     superseded = publish(session, plan, user)
     session.commit()
     session.refresh(plan)
+    # tell the technicians what changed (e-mail, signed webhook), after the response
+    background.add_task(notify_publication, request.app.state.engine,
+                        request.app.state.settings, plan_id, superseded)
     return PublishResult(plan=_public(plan), superseded=superseded)
 
 

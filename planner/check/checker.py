@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from planner.check import duties, limits, oncall, penalties
+from planner.check import duties, limits, oncall, penalties, stability
 from planner.check.context import Context
 from planner.check.report import CheckReport, Violation
 from planner.demands import Derived
@@ -32,6 +32,7 @@ HARD_CHECKS: dict[str, HardCheck] = {
     "oncall_backup_distinct": oncall.check_oncall_backup_distinct,
     "oncall_eligibility": oncall.check_oncall_eligibility,
     "oncall_min_gap": oncall.check_oncall_min_gap,
+    "replan_limits": stability.check_replan_limits,
 }
 
 PENALTIES: dict[str, Penalty] = {
@@ -43,6 +44,7 @@ PENALTIES: dict[str, Penalty] = {
     "requests": penalties.penalty_requests,
     "continuity": penalties.penalty_continuity,
     "backup_use": penalties.penalty_backup_use,
+    "plan_stability": stability.penalty_plan_stability,
 }
 
 

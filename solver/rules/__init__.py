@@ -9,7 +9,16 @@ from __future__ import annotations
 from typing import Callable
 
 from solver.model import LinearTerm, ModelBuilder
-from solver.rules import coverage, hours, oncall, preferences, sequences, structure, timing
+from solver.rules import (
+    coverage,
+    hours,
+    oncall,
+    preferences,
+    sequences,
+    stability,
+    structure,
+    timing,
+)
 
 Builder = Callable[[ModelBuilder], list[LinearTerm]]
 
@@ -31,6 +40,7 @@ HARD_RULES: tuple[str, ...] = (
     "oncall_backup_distinct",
     "oncall_eligibility",
     "oncall_min_gap",
+    "replan_limits",
 )
 
 SOFT_RULES: tuple[str, ...] = (
@@ -42,9 +52,10 @@ SOFT_RULES: tuple[str, ...] = (
     "requests",
     "continuity",
     "backup_use",
+    "plan_stability",
 )
 
-_MODULES = (structure, timing, hours, sequences, oncall, coverage, preferences)
+_MODULES = (structure, timing, hours, sequences, oncall, coverage, preferences, stability)
 
 BUILDERS: dict[str, Builder] = {
     name: next(getattr(mod, name) for mod in _MODULES if hasattr(mod, name))

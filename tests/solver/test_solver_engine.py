@@ -18,7 +18,7 @@ ARCHITECTURE_RULES = {
     "max_weekends", "shift_type_limits", "forbidden_successions", "fixed_assignments",
     "oncall_one_per_role", "oncall_backup_distinct", "oncall_eligibility", "oncall_min_gap",
     "coverage_shortfall", "peak_shortfall", "over_coverage", "oncall_unfilled", "fairness",
-    "requests", "continuity", "backup_use",
+    "requests", "continuity", "backup_use", "replan_limits", "plan_stability",
 }
 
 

@@ -1,0 +1,56 @@
+"""What the day-two routes share: a plan with its scenario, storing derived drafts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from planner.check import CheckReport
+from planner.domain import Horizon, Plan, Scenario
+from api import tables as t
+from api.errors import conflict
+from api.mapping import plan_to_rows, rows_to_plan, rows_to_scenario
+from api.plans import _plain, get_plan
+
+
+def plan_inputs(session: Session, plan_id: int) -> tuple[t.PlanRow, Scenario, Plan]:
+    """The plan row, the stored scenario over the plan's horizon, and the plan itself."""
+    row = get_plan(session, plan_id)
+    try:
+        scenario = rows_to_scenario(session, Horizon(start=row.horizon_start,
+                                                     days=row.horizon_days))
+    except ValidationError as e:
+        raise conflict(f"the stored data do not form a valid scenario: "
+                       f"{e.errors()[0]['msg']}") from None
+    return row, scenario, rows_to_plan(session, plan_id)
+
+
+def store_draft(session: Session, base: t.PlanRow, plan: Plan, report: CheckReport,
+                name: str, user: t.UserRow, options: dict) -> t.PlanRow:
+    """Store ``plan`` (checked in ``report``) as a new draft over ``base``'s horizon."""
+    row = t.PlanRow(
+        name=name, status=t.PlanStatus.draft.value, horizon_start=base.horizon_start,
+        horizon_days=base.horizon_days, created_by=user.id, created_at=t.utcnow(),
+        options=options, solver_status="edited", objective=report.objective,
+        checked_objective=report.objective, wall_seconds=0.0,
+        penalties=_plain(report.penalties), violations=_plain(report.violations),
+        fairness=_plain(report.fairness), coverage=_plain(report.coverage),
+    )
+    session.add(row)
+    session.flush()
+    session.add_all(plan_to_rows(plan, row.id))
+    return row
+
+
+def parse_moment(value: str | None, default: dt.date) -> dt.datetime:
+    """An ISO moment stored in plan options (default: ``default`` at 00:00 UTC)."""
+    if value:
+        try:
+            moment = dt.datetime.fromisoformat(value)
+            if moment.tzinfo is not None:
+                return moment
+        except ValueError:
+            pass
+    return dt.datetime.combine(default, dt.time(0), tzinfo=dt.timezone.utc)

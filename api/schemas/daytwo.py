@@ -1,0 +1,150 @@
+"""Schemas of the day-two routes: re-plan, changes, explain, cover, swaps, robustness."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+from api.schemas.common import Schema, Text
+
+
+class ReplanRequest(Schema):
+    """Re-plan a plan after changes (docs/changes-format.md, as JSON lists per file)."""
+
+    name: Text = ""
+    changes: dict = Field(default_factory=dict, description=(
+        "absences, peaks, requests, coverage, fixed, technicians, contracts, departures: "
+        "lists of objects with the scenario's field names; rules: settings to override"))
+    now: dt.datetime | None = Field(default=None, description="moment of the re-plan, with "
+                                    "a UTC offset (default: the server's clock)")
+    frozen_hours: float = Field(default=48, ge=0, le=24 * 366, allow_inf_nan=False)
+    max_changes: int | None = Field(default=None, ge=0, le=1_000_000)
+    time_limit: float = Field(default=10.0, gt=0, le=24 * 3600, allow_inf_nan=False)
+    workers: int = Field(default=1, ge=1, le=16)
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+
+
+class Out(BaseModel):
+    """Response models: plain pydantic (documents the exact shape)."""
+
+
+class CandidatePublic(Out):
+    technician: str
+    name: str
+    reason: str
+    detail: str
+
+
+class FixPublic(Out):
+    kind: str
+    technician: str
+    description: str
+    cost: int
+    rule: str = ""
+
+
+class GapPublic(Out):
+    client: str
+    date: dt.date
+    shift: str
+    skill: str
+    required: int
+    assigned: int
+    shortfall: int
+    candidates: list[CandidatePublic]
+    fixes: list[FixPublic]
+
+
+class ExplainPublic(Out):
+    gaps: list[GapPublic]
+
+
+class ChangePublic(Out):
+    technician: str
+    date: dt.date
+    kind: str
+    shift: str
+    client: str
+    change: str
+    skill: str
+    start: dt.datetime
+    end: dt.datetime
+    forced: bool
+
+
+class NoticePublic(Out):
+    technician: str
+    name: str
+    summary: str
+    changes: int
+
+
+class ChangesPublic(Out):
+    plan_id: int
+    base_plan_id: int
+    changes: list[ChangePublic]
+    chosen: int
+    notify: list[NoticePublic]
+
+
+class CoverOptionPublic(Out):
+    technician: str
+    name: str
+    backup: bool
+    cost: int
+    penalties: dict[str, int]
+    week_hours: float
+
+
+class DutyRefBody(Schema):
+    client: Text
+    date: dt.date
+    shift: Text
+    skill: Text = ""
+
+
+class SwapRequest(Schema):
+    """``technician`` gives ``duty`` to ``to`` (and takes ``take`` from them, if given)."""
+
+    technician: Text
+    duty: DutyRefBody
+    to: Text
+    take: DutyRefBody | None = None
+
+
+class ViolationPublic(Out):
+    rule: str
+    technician: str
+    date: dt.date | None
+    message: str
+
+
+class SwapVerdict(Out):
+    ok: bool
+    violations: list[ViolationPublic]
+    objective_delta: int
+    penalty_delta: dict[str, int]
+
+
+class DayRobustnessPublic(Out):
+    client: str
+    date: dt.date
+    on_duty: int
+    shortfall: int
+    n_minus_1: bool
+    single_points_of_failure: list[str]
+
+
+class AdvicePublic(Out):
+    technician: str
+    name: str
+    client: str
+    skill: str
+    removes: int
+
+
+class RobustnessPublic(Out):
+    robust_share: float
+    days: list[DayRobustnessPublic]
+    advice: list[AdvicePublic]

@@ -1,0 +1,171 @@
+"""Re-plan benchmark: random unplanned absences against a published plan.
+
+For each case (fixed seed): one technician with at least one duty in the window is absent
+for 1 to 5 days, reported 48 h before the absence starts (``now`` = start - 48 h, the
+default 48 h frozen window then ends when the absence begins). Measured per case:
+
+* the re-plan's wall time (``planner.replan.run.replan``: compile, solve, check) and its
+  coverage shortfall after;
+* the number of changes it chose, against the exact minimum needed for the same coverage:
+  a separate solve whose objective is lexicographic by weights (1000 per missing person,
+  1 per change, every other soft rule off), run to optimality;
+* the coverage shortfall of a full re-solve from scratch with the same time limit (and how
+  many duties that re-solve moves against the published plan).
+
+Usage::
+
+    python benchmarks/replan_bench.py demo [--cases 30] [--seed 11] [--limit 10] [--workers 2]
+    python benchmarks/replan_bench.py generated --technicians 200 [--weeks 4] ...
+
+Prints a Markdown summary (paste into BENCHMARKS.md) and writes JSON lines to
+``bench-out/replan-<kind>.jsonl``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import platform
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from planner.calendar import UTC  # noqa: E402
+from planner.check import Context, check  # noqa: E402
+from planner.check.stability import changes  # noqa: E402
+from planner.domain import Absence, AbsenceKind, Scenario  # noqa: E402
+from planner.pipeline import plan_scenario  # noqa: E402
+from planner.replan.run import replan, with_baseline  # noqa: E402
+from solver import SolveOptions  # noqa: E402
+
+
+def _scenario(args) -> Scenario:
+    if args.kind == "demo":
+        from planner.scenario_files import load_scenario
+
+        return load_scenario(ROOT / "data" / "demo")
+    from planner.generate import generate_scenario
+
+    return generate_scenario(args.technicians, args.weeks, 0)
+
+
+def _cases(sc: Scenario, plan, n: int, seed: int):
+    rng = random.Random(seed)
+    worked = {}
+    for a in plan.assignments:
+        worked.setdefault(a.technician, set()).add(a.date)
+    techs = sorted(worked)
+    out = []
+    while len(out) < n:
+        tech = rng.choice(techs)
+        length = rng.randint(1, 5)
+        first = rng.randint(2, sc.horizon.days - length)  # reported 48 h ahead: day >= 2
+        start = sc.horizon.start + dt.timedelta(days=first)
+        end = start + dt.timedelta(days=length - 1)
+        if not any(start <= d <= end for d in worked[tech]):
+            continue  # an absence on days off changes nothing
+        out.append((tech, start, end))
+    return out
+
+
+def _minimum(changed: Scenario, published, now: dt.datetime, limit: float, workers: int):
+    """Exact minimum of chosen changes for the best coverage (lexicographic weights)."""
+    rules = changed.rules.model_copy(update=dict(
+        tier_weights={1: 1000, 2: 1000, 3: 1000}, peak_weight_factor=1.0, over_weight=0,
+        fairness_weights={}, continuity_weight=0, backup_use_weight=0,
+        oncall_unfilled_weight=1000))
+    sc = with_baseline(changed.model_copy(update={"rules": rules}, deep=False), published, now,
+                       48, change_weight=1, near_change_weight=1, backup_change_weight=1)
+    sc = sc.model_copy(update={"requests": ()})
+    out = plan_scenario(sc, SolveOptions(time_limit=limit, workers=workers, seed=0))
+    found = changes(Context(sc, out.plan))
+    short = sum(r.shortfall for r in out.report.coverage)
+    return sum(1 for c in found if not c.forced), short, out.result.status
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("kind", choices=["demo", "generated"])
+    ap.add_argument("--technicians", type=int, default=200)
+    ap.add_argument("--weeks", type=int, default=4)
+    ap.add_argument("--cases", type=int, default=30)
+    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--limit", type=float, default=10.0, help="re-plan and re-solve time limit")
+    ap.add_argument("--base-limit", type=float, default=60.0, help="time of the published plan")
+    ap.add_argument("--min-limit", type=float, default=120.0, help="time of the minimisation")
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args()
+
+    sc = _scenario(args)
+    base = plan_scenario(sc, SolveOptions(time_limit=args.base_limit, workers=args.workers,
+                                          seed=0))
+    published = base.plan
+    from planner.outputs import write_plan_folder
+
+    write_plan_folder(ROOT / "bench-out" / f"replan-{args.kind}-published", sc, base,
+                      SolveOptions(time_limit=args.base_limit, workers=args.workers))
+    out_dir = ROOT / "bench-out"
+    out_dir.mkdir(exist_ok=True)
+    log = (out_dir / f"replan-{args.kind}.jsonl").open("w")
+    rows = []
+    for i, (tech, start, end) in enumerate(_cases(sc, published, args.cases, args.seed)):
+        changed = sc.model_copy(update={"absences": sc.absences + (Absence(
+            technician=tech, start=start, end=end, kind=AbsenceKind.unplanned),)})
+        now = dt.datetime.combine(start, dt.time(0), tzinfo=UTC) - dt.timedelta(hours=48)
+        t0 = time.perf_counter()
+        r = replan(changed, published, SolveOptions(time_limit=args.limit, workers=args.workers,
+                                                    seed=0), now=now)
+        seconds = time.perf_counter() - t0
+        assert r.outcome.report.hard_ok, r.outcome.report.violations[:3]
+        short = sum(x.shortfall for x in r.outcome.report.coverage)
+        minimum, min_short, min_status = _minimum(changed, published, now, args.min_limit,
+                                                  args.workers)
+        full = plan_scenario(changed, SolveOptions(time_limit=args.limit, workers=args.workers,
+                                                   seed=0))
+        full_short = sum(x.shortfall for x in full.report.coverage)
+        moved = sum(1 for c in changes(Context(with_baseline(changed, published, now, 0),
+                                               full.plan)) if not c.forced)
+        row = dict(case=i, technician=tech, start=start.isoformat(), days=(end - start).days + 1,
+                   seconds=round(seconds, 3), status=r.outcome.result.status, shortfall=short,
+                   changes=r.chosen, forced=len(r.changes) - r.chosen, min_changes=minimum,
+                   min_shortfall=min_short, min_status=min_status, full_shortfall=full_short,
+                   full_changes=moved)
+        rows.append(row)
+        log.write(json.dumps(row) + "\n")
+        log.flush()
+        print(json.dumps(row), flush=True)
+    secs = [r["seconds"] for r in rows]
+    over = [r["changes"] / r["min_changes"] - 1 for r in rows
+            if r["min_changes"] and r["min_shortfall"] == r["shortfall"]]
+    same = sum(1 for r in rows if r["changes"] == r["min_changes"]
+               and r["min_shortfall"] == r["shortfall"])
+    worse = sum(1 for r in rows if r["shortfall"] > r["full_shortfall"])
+    print()
+    print(f"{args.kind}: {len(rows)} cases, seed {args.seed}, limit {args.limit:g} s, "
+          f"{args.workers} workers, {platform.processor() or platform.machine()}, "
+          f"{dt.date.today()}")
+    print("| figure | value |\n| --- | --- |")
+    print(f"| re-plan time median / worst | {statistics.median(secs):.2f} s / {max(secs):.2f} s |")
+    print(f"| coverage shortfall after (sum over cases) | {sum(r['shortfall'] for r in rows)} |")
+    print(f"| same coverage as the exact minimisation | "
+          f"{sum(1 for r in rows if r['min_shortfall'] == r['shortfall'])}/{len(rows)} |")
+    print(f"| changes = exact minimum | {same}/{len(rows)} |")
+    print(f"| changes above the minimum: worst | "
+          f"{100 * max(over, default=0):.0f} % |")
+    print(f"| chosen changes median (minimum median) | "
+          f"{statistics.median(r['changes'] for r in rows)} "
+          f"({statistics.median(r['min_changes'] for r in rows)}) |")
+    print(f"| shortfall of a full re-solve, same limit (sum) | "
+          f"{sum(r['full_shortfall'] for r in rows)}; re-plan worse in {worse} cases |")
+    print(f"| duties a full re-solve moves (median) | "
+          f"{statistics.median(r['full_changes'] for r in rows)} |")
+
+
+if __name__ == "__main__":
+    main()
