@@ -1,0 +1,132 @@
+"""Session state, the API client of the signed-in user, role checks and error display.
+
+State lives in ``st.session_state`` under a few keys: ``token`` (bearer token),
+``user`` (the signed-in user as a dict) and ``plan_id`` (the plan version on screen).
+Tests replace :data:`CLIENT_FACTORY` with a fake to run pages without an API.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from dashboard.client import ApiDown, Forbidden, RotaClient, RotaError, Unauthorized, api_url
+
+CLIENT_FACTORY: Callable[[str, str | None], Any] = lambda base, token: RotaClient(base, token)  # noqa: E731
+STAFF = ("manager", "coordinator")
+MANAGER = ("manager",)
+TECHNICIAN = ("technician",)
+
+
+def client() -> RotaClient:
+    """The API client of this browser session (signed in when a token is stored)."""
+    return CLIENT_FACTORY(api_url(), st.session_state.get("token"))
+
+
+def user() -> dict | None:
+    return st.session_state.get("user")
+
+
+def role() -> str | None:
+    u = user()
+    return u["role"] if u else None
+
+
+def sign_out() -> None:
+    for key in ("token", "user", "plan_id", "job", "whatif"):
+        st.session_state.pop(key, None)
+
+
+def show_error(e: RotaError) -> None:
+    """A clear message for a failed call (the pages catch RotaError around actions)."""
+    if isinstance(e, ApiDown):
+        st.error(f"**The Rota API is not reachable.** {e.message}. Start it with `rota up` "
+                 "(or `rota serve`), then reload this page.", icon="🔌")
+    elif isinstance(e, Forbidden):
+        st.error(f"Not allowed: {e.message}", icon="⛔")
+    else:
+        st.error(e.message, icon="⚠️")
+
+
+def page(*roles: str) -> Callable[[Callable[[RotaClient], None]], Callable[[], None]]:
+    """Decorate a page: only ``roles`` may see it; it gets the client; API failures show
+    a banner (API down), or return to sign-in (401), never a traceback."""
+
+    def wrap(fn: Callable[[RotaClient], None]) -> Callable[[], None]:
+        @functools.wraps(fn)
+        def run() -> None:
+            if role() is None:
+                st.warning("Sign in first.")
+                st.stop()
+            if role() not in roles:
+                st.error(f"This page is for {' and '.join(r + 's' for r in roles)}; "
+                         f"you are signed in as a {role()}.", icon="⛔")
+                st.stop()
+            try:
+                fn(client())
+            except Unauthorized:
+                sign_out()
+                st.session_state["flash"] = "Your session has ended: sign in again."
+                st.rerun()
+            except RotaError as e:
+                show_error(e)
+
+        return run
+
+    return wrap
+
+
+# --- cached reads (keyed on the token: one user's reads never serve another's) ---------
+
+TTL = 300
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=64)
+def entity_rows(_c: RotaClient, token: str | None, entity: str) -> list[dict]:
+    return _c.list(entity)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=32)
+def plan_data(_c: RotaClient, token: str | None, plan_id: int) -> dict:
+    """One plan version's rows (plans are immutable once stored, except deletion)."""
+    return {
+        "plan": _c.plan(plan_id),
+        "assignments": _c.assignments(plan_id),
+        "oncall": _c.oncall(plan_id),
+        "coverage": _c.coverage(plan_id),
+        "fairness": _c.fairness(plan_id),
+    }
+
+
+def rows(c: RotaClient, entity: str) -> list[dict]:
+    return entity_rows(c, st.session_state.get("token"), entity)
+
+
+def plan_rows(c: RotaClient, plan_id: int) -> dict:
+    return plan_data(c, st.session_state.get("token"), plan_id)
+
+
+def refresh() -> None:
+    """Forget cached reads (after a publish, a solve or an edit)."""
+    st.cache_data.clear()
+
+
+def choose_plan(c: RotaClient, label: str = "Plan version", key: str = "plan_pick") -> int | None:
+    """A select box of plan versions (the one in session state first); returns its id."""
+    plans = c.plans()
+    if not plans:
+        st.info("No plan yet: a manager starts one on the **Solve** page.")
+        return None
+    ids = [p.id for p in plans]
+    current = st.session_state.get("plan_id")
+    if current not in ids:
+        published = [p.id for p in plans if p.status == "published"]
+        current = published[0] if published else ids[0]
+    labels = {p.id: f"#{p.id} · {p.status} · {p.name or 'plan'} · {p.horizon_start:%d/%m/%Y} "
+                    f"+{p.horizon_days} d" for p in plans}
+    chosen = st.selectbox(label, ids, index=ids.index(current), format_func=labels.get, key=key)
+    st.session_state["plan_id"] = chosen
+    return chosen
