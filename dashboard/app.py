@@ -15,7 +15,7 @@ if __package__ in (None, ""):  # `streamlit run dashboard/app.py` runs this file
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dashboard import state, style  # noqa: E402
-from dashboard.pages import (  # noqa: E402
+from dashboard.views import (  # noqa: E402
     coverage, data, fairness, my_schedule, oncall, roster, signin, solve, whatif,
 )
 

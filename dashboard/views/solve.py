@@ -73,7 +73,7 @@ def _progress(c: RotaClient) -> None:
 
 
 def _roster_page():
-    from dashboard.pages import roster
+    from dashboard.views import roster
 
     return st.Page(roster.page, title=roster.TITLE, icon=roster.ICON, url_path=roster.URL)
 

@@ -16,7 +16,7 @@ TITLE, ICON, URL = "What-if", ":material/alt_route:", "what-if"
 def _change_form(c: RotaClient, plan) -> tuple[str, dict, float] | None:
     kind = st.radio("Change", ["Activity peak", "Absence"], horizontal=True, key="wi_kind")
     start_default = plan.horizon_start + dt.timedelta(days=7)
-    with st.form("whatif"):
+    with st.form("whatif_form"):
         cols = st.columns(4)
         if kind == "Activity peak":
             clients = [x["id"] for x in state.rows(c, "clients")]

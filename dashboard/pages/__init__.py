@@ -1,1 +1,0 @@
-"""One module per dashboard page; each defines ``TITLE``, ``ICON``, ``URL`` and ``page()``."""
