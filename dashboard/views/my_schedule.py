@@ -94,7 +94,7 @@ def page(c: RotaClient) -> None:
     link = c.my_calendar()
     st.markdown("**Calendar subscription** (paste into Outlook, Google or Apple Calendar):")
     st.code(link.url, language=None)
-    st.download_button("Download .ics", c.schedule_ics(tech), f"rota-{tech}.ics", "text/calendar",
+    st.download_button("Download .ics", lambda: c.schedule_ics(tech), f"rota-{tech}.ics", "text/calendar",
                        key="ics")
     months = sorted({(a.date.year, a.date.month) for a in sched.assignments}
                     | {(o.start.year, o.start.month) for o in sched.oncall})

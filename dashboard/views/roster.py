@@ -32,7 +32,8 @@ def _filters(techs: list[dict]) -> list[dict]:
 def _kpis(c: RotaClient, data: dict, days) -> None:
     plan = data["plan"]
     pct, per_client = grid.coverage_kpis(data["coverage"])
-    granted, total = grid.requests_granted(state.rows(c, "requests"), data["assignments"], days)
+    granted, total = grid.requests_granted(state.rows_many(c, "technicians", "shift-types", "requests",
+                                                           "absences")["requests"], data["assignments"], days)
     fair = grid.fairness_table(data["fairness"])
     k = st.columns(5)
     k[0].metric("Coverage", f"{pct:.1f} %" if pct is not None else "–")
@@ -62,10 +63,11 @@ def _actions(c: RotaClient, plan, data) -> None:
                 gone = ", ".join(f"#{p}" for p in result.superseded) or "none"
                 st.session_state["flash_roster"] = f"Plan #{plan.id} published (superseded: {gone})."
                 st.rerun()
-    cols[1].download_button("Export CSV", c.export(plan.id, "csv"), f"plan-{plan.id}.csv",
+    # callables: the file is made by the API only when the button is clicked
+    cols[1].download_button("Export CSV", lambda: c.export(plan.id, "csv"), f"plan-{plan.id}.csv",
                             "text/csv", key="csv")
     cols[2].download_button(
-        "Export Excel", c.export(plan.id, "xlsx"), f"plan-{plan.id}.xlsx",
+        "Export Excel", lambda: c.export(plan.id, "xlsx"), f"plan-{plan.id}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="xlsx")
 
 
@@ -85,7 +87,7 @@ def _diff(c: RotaClient, plan_id: int, names: dict[str, str]) -> None:
         st.success(f"#{plan_id} and #{other.id} assign the same duties.")
         return
     people = diff["id"].nunique()
-    st.write(f"**{len(diff)} changes** for **{people} technicians** going from #{other.id} to #{plan_id}:")
+    st.markdown(f"**{len(diff)} changes** for **{people} technicians** going from #{other.id} to #{plan_id}:")
     st.dataframe(diff.drop(columns=["id", "day"]), hide_index=True, width="stretch", height=320)
 
 
@@ -99,10 +101,10 @@ def page(c: RotaClient) -> None:
     if plan_id is None:
         return
     data = state.plan_rows(c, plan_id)
+    ent = state.rows_many(c, "technicians", "shift-types", "requests", "absences")
     plan = data["plan"]
     days = grid.horizon_days(plan.horizon_start, plan.horizon_days)
-    techs = state.rows(c, "technicians")
-    shift_types = state.rows(c, "shift-types")
+    techs, shift_types = ent["technicians"], ent["shift-types"]
     st.caption(f"{plan.status.upper()} · {style.long_date(days[0])} → {style.long_date(days[-1])} · "
                f"solver {plan.solver_status}, {len(data['assignments'])} shifts, "
                f"{len(data['oncall'])} on-call periods")
@@ -111,12 +113,11 @@ def page(c: RotaClient) -> None:
     shown = _filters(techs)
     text, kind = grid.roster_grid(
         shown, days, data["assignments"], data["oncall"],
-        grid.absent_days(state.rows(c, "absences"), days),
+        grid.absent_days(ent["absences"], days),
         grid.public_holidays([t.get("country", "") for t in shown], days))
     st.markdown(style.legend_html(shift_types), unsafe_allow_html=True)
     st.caption(f"{len(shown)} of {len(techs)} technicians")
-    height = min(38 + 35 * len(shown), 900)
-    st.dataframe(grid.style_grid(text, kind, style.shift_colours(shift_types)),
-                 width="stretch", height=height, key="roster_grid")
-    with st.expander("Compare two versions (who gains and who loses which duty)"):
+    st.html(grid.grid_html(text, kind, style.shift_colours(shift_types), days))
+    # a toggle, not an expander: an expander's content would be computed on every run
+    if st.toggle("Compare with another version (who gains and who loses which duty)", key="diff_on"):
         _diff(c, plan_id, {t["id"]: t.get("name") or t["id"] for t in techs})
