@@ -39,7 +39,9 @@ def main() -> None:
         nav = st.navigation([st.Page(signin.page, title="Sign in", icon=":material/login:", url_path="signin")],
                             position="hidden")
     else:
-        nav = st.navigation(pages_for(role))
+        pages = pages_for(role)
+        state.remember_pages(pages)
+        nav = st.navigation(pages)
         u = state.user()
         with st.sidebar:
             st.caption(f"Signed in as **{u['full_name'] or u['username']}** ({role})")

@@ -40,8 +40,21 @@ def role() -> str | None:
     return u["role"] if u else None
 
 
+def remember_pages(pages: list) -> None:
+    """Keep this run's navigation pages, so that a page can switch to another one (a page
+    object made elsewhere would not match the navigation's)."""
+    st.session_state["nav_pages"] = {p.url_path: p for p in pages}
+
+
+def go_to(url_path: str) -> None:
+    """Switch to the navigation page at ``url_path`` (no-op when it is not in the menu)."""
+    page = st.session_state.get("nav_pages", {}).get(url_path)
+    if page is not None:
+        st.switch_page(page)
+
+
 def sign_out() -> None:
-    for key in ("token", "user", "plan_id", "job", "whatif"):
+    for key in ("token", "user", "plan_id", "job", "whatif", "nav_pages"):
         st.session_state.pop(key, None)
 
 

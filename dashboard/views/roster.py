@@ -105,7 +105,7 @@ def page(c: RotaClient) -> None:
     plan = data["plan"]
     days = grid.horizon_days(plan.horizon_start, plan.horizon_days)
     techs, shift_types = ent["technicians"], ent["shift-types"]
-    st.caption(f"{plan.status.upper()} · {style.long_date(days[0])} → {style.long_date(days[-1])} · "
+    st.caption(f"#{plan.id} {plan.name or 'plan'} · {plan.status.upper()} · {style.long_date(days[0])} → {style.long_date(days[-1])} · "
                f"solver {plan.solver_status}, {len(data['assignments'])} shifts, "
                f"{len(data['oncall'])} on-call periods")
     _kpis(c, data, days)

@@ -37,45 +37,51 @@ def progress_chart(points: list[dict]) -> go.Figure:
     return fig
 
 
-@st.fragment(run_every=1.0)
-def _progress(c: RotaClient) -> None:
-    job_id = st.session_state.get("job")
-    if job_id is None:
-        return
-    job = c.job(job_id)
-    points = st.session_state.setdefault("job_points", {}).setdefault(job_id, [])
-    if job.elapsed is not None and job.objective is not None and (
-            not points or points[-1]["elapsed"] != job.elapsed):
-        points.append({"elapsed": job.elapsed, "objective": job.objective, "bound": job.bound})
+def _show(job, points: list[dict]) -> None:
     cols = st.columns(4)
     cols[0].metric("Job", f"#{job.id} {job.status}")
     cols[1].metric("Elapsed", f"{job.elapsed or 0:.1f} s")
     cols[2].metric("Best objective", "–" if job.objective is None else f"{job.objective:,.0f}".replace(",", " "))
     cols[3].metric("Bound", "–" if job.bound is None else f"{job.bound:,.0f}".replace(",", " "))
     if points:
-        st.plotly_chart(progress_chart(points), key=f"chart_{job_id}_{len(points)}")
-    if job.status in ("queued", "running"):
-        if st.button("Cancel", key="cancel_job"):
-            c.cancel_job(job.id)
-            st.rerun(scope="fragment")
-        return
-    if job.status == "succeeded" or job.plan_id:
-        st.success(f"Plan #{job.plan_id} stored as a draft.")
+        st.plotly_chart(progress_chart(points), key=f"chart_{job.id}_{len(points)}")
+
+
+def _poll(c: RotaClient, job_id: int):
+    job = c.job(job_id)
+    points = st.session_state.setdefault("job_points", {}).setdefault(job_id, [])
+    if job.elapsed is not None and job.objective is not None and (
+            not points or points[-1]["elapsed"] != job.elapsed):
+        points.append({"elapsed": job.elapsed, "objective": job.objective, "bound": job.bound})
+    return job, points
+
+
+@st.fragment(run_every=1.0)
+def _progress(c: RotaClient, job_id: int) -> None:
+    """Live view of a running job (this fragment alone reruns every second)."""
+    job, points = _poll(c, job_id)
+    if job.status not in ("queued", "running"):
+        st.rerun()  # the whole page shows the result (a page switch cannot start in a fragment)
+    _show(job, points)
+    if st.button("Cancel", key="cancel_job"):
+        c.cancel_job(job.id)
+        st.rerun(scope="fragment")
+
+
+def _result(c: RotaClient, job_id: int) -> None:
+    job, points = _poll(c, job_id)
+    _show(job, points)
+    if job.plan_id:
+        st.success(f"Plan #{job.plan_id} stored as a draft ({job.status}).")
         if st.button("Open in Roster", type="primary", key="open_roster"):
             state.refresh()
             st.session_state["plan_id"] = job.plan_id
             st.session_state.pop("job", None)
-            st.switch_page(_roster_page())
+            state.go_to("roster")
     elif job.status == "failed":
         st.error(f"The solve failed: {job.error}")
     else:
-        st.warning(f"The job was {job.status}.")
-
-
-def _roster_page():
-    from dashboard.views import roster
-
-    return st.Page(roster.page, title=roster.TITLE, icon=roster.ICON, url_path=roster.URL)
+        st.warning(f"The job was {job.status} before a plan was found.")
 
 
 @state.page(*state.MANAGER)
@@ -110,4 +116,8 @@ def page(c: RotaClient) -> None:
                            "objective": j.objective, "seconds": j.elapsed} for j in recent],
                          hide_index=True)
         return
-    _progress(c)
+    job_id = st.session_state["job"]
+    if c.job(job_id).status in ("queued", "running"):
+        _progress(c, job_id)
+    else:
+        _result(c, job_id)
