@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from dashboard import style
 from dashboard.grid import absent_days
 
 MIN_REST_HOURS = 11
@@ -48,7 +49,7 @@ def explain_locally(gap: dict, techs: list[dict], absences: list[dict], shift_ty
             reason, rule = f"already on another duty that day ({a.shift} @ {a.client})", "one_shift_per_day"
         elif t["id"] in prev and gap_start is not None:
             a = prev[t["id"]]
-            end = a.end.replace(tzinfo=None) if a.end.tzinfo else a.end
+            end = style.local(a.end).replace(tzinfo=None)
             rest = (gap_start - end).total_seconds() / 3600
             if rest < MIN_REST_HOURS:
                 reason, rule = f"rest after {a.shift} ({rest:.0f} h < {MIN_REST_HOURS} h)", "min_rest"

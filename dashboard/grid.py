@@ -90,8 +90,9 @@ def roster_grid(techs: list[dict], days: list[dt.date], assignments, oncall,
         if r is None:
             continue
         mark = "☎P" if o.role == "primary" else "☎B"
-        d = o.start.date()
-        while d < o.end.date() or d == o.start.date():
+        first, last = style.local(o.start).date(), style.local(o.end).date()
+        d = first
+        while d < last or d == first:
             c = index.get(d)
             if c is not None and mark not in text[r][c]:
                 text[r][c] = (text[r][c] + " " + mark).strip()
@@ -188,7 +189,7 @@ def duties(assignments, oncall) -> dict[tuple[str, dt.date], set[str]]:
     for a in assignments:
         out[(a.technician, a.date)].add(f"{a.shift} @ {a.client}")
     for o in oncall:
-        out[(o.technician, o.start.date())].add(f"on-call {o.role} {o.rotation}")
+        out[(o.technician, style.local(o.start).date())].add(f"on-call {o.role} {o.rotation}")
     return out
 
 

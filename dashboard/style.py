@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 WEEKDAYS_SHORT = ("lu", "ma", "me", "je", "ve", "sa", "di")
@@ -56,8 +58,17 @@ def long_date(d: dt.date) -> str:
     return f"{WEEKDAYS[d.weekday()]} {d.day} {MONTHS[d.month - 1]} {d.year}"
 
 
+def local(t: dt.datetime) -> dt.datetime:
+    """An instant in the dashboard's display time zone (``ROTA_DISPLAY_TIMEZONE``, default
+    Europe/Brussels: the API sends UTC)."""
+    if t.tzinfo is None:
+        return t
+    return t.astimezone(ZoneInfo(os.environ.get("ROTA_DISPLAY_TIMEZONE", "Europe/Brussels")))
+
+
 def when(t: dt.datetime) -> str:
-    """'lu 05/07 08:00' in the instant's own offset."""
+    """'lu 05/07 08:00' in the display time zone."""
+    t = local(t)
     return f"{day_label(t.date())} {t:%H:%M}"
 
 

@@ -61,7 +61,8 @@ def page(c: RotaClient) -> None:
     k[1].metric("Open gaps (people-shifts)", int(per_client["shortfall"].sum()) if len(per_client) else 0)
     k[2].metric("Peak days", len({(p["client"], p["start"]) for p in peaks}))
     st.caption("Each cell: people assigned / required that day (all shifts); red = a gap; ▲ = activity peak.")
-    st.plotly_chart(heatmap(data["coverage"], clients, days, peaks), key="cov_heat")
+    st.plotly_chart(heatmap(data["coverage"], clients, days, peaks), key="cov_heat",
+                    config={"displayModeBar": False})
     gaps = [g for g in data["coverage"] if g.shortfall > 0]
     st.subheader(f"Gaps ({len(gaps)})")
     if not gaps:

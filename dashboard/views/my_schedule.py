@@ -22,10 +22,10 @@ def month_html(year: int, month: int, shifts, oncall, colours: dict, clients: di
         bg, fg = colours.get(a.shift, ("#eee", "#333"))
         by_day.setdefault(a.date, []).append(
             f'<div class="duty" style="background:{bg};color:{fg}">{html.escape(a.shift)} '
-            f'{a.start:%H:%M}–{a.end:%H:%M}<br>{html.escape(clients.get(a.client, a.client))}</div>')
+            f'{style.local(a.start):%H:%M}–{style.local(a.end):%H:%M}<br>{html.escape(clients.get(a.client, a.client))}</div>')
     for o in oncall:
-        d = o.start.date()
-        while d <= o.end.date():
+        d, last = style.local(o.start).date(), style.local(o.end).date()
+        while d <= last:
             mark = "☎ primary" if o.role == "primary" else "☎ backup"
             by_day.setdefault(d, []).append(f'<div class="oc">{mark} {html.escape(o.rotation)}</div>')
             d += dt.timedelta(days=1)
@@ -43,7 +43,8 @@ def month_html(year: int, month: int, shifts, oncall, colours: dict, clients: di
 def _colours_from(shifts) -> dict:
     """Shift colours from the shifts' own local times (technicians do not read shift types):
     the same rule, so the same colours, as the staff pages."""
-    types = {a.shift: {"id": a.shift, "start": a.start.time(), "end": a.end.time()} for a in shifts}
+    types = {a.shift: {"id": a.shift, "start": style.local(a.start).time(),
+                       "end": style.local(a.end).time()} for a in shifts}
     return style.shift_colours(list(types.values()))
 
 
@@ -97,7 +98,7 @@ def page(c: RotaClient) -> None:
     st.download_button("Download .ics", lambda: c.schedule_ics(tech), f"rota-{tech}.ics", "text/calendar",
                        key="ics")
     months = sorted({(a.date.year, a.date.month) for a in sched.assignments}
-                    | {(o.start.year, o.start.month) for o in sched.oncall})
+                    | {(style.local(o.start).year, style.local(o.start).month) for o in sched.oncall})
     if not months:
         st.info("No published shift or on-call period for you yet.")
     else:
@@ -111,7 +112,7 @@ def page(c: RotaClient) -> None:
                         unsafe_allow_html=True)
         with tab_list:
             st.dataframe([{"day": style.long_date(a.date), "shift": a.shift, "client": a.client,
-                           "from": f"{a.start:%H:%M}", "to": f"{a.end:%H:%M}"}
+                           "from": f"{style.local(a.start):%H:%M}", "to": f"{style.local(a.end):%H:%M}"}
                           for a in sched.assignments
                           if (a.date.year, a.date.month) == month], hide_index=True)
             st.dataframe([{"on call": o.role, "rotation": o.rotation, "from": style.when(o.start),

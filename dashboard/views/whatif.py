@@ -105,7 +105,13 @@ def page(c: RotaClient) -> None:
             st.rerun()
         return
     run = whatif.WhatIf(**current)
-    st.write(f"**Change:** {run.entity[:-1]} {run.change}")
+    ch = run.change
+    period = f"{ch['start']} → {ch['end']}"
+    what = (f"activity peak at **{ch['client']}**{' (' + ch['shift'] + ')' if ch.get('shift') else ''}, "
+            f"+{ch['extra']} people, {period}" if run.entity == "peaks"
+            else f"absence of **{ch['technician']}**, {period}")
+    how = "re-plan" if run.mode == "replan" else "full solve with the change applied (no re-plan route yet)"
+    st.markdown(f"**Change:** {what} · {how}")
     job = c.job(run.job)
     if job.status in ("queued", "running"):
         _watch(c)

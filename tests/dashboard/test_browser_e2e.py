@@ -31,16 +31,18 @@ def browser_ready():
         pytest.skip(why)
 
 
-def add_technician_user(api_url: str, password: str) -> str:
-    """Through the API as the manager: a user for the first technician; returns the name."""
-    with httpx.Client(base_url=f"{api_url}/api/v1", timeout=60) as h:
-        token = h.post("/auth/token", data={"username": "manager", "password": password}).json()
-        h.headers["Authorization"] = f"Bearer {token['access_token']}"
-        tech = h.get("/technicians").json()[0]["id"]
-        r = h.post("/users", json={"username": "tech1", "password": TECH_PASSWORD,
-                                   "role": "technician", "technician_id": tech})
-        assert r.status_code == 201, r.text
-    return "tech1"
+def add_user(api_url: str, password: str, name: str, role: str) -> str:
+    """Through the API as the manager: a user (a technician user is the first technician)."""
+    h = httpx.Client(base_url=f"{api_url}/api/v1", timeout=60)
+    token = h.post("/auth/token", data={"username": "manager", "password": password}).json()
+    h.headers["Authorization"] = f"Bearer {token['access_token']}"
+    body = {"username": name, "password": TECH_PASSWORD, "role": role}
+    if role == "technician":
+        body["technician_id"] = h.get("/technicians").json()[0]["id"]
+    r = h.post("/users", json=body)
+    h.close()
+    assert r.status_code == 201, r.text
+    return name
 
 
 @pytest.mark.slow
@@ -80,7 +82,7 @@ def _scenario(stack, d) -> None:
         b.screenshot(d, ARTIFACTS / "3-roster-published.png")
 
         # a technician: own schedule and calendar link
-        user = add_technician_user(stack.api_url, stack.password)
+        user = add_user(stack.api_url, stack.password, "tech1", "technician")
         b.click_button(d, "Sign out")
         b.sign_in(d, stack.url, user, TECH_PASSWORD)
         b.wait_text(d, "My schedule")
@@ -96,3 +98,18 @@ def _scenario(stack, d) -> None:
         url = d.find_element("css selector", "code").text.strip()
         ics = httpx.get(url, timeout=30)
         assert ics.status_code == 200 and "BEGIN:VEVENT" in ics.text
+
+        # a coordinator runs a what-if peak from the published plan and compares
+        add_user(stack.api_url, stack.password, "rot1", "coordinator")
+        b.click_button(d, "Sign out")
+        b.sign_in(d, stack.url, "rot1", TECH_PASSWORD)
+        b.wait_css(d, "table.rota-grid")
+        b.open_page(d, stack.url, "what-if")
+        b.fill(d, "Time limit (s)", "5")
+        b.click_button(d, "Run what-if")
+        b.wait_text(d, "Who is notified", timeout=180)
+        body = d.find_element("tag name", "body").text
+        assert "Before: published" in body and "After: draft" in body
+        b.screenshot(d, ARTIFACTS / "5-what-if.png")
+        b.click_button(d, "Discard")
+        b.wait_text(d, "What-if discarded")
