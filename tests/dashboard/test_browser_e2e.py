@@ -57,6 +57,11 @@ def test_manager_solves_and_publishes_technician_sees_schedule(browser_ready, tm
             (ARTIFACTS / "failure.txt").write_text(d.find_element("tag name", "body").text
                                                    + "\n---\n" + stack.log.read_text())
             raise
+    # rota up stopped on SIGTERM, and both servers with it
+    assert stack.process.returncode == 0, stack.log.read_text()
+    for url in (f"{stack.api_url}/healthz", f"{stack.url}/_stcore/health"):
+        with pytest.raises(httpx.TransportError):
+            httpx.get(url, timeout=5)
 
 
 def _scenario(stack, d) -> None:

@@ -229,3 +229,35 @@ def test_data_page_lists_every_table(fake):
     listed = {c[1][0] for c in all_calls() if c[0] == "list"}
     assert {"technicians", "clients", "coverage-rules", "contracts", "absences", "peaks"} <= listed
     assert len(at.tabs) == 6
+
+
+def test_data_edits_keep_the_refused_rows_with_their_field_messages(fake):
+    from dashboard.client import ValidationFailed
+    from dashboard.views.data import apply_edits, to_frame
+    from tests.dashboard.fake import ENTITIES, FakeClient
+
+    c = FakeClient()
+    frame = to_frame(ENTITIES["technicians"])
+    assert frame.loc[0, "skills"] == "linux"
+    edits = {"edited_rows": {0: {"email": "x" * 600}, 1: {"skills": "windows; linux"}},
+             "added_rows": [{"id": "T9", "contract": "FT", "skills": "linux"}],
+             "deleted_rows": [2]}
+    refuse = ValidationFailed("email: too long", {"email": ["String should have at most 500 characters"]})
+
+    def update(entity, key, changes):
+        c.calls.append(("update", (entity, key, changes)))
+        if key == "T1":
+            raise refuse
+        return changes
+
+    c.update = update
+    done: set = set()
+    errors = apply_edits(c, "technicians", "id", frame, edits, done)
+    assert errors == [{"row": "T1", "field": "email", "message": "String should have at most 500 characters"}]
+    assert ("update", ("technicians", "T2", {"skills": ["windows", "linux"]})) in c.calls
+    assert ("create", ("technicians", {"id": "T9", "contract": "FT", "skills": ["linux"]})) in c.calls
+    assert ("delete", ("technicians", "T3")) in c.calls
+    # saving again retries only the refused row
+    c.calls.clear()
+    apply_edits(c, "technicians", "id", frame, edits, done)
+    assert [x[0] for x in c.calls] == ["update"] and c.calls[0][1][1] == "T1"
