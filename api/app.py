@@ -14,7 +14,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from api.db import make_engine
 from api.deps import reject_nul
 from api.jobs import JobRunner, fail_unfinished
-from api.routes import jobs, plans, schedule, users
+from api.routes import jobs, plans, roster, schedule, users
 from api.routes.entities import entity_routers
 from api.settings import Settings, get_settings
 
@@ -69,7 +69,7 @@ def create_app(
     # each router is included directly under /api/v1 (same order, same paths): with a
     # nested /api/v1 router, FastAPI matched every request through two levels of
     # included routers, ~1.7 ms of routing per request on the schedule route
-    for r in [users.router, *entity_routers(), schedule.router, jobs.router, plans.router]:
+    for r in [users.router, *entity_routers(), schedule.router, jobs.router, plans.router, roster.router]:
         app.include_router(r, prefix="/api/v1", dependencies=[Depends(reject_nul)])
 
     @app.exception_handler(IntegrityError)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 
@@ -28,6 +28,23 @@ from api.schemas.plans import (
 )
 
 DEFAULT_API_URL = "http://127.0.0.1:8000"
+
+
+class Shift(NamedTuple):
+    """One shift of a plan's roster (the compact route)."""
+
+    technician: str
+    date: dt.date
+    shift: str
+    client: str
+
+
+class OnCall(NamedTuple):
+    technician: str
+    rotation: str
+    role: str
+    start: dt.datetime
+    end: dt.datetime
 ENTITIES = ("technicians", "clients", "contracts", "shift-types", "skills", "coverage-rules",
             "rotations", "absences", "peaks", "requests")
 
@@ -179,6 +196,19 @@ class RotaClient:
         rows = self._json("GET", f"/plans/{plan_id}/assignments",
                           params=self._params(technician=technician))
         return [AssignmentPublic.model_validate(r) for r in rows]
+
+    def roster(self, plan_id: int) -> tuple[list[Shift], list[OnCall]]:
+        """A plan's shifts and on-call periods from the compact route (``/plans/{id}/roster``)."""
+        data = self._json("GET", f"/plans/{plan_id}/roster")
+        date = dt.date.fromisoformat
+
+        def when(v: str) -> dt.datetime:  # instants are UTC (SQLite returns them without offset)
+            t = dt.datetime.fromisoformat(v)
+            return t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)
+
+        shifts = [Shift(t, date(d), s, c) for t, d, s, c in data["shifts"]]
+        oncall = [OnCall(t, r, role, when(a), when(b)) for t, r, role, a, b in data["oncall"]]
+        return shifts, oncall
 
     def oncall(self, plan_id: int) -> list[OnCallPublic]:
         return [OnCallPublic.model_validate(r) for r in self._json("GET", f"/plans/{plan_id}/oncall")]

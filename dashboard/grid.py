@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
+import functools
 import html
 
 import holidays as pyholidays
@@ -18,16 +19,19 @@ def horizon_days(start: dt.date, days: int) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range(days)]
 
 
+@functools.lru_cache(maxsize=256)
+def _holidays(country: str, year: int) -> frozenset[dt.date]:
+    try:
+        return frozenset(pyholidays.country_holidays(country, years=[year]))
+    except NotImplementedError:  # unknown or empty country code
+        return frozenset()
+
+
 def public_holidays(countries: Iterable[str], days: list[dt.date]) -> dict[str, set[dt.date]]:
-    """Country -> its public holidays among ``days`` (the ``holidays`` package)."""
-    years = sorted({d.year for d in days})
+    """Country -> its public holidays among ``days`` (the ``holidays`` package, cached)."""
     out = {}
     for c in set(countries):
-        try:
-            cal = pyholidays.country_holidays(c, years=years)
-        except NotImplementedError:
-            cal = {}
-        out[c] = {d for d in days if d in cal}
+        out[c] = {d for d in days if d in _holidays(c, d.year)}
     return out
 
 

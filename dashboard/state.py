@@ -120,11 +120,18 @@ def entity_rows(_c: RotaClient, api: str, role_: str | None, entities: tuple[str
 def plan_data(_c: RotaClient, api: str, role_: str | None, plan_id: int) -> dict:
     """One plan version's rows (stored plans never change, except by deletion), read in
     parallel (the API serves each read in its own thread)."""
-    calls = {"plan": _c.plan, "assignments": _c.assignments, "oncall": _c.oncall,
-             "coverage": _c.coverage, "fairness": _c.fairness}
+    calls = {"plan": _c.plan, "roster": _c.roster, "coverage": _c.coverage, "fairness": _c.fairness}
     with ThreadPoolExecutor(len(calls)) as pool:
         futures = {k: pool.submit(f, plan_id) for k, f in calls.items()}
-        return {k: f.result() for k, f in futures.items()}
+        out = {k: f.result() for k, f in futures.items()}
+    out["assignments"], out["oncall"] = out.pop("roster")  # compact: technician, date, shift, client
+    return out
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=8)
+def full_assignments(_c: RotaClient, api: str, role_: str | None, plan_id: int) -> list:
+    """A plan's shifts with their start and end instants (the Coverage page's explanations)."""
+    return _c.assignments(plan_id)
 
 
 def rows(c: RotaClient, entity: str) -> list[dict]:
@@ -137,6 +144,10 @@ def rows_many(c: RotaClient, *entities: str) -> dict[str, list[dict]]:
 
 def plan_rows(c: RotaClient, plan_id: int) -> dict:
     return plan_data(c, c.base_url, role(), plan_id)
+
+
+def plan_assignments(c: RotaClient, plan_id: int) -> list:
+    return full_assignments(c, c.base_url, role(), plan_id)
 
 
 def refresh() -> None:

@@ -74,6 +74,6 @@ def page(c: RotaClient) -> None:
     reasons, source = explain.explain(
         c, plan_id, gap.model_dump() if hasattr(gap, "model_dump") else dict(gap),
         state.rows(c, "technicians"), state.rows(c, "absences"), state.rows(c, "shift-types"),
-        data["assignments"])
+        state.plan_assignments(c, plan_id))
     st.caption(f"Technicians trained on {gap.client}, and why each was not used ({source}).")
     st.dataframe(reasons, hide_index=True, column_order=["technician", "name", "reason", "rule"])

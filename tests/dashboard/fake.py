@@ -126,6 +126,13 @@ class FakeClient:
         self._rec("assignments", plan_id)
         return ASSIGNMENTS.get(plan_id, [])
 
+    def roster(self, plan_id):
+        from dashboard.client import OnCall, Shift
+
+        self._rec("roster", plan_id)
+        return ([Shift(a.technician, a.date, a.shift, a.client) for a in ASSIGNMENTS.get(plan_id, [])],
+                [OnCall(o.technician, o.rotation, o.role, o.start, o.end) for o in ONCALL])
+
     def oncall(self, plan_id):
         self._rec("oncall", plan_id)
         return ONCALL

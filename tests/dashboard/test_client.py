@@ -126,3 +126,14 @@ def test_explain_uses_the_route_when_present():
     c, seen = client_for(answer(200, gaps))
     assert c.explain_gaps(1) == gaps
     assert seen[0].url.path == "/api/v1/plans/1/explain"
+
+
+def test_roster_parses_the_compact_route_and_reads_naive_instants_as_utc():
+    body = {"plan_id": 1, "shifts": [["T1", "2027-07-05", "day", "LOG"]],
+            "oncall": [["T1", "SYS", "primary", "2027-07-05T06:00:00", "2027-07-12T06:00:00Z"]]}
+    c, seen = client_for(answer(200, body))
+    shifts, oncall = c.roster(1)
+    assert seen[0].url.path == "/api/v1/plans/1/roster"
+    assert shifts[0].date == dt.date(2027, 7, 5) and shifts[0].client == "LOG"
+    assert oncall[0].start.tzinfo is not None and oncall[0].start.utcoffset() == dt.timedelta(0)
+    assert oncall[0].end == dt.datetime(2027, 7, 12, 6, tzinfo=dt.timezone.utc)
