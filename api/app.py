@@ -16,7 +16,7 @@ from api.db import make_engine
 from api.deps import reject_nul
 from api.errors import request_validation_error
 from api.jobs import JobRunner, fail_unfinished
-from api.routes import jobs, plans, schedule, users
+from api.routes import jobs, plans, roster, schedule, users
 from api.routes import explain, replan, swaps  # day two (issue 11)
 from api.routes.entities import entity_routers
 from api.settings import Settings, get_settings
@@ -77,7 +77,7 @@ def create_app(
     # nested /api/v1 router, FastAPI matched every request through two levels of
     # included routers, ~1.7 ms of routing per request on the schedule route
     for r in [users.router, *entity_routers(), schedule.router, jobs.router, plans.router,
-              replan.router, explain.router, swaps.router]:
+              roster.router, replan.router, explain.router, swaps.router]:
         app.include_router(r, prefix="/api/v1", dependencies=[Depends(reject_nul)])
 
     app.add_exception_handler(RequestValidationError, request_validation_error)

@@ -236,6 +236,9 @@ def users_list(database_url: str | None = DB_OPTION) -> None:
     engine.dispose()
 
 
+__import__("api.up").up.register(app, DB_OPTION, _url, _fail)  # `rota up`, `rota dashboard`
+
+
 def main() -> None:
     """Entry point of the ``rota`` console script."""
     from sqlalchemy.exc import ArgumentError, OperationalError

@@ -105,6 +105,7 @@ ROUTES = [
     ("POST", "/plans/{plan}/publish", None, (M,)),
     ("GET", "/plans/{plan}/assignments", None, STAFF),
     ("GET", "/plans/{plan}/oncall", None, STAFF),
+    ("GET", "/plans/{plan}/roster", None, STAFF),
     ("GET", "/plans/{plan}/coverage", None, STAFF),
     ("GET", "/plans/{plan}/fairness", None, STAFF),
     ("GET", "/plans/{plan}/export.csv", None, STAFF),

@@ -1,0 +1,67 @@
+"""Regenerate the README screenshots (``docs/img/``) with the browser of the end-to-end test.
+
+Starts ``rota up`` on a temporary SQLite database (the demo, planned for
+``--time-limit`` seconds), publishes the plan, and photographs the Roster, Coverage
+and My schedule pages in headless Chromium::
+
+    python -m dashboard.screenshots [--out docs/img] [--time-limit 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from dashboard import browser as b
+
+TECH_PASSWORD = "technician-pass-1"
+
+
+def _api(api_url: str, password: str) -> httpx.Client:
+    h = httpx.Client(base_url=f"{api_url}/api/v1", timeout=60)
+    token = h.post("/auth/token", data={"username": "manager", "password": password}).json()
+    h.headers["Authorization"] = f"Bearer {token['access_token']}"
+    return h
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "docs" / "img")
+    p.add_argument("--time-limit", type=float, default=30.0)
+    p.add_argument("--technician", default="T05", help="Technician whose schedule is shown.")
+    args = p.parse_args()
+    if why := b.chromium_available():
+        raise SystemExit(why)
+    with tempfile.TemporaryDirectory(prefix="rota-shots-") as tmp, \
+            b.rota_up(Path(tmp), demo_time_limit=args.time_limit) as stack:
+        h = _api(stack.api_url, stack.password)
+        plan = h.get("/plans").json()[0]["id"]
+        h.post(f"/plans/{plan}/publish").raise_for_status()
+        h.post("/users", json={"username": "camille", "password": TECH_PASSWORD,
+                               "role": "technician", "technician_id": args.technician,
+                               "full_name": "Technician"}).raise_for_status()
+        h.close()
+        with b.chrome(1680, 1000) as d:
+            b.sign_in(d, stack.url, "manager", stack.password)
+            b.wait_css(d, "table.rota-grid")
+            time.sleep(1.5)
+            b.screenshot(d, args.out / "roster.png", full=False)
+            b.open_page(d, stack.url, "coverage")
+            b.wait_text(d, "Gaps (")
+            time.sleep(3)
+            b.screenshot(d, args.out / "coverage.png", full=False)
+            d.set_window_size(1680, 1000)
+            b.click_button(d, "Sign out")
+            b.sign_in(d, stack.url, "camille", TECH_PASSWORD)
+            b.wait_css(d, "table.rota-cal")
+            time.sleep(1.5)
+            b.screenshot(d, args.out / "my-schedule.png", full=False)
+    print(f"written: {', '.join(str(args.out / n) for n in ('roster.png', 'coverage.png', 'my-schedule.png'))}")
+
+
+if __name__ == "__main__":
+    main()

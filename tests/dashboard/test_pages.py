@@ -1,0 +1,263 @@
+"""Every page under Streamlit's AppTest, the API client faked at its boundary."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.client import ApiDown, Unauthorized
+from tests.dashboard.fake import all_calls
+
+TIMEOUT = 60
+STAFF_PAGES = ["roster", "coverage", "fairness", "oncall", "whatif"]
+MANAGER_PAGES = ["solve", "data"]
+
+
+def run_page(module: str, role: str, **state) -> AppTest:
+    at = AppTest.from_string(f"from dashboard.views.{module} import page\npage()\n",
+                             default_timeout=TIMEOUT)
+    user = {"id": 1, "username": "u", "full_name": "", "role": role,
+            "technician_id": "T1" if role == "technician" else None, "active": True}
+    at.session_state["token"] = "tok"
+    at.session_state["user"] = user
+    for k, v in state.items():
+        at.session_state[k] = v
+    return at.run()
+
+
+def names(calls=None) -> list[str]:
+    return [c[0] for c in (calls if calls is not None else all_calls())]
+
+
+def text_of(at: AppTest) -> str:
+    parts = [e.value for kind in ("title", "markdown", "caption", "error", "info", "success", "warning")
+             for e in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("module,role", [(m, r) for m in STAFF_PAGES for r in ("manager", "coordinator")]
+                         + [(m, "manager") for m in MANAGER_PAGES] + [("my_schedule", "technician")])
+def test_page_renders(fake, module, role):
+    at = run_page(module, role)
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert len(at.title) == 1
+
+
+@pytest.mark.parametrize("module", STAFF_PAGES + MANAGER_PAGES)
+def test_technician_cannot_reach_staff_pages(fake, module):
+    at = run_page(module, "technician")
+    assert not at.exception
+    assert "This page is for" in at.error[0].value
+    assert all_calls() == []  # refused before any API call
+
+
+@pytest.mark.parametrize("module", MANAGER_PAGES)
+def test_coordinator_cannot_reach_manager_pages(fake, module):
+    at = run_page(module, "coordinator")
+    assert "This page is for managers" in at.error[0].value
+    assert all_calls() == []
+
+
+def test_staff_cannot_open_my_schedule(fake):
+    at = run_page("my_schedule", "manager")
+    assert "This page is for technicians" in at.error[0].value
+
+
+@pytest.mark.parametrize("role,landing", [("manager", "Roster"), ("coordinator", "Roster"),
+                                          ("technician", "My schedule")])
+def test_app_lands_each_role_on_its_page(fake, role, landing):
+    fake.role = role
+    at = AppTest.from_file("../../dashboard/app.py", default_timeout=TIMEOUT)
+    at.session_state["token"] = "tok"
+    at.session_state["user"] = {"id": 1, "username": "u", "full_name": "", "role": role,
+                                "technician_id": "T1" if role == "technician" else None}
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == landing
+
+
+def test_sign_in_calls_login_and_lands_on_roster(fake):
+    at = AppTest.from_file("../../dashboard/app.py", default_timeout=TIMEOUT).run()
+    assert at.title[0].value == "🗓️ Rota"
+    at.text_input(key="signin_user").input("chef")
+    at.text_input(key="signin_password").input("secret-pass")
+    at.button[0].click().run()
+    assert ("login", ("chef", "secret-pass")) in all_calls()
+    assert at.session_state["token"] == "tok"
+    assert at.session_state["user"]["role"] == "manager"
+    assert at.title[0].value == "Roster"
+
+
+def test_sign_in_needs_both_fields(fake):
+    at = AppTest.from_file("../../dashboard/app.py", default_timeout=TIMEOUT).run()
+    at.button[0].click().run()
+    assert "Give your user name and password" in at.error[0].value
+    assert "login" not in names()
+
+
+def test_api_down_shows_a_banner_not_a_traceback(fake):
+    fake.fail = {"plans": ApiDown("the Rota API at http://x does not answer (ConnectError)")}
+    at = run_page("roster", "manager")
+    assert not at.exception
+    assert "The Rota API is not reachable" in at.error[0].value
+
+
+def test_unauthorized_returns_to_sign_in(fake):
+    fake.fail = {"plans": Unauthorized("your session has ended", 401)}
+    at = run_page("roster", "manager")
+    assert not at.exception
+    assert "token" not in at.session_state
+    assert "user" not in at.session_state
+
+
+def test_roster_kpis_filters_and_publish(fake):
+    at = run_page("roster", "manager", plan_id=2)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Coverage"] == "50.0 %"  # 2 of 4 required people-shifts
+    assert metrics["Shortfall (people-shifts)"] == "2"
+    assert "3 of 3 technicians" in text_of(at)
+    assert "Wout Peeters (T2)" in at.get("html")[0].proto.body
+    at.multiselect(key="f_client").select("LOG").run()
+    assert "2 of 3 technicians" in text_of(at)
+    grid = at.get("html")[0].proto.body
+    assert "Léa Vasseur (T3)" in grid and "Wout Peeters (T2)" not in grid
+    at.button(key="publish").click().run()
+    assert ("publish", (2,)) in all_calls()
+    assert "Plan #2 published" in text_of(at)
+
+
+def test_roster_published_plan_has_no_publish_button(fake):
+    at = run_page("roster", "manager", plan_id=1)
+    assert not [b for b in at.button if b.key == "publish"]
+
+
+def test_roster_coordinator_cannot_publish(fake):
+    at = run_page("roster", "coordinator", plan_id=2)
+    assert not [b for b in at.button if b.key == "publish"]
+
+
+def test_roster_diff_lists_gains_and_losses(fake):
+    at = run_page("roster", "manager", plan_id=2)
+    assert not [d for d in at.dataframe if "change" in getattr(d.value, "columns", [])]
+    at.toggle(key="diff_on").set_value(True).run()
+    diff = [d.value for d in at.dataframe if "change" in getattr(d.value, "columns", [])]
+    assert diff, "no diff table"
+    table = diff[0]
+    assert set(table["change"]) == {"gains", "loses"}
+    assert "**3 changes** for **3 technicians** going from #1 to #2" in text_of(at)
+
+
+def test_solve_starts_a_job_and_shows_progress(fake):
+    fake.job_status = "running"
+    at = run_page("solve", "manager")
+    at.number_input(key="s_limit").set_value(5.0)
+    at.button[0].click().run()
+    starts = [c for c in all_calls() if c[0] == "start_solve"]
+    assert starts and starts[0][1][0].time_limit == 5.0
+    assert at.session_state["job"] == 7
+    at.button(key="cancel_job").click().run()
+    assert ("cancel_job", (7,)) in all_calls()
+
+
+def test_solve_result_opens_in_roster(fake):
+    at = run_page("solve", "manager", job=7)
+    assert "Plan #2 stored as a draft" in text_of(at)
+    at.button(key="open_roster").click().run()
+    assert at.session_state["plan_id"] == 2
+
+
+def test_coverage_gap_explained_by_the_fallback(fake):
+    at = run_page("coverage", "manager", plan_id=1)
+    assert ("explain_gaps", (1,)) in all_calls()
+    table = at.dataframe[-1].value
+    reasons = dict(zip(table["technician"], table["reason"]))
+    assert reasons["T3"] == "absent"
+    assert reasons["T1"].startswith("rest after night")
+    assert "T2" not in reasons  # not trained on LOG
+
+
+def test_fairness_draws_one_chart_per_group(fake):
+    at = run_page("fairness", "coordinator", plan_id=1)
+    assert not at.exception
+    assert ("fairness", (1,)) in all_calls()
+
+
+def test_oncall_now_and_next(fake):
+    at = run_page("oncall", "coordinator")
+    table = at.dataframe[0].value
+    assert "Camille Lefèvre · camille@x.example" in set(table["next"])
+
+
+def test_my_schedule_calendar_link_and_absence(fake):
+    at = run_page("my_schedule", "technician")
+    assert "http://fake/api/v1/calendar/secret.ics" in [c.value for c in at.code]
+    assert [d.label for d in at.download_button] == ["Download .ics"]  # made by the API on click
+    month = at.selectbox(key="month")
+    assert month.format_func(month.value) == "Juillet 2027"
+    at.text_input(key="abs_reason").input("dentist")
+    at.button[0].click().run()  # the absence form's submit button comes first
+    created = [c for c in all_calls() if c[0] == "create"]
+    assert created and created[0][1][0] == "absences"
+    assert created[0][1][1]["technician"] == "T1" and created[0][1][1]["reason"] == "dentist"
+    assert "pending" in text_of(at)
+
+
+def test_my_schedule_only_asks_for_own_schedule(fake):
+    run_page("my_schedule", "technician")
+    assert {c[1][0] for c in all_calls() if c[0] == "schedule"} == {"T1"}
+
+
+def test_whatif_peak_falls_back_to_a_solve_and_discards(fake):
+    at = run_page("whatif", "coordinator")
+    at.number_input(key="wi_extra").set_value(3)
+    at.button[0].click().run()
+    calls = names()
+    assert calls.index("start_replan") < calls.index("create") < calls.index("start_solve")
+    created = [c for c in all_calls() if c[0] == "create"][0]
+    assert created[1][0] == "peaks" and created[1][1]["extra"] == 3
+    assert at.session_state["whatif"]["mode"] == "solve"
+    assert "Who is notified" in text_of(at)
+    at.button(key="wi_discard").click().run()
+    assert ("delete", ("peaks", 99)) in all_calls()
+    assert ("delete_plan", (2,)) in all_calls()
+    assert "whatif" not in at.session_state
+
+
+def test_data_page_lists_every_table(fake):
+    at = run_page("data", "manager")
+    listed = {c[1][0] for c in all_calls() if c[0] == "list"}
+    assert {"technicians", "clients", "coverage-rules", "contracts", "absences", "peaks"} <= listed
+    assert len(at.tabs) == 6
+
+
+def test_data_edits_keep_the_refused_rows_with_their_field_messages(fake):
+    from dashboard.client import ValidationFailed
+    from dashboard.views.data import apply_edits, to_frame
+    from tests.dashboard.fake import ENTITIES, FakeClient
+
+    c = FakeClient()
+    frame = to_frame(ENTITIES["technicians"])
+    assert frame.loc[0, "skills"] == "linux"
+    edits = {"edited_rows": {0: {"email": "x" * 600}, 1: {"skills": "windows; linux"}},
+             "added_rows": [{"id": "T9", "contract": "FT", "skills": "linux"}],
+             "deleted_rows": [2]}
+    refuse = ValidationFailed("email: too long", {"email": ["String should have at most 500 characters"]})
+
+    def update(entity, key, changes):
+        c.calls.append(("update", (entity, key, changes)))
+        if key == "T1":
+            raise refuse
+        return changes
+
+    c.update = update
+    done: set = set()
+    errors = apply_edits(c, "technicians", "id", frame, edits, done)
+    assert errors == [{"row": "T1", "field": "email", "message": "String should have at most 500 characters"}]
+    assert ("update", ("technicians", "T2", {"skills": ["windows", "linux"]})) in c.calls
+    assert ("create", ("technicians", {"id": "T9", "contract": "FT", "skills": ["linux"]})) in c.calls
+    assert ("delete", ("technicians", "T3")) in c.calls
+    # saving again retries only the refused row
+    c.calls.clear()
+    apply_edits(c, "technicians", "id", frame, edits, done)
+    assert [x[0] for x in c.calls] == ["update"] and c.calls[0][1][1] == "T1"
