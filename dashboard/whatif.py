@@ -41,7 +41,9 @@ def start(c: RotaClient, base_plan: int, entity: str, change: dict, time_limit: 
     """Start a what-if from ``base_plan`` with ``change`` (a peak or an absence body)."""
     if entity not in ("peaks", "absences"):
         raise ValueError(f"a what-if changes peaks or absences, not {entity!r}")
-    job = c.start_replan(base_plan, {entity[:-1]: change, "time_limit": time_limit})
+    # the re-plan route takes the changes as lists per scenario file (docs/changes-format.md)
+    job = c.start_replan(base_plan, {"changes": {entity: [change]}, "time_limit": time_limit,
+                                     "workers": workers})
     if job is not None:
         return WhatIf(base_plan, entity, change, job.id, "replan")
     created = c.create(entity, change)
