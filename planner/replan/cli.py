@@ -9,6 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from planner.cli import _fail, _load, console, plan_with_progress, print_summary  # noqa: F401
 from planner.outputs import PlanFileError, read_plan
@@ -40,6 +41,16 @@ def read_plan_dir(plan_dir: Path, option: str = "--plan"):
         raise _fail(f"{option} {plan_dir}: {e}") from None
 
 
+def write_json(path: Path, data: dict) -> None:
+    """Write ``--json`` output; a path that cannot be written is a message, not a traceback."""
+    import json
+
+    try:
+        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    except OSError as e:
+        raise _fail(f"--json {path}: cannot write ({e.strerror or e})") from None
+
+
 @app.command()
 def replan(
     scenario: Path = typer.Argument(..., help="Scenario folder the published plan was made for."),
@@ -60,7 +71,7 @@ def replan(
 
     Writes the plan folder of `rota solve` plus changes.csv and notify.csv into OUT.
     """
-    from planner.replan.changes import load_changes
+    from planner.replan.changes import change_warnings, load_changes
     from planner.replan.run import write_replan_folder
     from planner.replan.run import replan as do_replan
     from solver import SolveOptions
@@ -75,11 +86,11 @@ def replan(
     if out.exists() and not out.is_dir():
         raise _fail(f"--out {out}: exists and is not a folder")
     for n in notes:
-        console.print(f"change: {n}")
+        console.print(f"change: {escape(n)}")
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     r = do_replan(changed, published, options, now=moment, frozen_hours=frozen_hours,
                   max_changes=max_changes)
-    data = write_replan_folder(out, r, options)
+    data = write_replan_folder(out, r, options, change_warnings(base, changed))
     print_summary(data, out)
     rp = data["replan"]
     console.print(f"changes: {rp['changes']} chosen, {rp['forced_removals']} forced removals, "
@@ -110,8 +121,7 @@ def explain(
     plan = read_plan_dir(plan_dir, "plan folder")
     gaps = explain_gaps(sc, plan, contractor_cost=contractor_cost)
     if json_out is not None:
-        json_out.write_text(json.dumps({"gaps": [g.as_dict() for g in gaps]}, indent=2) + "\n",
-                            encoding="utf-8")
+        write_json(json_out, {"gaps": [g.as_dict() for g in gaps]})
     if not gaps:
         console.print("[green]no coverage gap[/]")
         return
@@ -181,7 +191,7 @@ def robustness(
     plan = read_plan_dir(plan_dir, "plan folder")
     r = compute(sc, plan)
     if json_out is not None:
-        json_out.write_text(json.dumps(robustness_dict(r), indent=2) + "\n", encoding="utf-8")
+        write_json(json_out, robustness_dict(r))
     weak = [d for d in r.days if not d.n_minus_1]
     console.print(f"N-1 robust client-days: {len(r.days) - len(weak)}/{len(r.days)} "
                   f"({100 * r.robust_share:.0f} %)")
