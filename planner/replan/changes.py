@@ -234,6 +234,10 @@ def changes_from_dict(base: Scenario, data: dict) -> tuple[Scenario, list[str]]:
                 raise ChangeError([key, i], "must be an object")
             try:
                 if key == "departures":
+                    extra = sorted(set(item) - {"technician", "date", "reason"})
+                    if extra:  # like every other kind: an unknown field is an error
+                        raise ChangeError([key, i, extra[0]], "unknown field (known: "
+                                          "technician, date, reason)")
                     day = dt.date.fromisoformat(str(item.get("date", "")))
                     items.append(Absence(technician=item.get("technician", ""), start=day,
                                          end=max(day, base.horizon.end),
@@ -241,6 +245,8 @@ def changes_from_dict(base: Scenario, data: dict) -> tuple[Scenario, list[str]]:
                                          reason=item.get("reason") or "left the team"))
                 else:
                     items.append(_MODELS[key](**item))
+            except ChangeError:
+                raise
             except ValidationError as exc:
                 e = exc.errors()[0]
                 raise ChangeError([key, i, *e["loc"]], e["msg"].removeprefix("Value error, ")) \
