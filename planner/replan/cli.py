@@ -113,8 +113,6 @@ def explain(
 ) -> None:
     """Explain every coverage gap of a plan: who could have worked it, what kept them out,
     and the smallest fixes."""
-    import json
-
     from planner.explain import explain_gaps
 
     sc = _load(scenario)
@@ -183,8 +181,6 @@ def robustness(
     json_out: Path | None = typer.Option(None, "--json", help="Also write the report as JSON."),
 ) -> None:
     """N-1 per client and day, single points of failure, cross-training advice."""
-    import json
-
     from planner.robustness import robustness as compute
 
     sc = _load(scenario)

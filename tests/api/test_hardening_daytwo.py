@@ -188,3 +188,47 @@ def test_departure_with_an_unknown_field_is_422(client, users, make_plan, db):
     assert r.status_code == 422, r.text
     assert r.json()["detail"][0]["loc"] == ["body", "changes", "departures", 0, "dates"]
     assert _counts(db) == before
+
+
+# --- schemathesis on the day-two routes, as a technician too ---------------------------------------
+# test_api_fuzz.py covers every operation with a few examples as a manager; the day-two
+# routes take free-form bodies (changes, swaps), so they get more examples here, from a
+# manager and from a technician (whose answers must stay 4xx, never 5xx).
+
+DAYTWO = [("POST", "/api/v1/plans/{plan_id}/replan"), ("GET", "/api/v1/plans/{plan_id}/cover"),
+          ("POST", "/api/v1/plans/{plan_id}/swaps"), ("POST", "/api/v1/plans/{plan_id}/swaps/approve"),
+          ("GET", "/api/v1/plans/{plan_id}/explain"), ("GET", "/api/v1/plans/{plan_id}/changes")]
+
+
+@pytest.mark.parametrize("who", ["manager", "tech"])
+@pytest.mark.parametrize(("method", "path"), DAYTWO, ids=lambda x: x)
+def test_schemathesis_daytwo(app, users, make_plan, db, method, path, who):
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.specs.openapi.checks import (
+        content_type_conformance, response_schema_conformance, status_code_conformance,
+    )
+
+    pid = make_plan()
+    _publish_direct(db, pid)
+    operation = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)[path][method]
+    headers = users.headers(who)
+    checks = [not_a_server_error, status_code_conformance, content_type_conformance,
+              response_schema_conformance]
+
+    @given(case=operation.as_strategy())
+    @settings(max_examples=25, deadline=None, derandomize=True,
+              suppress_health_check=list(HealthCheck), database=None)
+    def fuzz(case) -> None:
+        if case.path_parameters.get("plan_id", 0) % 4:  # mostly the stored plan, at times any id
+            case.path_parameters = {**case.path_parameters, "plan_id": pid}
+        case.call_and_validate(headers=headers, checks=checks)
+
+    fuzz()
+
+
+def _publish_direct(db, plan_id: int) -> None:
+    with Session(db.engine) as s:
+        s.get(t.PlanRow, plan_id).status = t.PlanStatus.published.value
+        s.commit()
