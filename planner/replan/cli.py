@@ -14,6 +14,7 @@ from rich.markup import escape
 from planner.cli import _fail, _load, console, plan_with_progress, print_summary  # noqa: F401
 from planner.outputs import PlanFileError, read_plan
 from planner.scenario_files import ScenarioError
+from planner.validation import MAX_HOURS, MAX_INT, check_date
 
 app = typer.Typer(no_args_is_help=True, add_completion=False)
 
@@ -31,6 +32,10 @@ def parse_now(value: str | None) -> dt.datetime | None:
         if "T" in value or " " in value:
             raise _fail(f"--now {value!r}: give a UTC offset (e.g. +02:00 or Z)")
         moment = moment.replace(tzinfo=dt.timezone.utc)
+    try:  # the years every date of Rota lies in (9999-12-31 overflowed)
+        check_date(moment.date())
+    except ValueError as e:
+        raise _fail(f"--now {value!r}: {e}") from None
     return moment
 
 
@@ -59,11 +64,12 @@ def replan(
                                       help="Changes folder or file (docs/changes-format.md)."),
     out: Path = typer.Option(..., "--out", help="Folder to write the re-plan into."),
     now: str | None = typer.Option(None, "--now", help="ISO moment of the re-plan (default: now)."),
-    frozen_hours: float = typer.Option(48.0, "--frozen-hours", min=0,
+    frozen_hours: float = typer.Option(48.0, "--frozen-hours", min=0, max=MAX_HOURS,
                                        help="Hours after --now in which nothing changes."),
-    max_changes: int | None = typer.Option(None, "--max-changes", min=0,
+    max_changes: int | None = typer.Option(None, "--max-changes", min=0, max=MAX_INT,
                                            help="Hard budget of changed duties."),
-    time_limit: float = typer.Option(10.0, "--time-limit", min=0.1, help="Seconds of search."),
+    time_limit: float = typer.Option(10.0, "--time-limit", min=0.1, max=24 * 3600,
+                                     help="Seconds of search."),
     workers: int = typer.Option(2, "--workers", min=1, max=64, help="CP-SAT search workers."),
     seed: int = typer.Option(0, "--seed", min=0, help="Random seed."),
 ) -> None:

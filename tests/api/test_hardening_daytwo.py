@@ -91,6 +91,21 @@ def test_nan_and_huge_numbers_in_a_replan_body(client, users, make_plan, db, raw
     assert _counts(db) == before
 
 
+@pytest.mark.parametrize("body", [
+    {"now": "9999-12-31T23:00:00+00:00"},  # before: accepted, overflowed with the frozen hours
+    {"now": "0001-01-01T00:00:00+00:00"},
+    {"now": "2027-07-05T00:00:00+00:00", "frozen_hours": 1e308},
+    {"now": "2027-07-05T00:00:00+00:00", "max_changes": 2**63},
+])
+def test_replan_moment_and_bounds(client, users, make_plan, db, body):
+    pid = make_plan()
+    before = _counts(db)
+    r = client.post(V1 + f"/plans/{pid}/replan", json=body, headers=users.headers("manager"))
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"][0]["loc"][:2] == ["body", next(iter(body.keys() - {"now"}), "now")]
+    assert _counts(db) == before
+
+
 @pytest.mark.parametrize("pid", [0, -1, 2**31, 2**63, 999_999])
 def test_replan_of_a_missing_plan(client, users, db, stored, pid):
     before = _counts(db)

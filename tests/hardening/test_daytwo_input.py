@@ -89,3 +89,38 @@ def test_json_to_a_path_that_cannot_be_written(folders, command, target):
     res = runner.invoke(app, [command, str(folders / "sc"), str(folders / "plan"),
                               "--json", str(folders / target)])
     _refused(res, "--json", "cannot write")
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["--now", "9999-12-31T23:00:00+00:00"], "1900-2199"),  # before: OverflowError traceback
+    (["--now", "0001-01-01"], "1900-2199"),  # before: accepted, a re-plan from year 1
+    (["--frozen-hours", "1e308"], "--frozen-hours"),  # before: OverflowError traceback
+    (["--frozen-hours", "inf"], "--frozen-hours"),  # before: pydantic traceback
+    (["--max-changes", "99999999999999999999999"], "--max-changes"),  # before: TypeError
+    (["--time-limit", "1e300"], "--time-limit"),
+])
+def test_replan_options_out_of_range(folders, args, needle):
+    (folders / "ch" / "absences.csv").write_text("technician,start,end\nA,2027-07-13,2027-07-14\n")
+    res = runner.invoke(app, ["replan", str(folders / "sc"), "--plan", str(folders / "plan"),
+                              "--changes", str(folders / "ch"), "--out", str(folders / "out"),
+                              "--workers", "1", *(args if "--now" in args else
+                                                  ["--now", "2027-07-05T00:00:00+00:00", *args])])
+    _refused(res, needle)
+    assert not (folders / "out").exists()
+
+
+def test_baseline_refuses_moments_and_budgets_the_engine_cannot_hold():
+    import datetime as dt
+
+    from pydantic import ValidationError
+
+    from planner.domain import Baseline, Plan
+
+    with pytest.raises(ValidationError, match="outside the years"):
+        Baseline(plan=Plan(), now=dt.datetime(9999, 12, 31, tzinfo=dt.timezone.utc))
+    with pytest.raises(ValidationError):
+        Baseline(plan=Plan(), now=dt.datetime(2027, 7, 5, tzinfo=dt.timezone.utc),
+                 frozen_hours=float("inf"))
+    with pytest.raises(ValidationError):
+        Baseline(plan=Plan(), now=dt.datetime(2027, 7, 5, tzinfo=dt.timezone.utc),
+                 max_changes=2**63)
