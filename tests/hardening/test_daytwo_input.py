@@ -124,3 +124,28 @@ def test_baseline_refuses_moments_and_budgets_the_engine_cannot_hold():
     with pytest.raises(ValidationError):
         Baseline(plan=Plan(), now=dt.datetime(2027, 7, 5, tzinfo=dt.timezone.utc),
                  max_changes=2**63)
+
+
+def _break_plan(folder, old: str, new: bytes | str) -> None:
+    path = folder / "plan" / "assignments.csv"
+    lines = path.read_bytes().splitlines(keepends=True)
+    new = new.encode() if isinstance(new, str) else new
+    lines[1] = lines[1].replace(old.encode(), new, 1)
+    path.write_bytes(b"".join(lines))
+
+
+@pytest.mark.parametrize("old, new, needle", [
+    # before: "'utf-8' codec can't decode byte 0xe9 in position ..." (no line)
+    (",D,", b",\xe9,", "assignments.csv, line 2: not UTF-8"),
+    (",D,", b",\x00,", "assignments.csv, line 2: NUL character"),
+    # before: a pydantic dump of several lines without the line number
+    ("2027-07-05,", "9999-12-31,", "line 2, column 'date': date 9999-12-31 is outside"),
+    ("A,", "A;B,", "line 2, column 'technician': id 'A;B' holds ';'"),
+    # before: the quote swallowed the rest of the file silently
+    (",D,", ',"D,', "line 2: bad CSV: quoted cell is never closed"),
+])
+@pytest.mark.parametrize("command", ["explain", "robustness"])
+def test_broken_plan_folder_names_file_line_column(folders, command, old, new, needle):
+    _break_plan(folders, old, new)
+    res = runner.invoke(app, [command, str(folders / "sc"), str(folders / "plan")])
+    _refused(res, needle)
