@@ -46,6 +46,18 @@ def new_ical_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def set_ical_secret(user: t.UserRow) -> str:
+    """Give ``user`` a new calendar-feed secret and return it (the caller commits).
+
+    Only its SHA-256 digest is stored: the clear secret exists in this return value
+    alone, so the URL is shown once; the previous URL stops working.
+    """
+    secret = new_ical_token()
+    user.ical_digest = _digest(secret)
+    user.ical_created_at = t.utcnow()
+    return secret
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -170,7 +182,6 @@ def create_user(
         role=role.value,
         technician_id=technician_id,
         password_hash=hash_password(password),
-        ical_token=new_ical_token(),
         created_at=t.utcnow(),
     )
     session.add(user)

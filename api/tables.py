@@ -333,7 +333,10 @@ class UserRow(SQLModel, table=True):
     role: str
     technician_id: str | None = None
     password_hash: str
-    ical_token: str = Field(index=True, unique=True)
+    # the calendar-feed secret is shown once (POST /users/me/calendar); only its SHA-256
+    # digest is kept, like bearer tokens. None: no calendar link yet.
+    ical_digest: str | None = Field(default=None, index=True, unique=True)
+    ical_created_at: dt.datetime | None = _utc()
     active: bool = True
     created_at: dt.datetime = _utc(nullable=False)
 

@@ -67,7 +67,7 @@ def build_database(url: str, technicians: int, weeks: int, solve_seconds: float)
     from planner.pipeline import plan_scenario
     from solver.result import SolveOptions
     from api import tables as t
-    from api.auth import hash_password, issue_token, new_ical_token
+    from api.auth import hash_password, issue_token, set_ical_secret
     from api.db import make_engine, upgrade
     from api.plans import publish, save_outcome
     from api.scenarios import store_scenario
@@ -85,15 +85,15 @@ def build_database(url: str, technicians: int, weeks: int, solve_seconds: float)
     with Session(engine) as s:
         store_scenario(s, scenario, replace=True)
         boss = t.UserRow(username="bench-manager", role="manager", password_hash=pw,
-                         ical_token=new_ical_token(), created_at=t.utcnow())
+                         created_at=t.utcnow())
         s.add(boss)
         s.flush()
         feeds = []
         for tech in scenario.technicians:
             u = t.UserRow(username=f"bench-{tech.id}", role="technician", technician_id=tech.id,
-                          password_hash=pw, ical_token=new_ical_token(), created_at=t.utcnow())
+                          password_hash=pw, created_at=t.utcnow())
+            feeds.append(set_ical_secret(u))
             s.add(u)
-            feeds.append(u.ical_token)
         job = t.SolveJobRow(name="benchmark", status="succeeded", horizon_start=scenario.horizon.start,
                             horizon_days=scenario.horizon.days, options={"time_limit": solve_seconds},
                             created_by=boss.id, created_at=t.utcnow())

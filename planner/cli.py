@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.live import Live
+from rich.markup import escape
 from rich.table import Table
 
 from planner.check import check
@@ -26,7 +27,7 @@ err = Console(stderr=True)
 
 
 def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}")
+    err.print(f"[bold red]error:[/] {escape(message)}")  # '[rules]' is text, not markup
     return typer.Exit(code=2)
 
 
@@ -128,7 +129,7 @@ def print_summary(data: dict, out: Path) -> None:
         for c in data["conflicts"]:
             console.print(f"  {c}")
     for w in data.get("warnings", ()):
-        console.print(f"[yellow]warning:[/] {w}")
+        console.print(f"[yellow]warning:[/] {escape(w)}")
     console.print(f"written: {out / 'assignments.csv'}, {out / 'coverage.csv'}, {out / 'summary.json'}")
 
 

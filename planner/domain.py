@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from planner.validation import (
-    MAX_COUNT, MAX_FACTOR, MAX_HORIZON_DAYS, Count, Country, Day, Hours, Id, Minutes,
+    MAX_COUNT, MAX_FACTOR, MAX_HORIZON_DAYS, MAX_INT, Count, Country, Day, Hours, Id, Minutes,
     Moment, OptId, Text, Weight, Zone, check_date,
 )
 
@@ -407,9 +407,9 @@ class Baseline(Frozen):
     """
 
     plan: Plan
-    now: dt.datetime
-    frozen_hours: float = Field(default=48, ge=0)
-    max_changes: int | None = Field(default=None, ge=0)
+    now: Moment  # bounded years: 9999-12-31 + frozen hours overflowed
+    frozen_hours: Hours = 48
+    max_changes: int | None = Field(default=None, ge=0, le=MAX_INT)
     # below the cheapest coverage unit (a tier-3 peak person, 10 by default) so that a gap
     # is always filled when one addition can, above a fairness step so nobody moves for it
     change_weight: int = Field(default=4, ge=0)

@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from planner.domain import Assignment, OnCallDuty, OnCallRole, Plan, Scenario
 from planner.lint import scenario_warnings
+from planner.scenario_io.errors import ScenarioError
+from planner.scenario_io.text import read_text
 
 ASSIGNMENT_COLUMNS = ["technician", "date", "kind", "shift", "client", "skill", "start", "end"]
 COVERAGE_COLUMNS = ["client", "date", "shift", "skill", "required", "assigned", "shortfall"]
@@ -122,11 +127,16 @@ def read_plan(folder: Path) -> Plan:
     if not path.is_file():
         raise PlanFileError(f"{path}: no such file")
     assignments, oncall = [], []
-    with path.open(newline="", encoding="utf-8-sig") as f:
-        reader = csv.DictReader(f)
+    try:  # UTF-8 without NUL, errors naming the line (as for scenario files)
+        text = read_text(path, path.name)
+    except ScenarioError as e:
+        raise PlanFileError(str(e)) from None
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
         missing = [c for c in ASSIGNMENT_COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
             raise PlanFileError(f"{path.name}, line 1: missing column(s) {', '.join(missing)}")
+        line = 1  # the last line read whole (an unclosed quote opens on the next)
         for line, row in enumerate(reader, start=2):
             where = f"{path.name}, line {line}"
             start = _parse_dt(row["start"], f"{where}, column 'start'")
@@ -136,15 +146,25 @@ def read_plan(folder: Path) -> Plan:
                 day = dt.date.fromisoformat(row["date"])
             except ValueError:
                 raise PlanFileError(f"{where}, column 'date': {row['date']!r} is not a date") from None
-            if kind == "shift":
-                assignments.append(Assignment(
-                    technician=row["technician"], date=day, shift=row["shift"],
-                    client=row["client"], skill=row["skill"], start=start, end=end))
-            elif kind in ("oncall_primary", "oncall_backup"):
-                oncall.append(OnCallDuty(
-                    technician=row["technician"], rotation=row["shift"],
-                    role=OnCallRole(kind.removeprefix("oncall_")), start=start, end=end))
-            else:
-                raise PlanFileError(
-                    f"{where}, column 'kind': {kind!r} is not shift, oncall_primary or oncall_backup")
+            try:
+                if kind == "shift":
+                    assignments.append(Assignment(
+                        technician=row["technician"], date=day, shift=row["shift"],
+                        client=row["client"], skill=row["skill"], start=start, end=end))
+                elif kind in ("oncall_primary", "oncall_backup"):
+                    oncall.append(OnCallDuty(
+                        technician=row["technician"], rotation=row["shift"],
+                        role=OnCallRole(kind.removeprefix("oncall_")), start=start, end=end))
+                else:
+                    raise PlanFileError(f"{where}, column 'kind': {kind!r} is not shift, "
+                                        "oncall_primary or oncall_backup")
+            except ValidationError as exc:  # a date in year 9999, an id holding ';', ...
+                e = exc.errors()[0]
+                column = {"rotation": "shift"}.get(str(e["loc"][0]), e["loc"][0]) \
+                    if e["loc"] else "?"
+                raise PlanFileError(f"{where}, column {column!r}: "
+                                    f"{e['msg'].removeprefix('Value error, ')}") from None
+    except csv.Error as e:
+        opened = "quoted cell is never closed" if "end of data" in str(e) else str(e)
+        raise PlanFileError(f"{path.name}, line {line + 1}: bad CSV: {opened}") from None
     return Plan(assignments=tuple(assignments), oncall=tuple(oncall))

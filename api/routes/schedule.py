@@ -10,7 +10,7 @@ from sqlmodel import Session, func, select
 
 from planner.validation import MAX_HORIZON_DAYS, check_date
 from api import tables as t
-from api.auth import anyone, own_technician, staff
+from api.auth import anyone, own_technician, staff, token_digest
 from api.deps import get_session
 from api.errors import not_found
 from api.ical import build_calendar
@@ -135,7 +135,8 @@ def calendar_feed(
     token: str = Path(min_length=1, max_length=128),
     session: Session = Depends(get_session),
 ) -> Response:
-    user = session.exec(select(t.UserRow).where(t.UserRow.ical_token == token)).first()
+    digest = token_digest(token)  # only the secret's digest is stored
+    user = session.exec(select(t.UserRow).where(t.UserRow.ical_digest == digest)).first()
     if user is None or not user.active or not user.technician_id:
         raise HTTPException(404, detail="unknown calendar")
     tech = session.get(t.TechnicianRow, user.technician_id)

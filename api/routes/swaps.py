@@ -12,7 +12,7 @@ from api import tables as t
 from api.auth import anyone, own_technician, staff
 from api.daytwo import plan_inputs, store_draft
 from api.deps import get_session
-from api.errors import conflict
+from api.errors import conflict, not_found
 from api.routes.crud import ERRORS
 from api.schemas.common import INT32
 from api.schemas.daytwo import SwapRequest, SwapVerdict
@@ -56,6 +56,12 @@ def propose_swap(
     session: Session = Depends(get_session),
 ) -> SwapVerdict:
     own_technician(user, body.technician)
+    if user.role == t.UserRole.technician.value:
+        # a technician sees published schedules only: a draft (or superseded) plan
+        # answers like a missing one, so its duties and its existence stay hidden
+        row = session.get(t.PlanRow, plan_id)
+        if row is None or row.status != t.PlanStatus.published.value:
+            raise not_found("plan", plan_id)
     _row, _sc, r = _evaluate(session, plan_id, body)
     return _verdict(r)
 

@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 
 from api import tables as t
 from api.auth import (
-    anyone, authenticate, create_user, hash_password, issue_token, manager_only, new_ical_token,
-    oauth2_scheme, revoke_tokens, token_digest,
+    anyone, authenticate, create_user, hash_password, issue_token, manager_only, oauth2_scheme,
+    revoke_tokens, set_ical_secret, token_digest,
 )
 from api.deps import get_session, get_settings
 from api.errors import conflict, not_found, unprocessable
@@ -78,17 +78,19 @@ def calendar_url(request: Request, settings: Settings, token: str) -> str:
 
 
 @router.get("/users/me/calendar", response_model=CalendarLink,
-            summary="My secret calendar-feed URL (subscribe to it in a calendar application)")
-def my_calendar(
-    request: Request, user: t.UserRow = Depends(anyone), settings: Settings = Depends(get_settings)
-) -> CalendarLink:
+            summary="Whether I have a calendar-feed link and since when (the URL is shown "
+                    "only once, by POST)")
+def my_calendar(user: t.UserRow = Depends(anyone)) -> CalendarLink:
     if not user.technician_id:
         raise conflict("this user is not linked to a technician and has no schedule")
-    return CalendarLink(url=calendar_url(request, settings, user.ical_token), token=user.ical_token)
+    # only the secret's digest is stored: the URL cannot be shown again
+    return CalendarLink(url=None, token=None, exists=user.ical_digest is not None,
+                        created_at=user.ical_created_at)
 
 
 @router.post("/users/me/calendar", response_model=CalendarLink,
-             summary="Replace my calendar-feed secret (the old URL stops working)")
+             summary="Create or replace my calendar-feed secret; the URL is shown this once "
+                     "(an old URL stops working)")
 def rotate_calendar(
     request: Request,
     user: t.UserRow = Depends(anyone),
@@ -97,10 +99,11 @@ def rotate_calendar(
 ) -> CalendarLink:
     if not user.technician_id:
         raise conflict("this user is not linked to a technician and has no schedule")
-    user.ical_token = new_ical_token()
+    secret = set_ical_secret(user)
     session.add(user)
     session.commit()
-    return CalendarLink(url=calendar_url(request, settings, user.ical_token), token=user.ical_token)
+    return CalendarLink(url=calendar_url(request, settings, secret), token=secret, exists=True,
+                        created_at=user.ical_created_at)
 
 
 @router.get("/users", response_model=list[UserPublic], summary="List users")

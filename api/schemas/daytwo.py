@@ -6,6 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from planner.validation import Moment
 from api.schemas.common import Schema, Text
 
 
@@ -16,7 +17,7 @@ class ReplanRequest(Schema):
     changes: dict = Field(default_factory=dict, description=(
         "absences, peaks, requests, coverage, fixed, technicians, contracts, departures: "
         "lists of objects with the scenario's field names; rules: settings to override"))
-    now: dt.datetime | None = Field(default=None, description="moment of the re-plan, with "
+    now: Moment | None = Field(default=None, description="moment of the re-plan, with "
                                     "a UTC offset (default: the server's clock)")
     frozen_hours: float = Field(default=48, ge=0, le=24 * 366, allow_inf_nan=False)
     max_changes: int | None = Field(default=None, ge=0, le=1_000_000)

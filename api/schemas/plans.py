@@ -155,5 +155,15 @@ class UserPublic(Schema):
 
 
 class CalendarLink(Schema):
-    url: str
-    token: str
+    """A person's calendar-feed link.
+
+    Only a digest of the secret is stored, so ``url`` and ``token`` are given once, in
+    the answer to ``POST /users/me/calendar``; ``GET`` answers them as null and says
+    whether a link exists and since when (null for links made before secrets were
+    hashed: the time was not recorded).
+    """
+
+    url: str | None = None
+    token: str | None = None
+    exists: bool = False
+    created_at: dt.datetime | None = None

@@ -23,6 +23,7 @@ from planner.scenario_io import tables as t
 from planner.scenario_io.errors import ScenarioError
 from planner.scenario_io.load import _build, _check_references, _fill_times, _read_rows
 from planner.scenario_io.settings import RULE_KEYS, WEIGHT_KEYS, _rules
+from planner.validation import check_date
 
 APPENDED = (t.ABSENCES, t.PEAKS, t.REQUESTS, t.COVERAGE, t.FIXED)
 REPLACED = (t.CONTRACTS, t.TECHNICIANS)
@@ -56,8 +57,13 @@ def load_changes(base: Scenario, path: str | Path) -> tuple[Scenario, list[str]]
         folder, only = path, None
         known = set(FILES)
         for p in sorted(path.iterdir()):
-            if p.is_file() and p.name not in known and not p.name.startswith("."):
+            if p.name.startswith("."):
+                continue
+            if p.name not in known:
                 raise ScenarioError(p.name, f"not a changes file (known: {', '.join(FILES)})")
+            if not p.is_file():  # never skip a change silently
+                raise ScenarioError(p.name, "is a folder (or not a regular file): expected a "
+                                    "file")
     else:
         raise ScenarioError(str(path), "changes folder or file not found")
 
@@ -134,13 +140,34 @@ def _describe(item) -> str:
 def _departures(folder: Path, base: Scenario, ids) -> list[Absence]:
     out = []
     for line, values in _read_rows(folder, DEPARTURES):
-        _check_references(DEPARTURES, line, {"technician": values["technician"]},
-                          {"technician": ids["technician"]})
+        who = values["technician"]
+        if who not in ids["technician"]:
+            raise ScenarioError(DEPARTURES.file, f"unknown technician {who!r}", line=line,
+                                column="technician")
         day: dt.date = values["date"]
-        end = max(base.horizon.end, day)
-        out.append(Absence(technician=values["technician"], start=day, end=end,
-                           kind=AbsenceKind.unplanned,
-                           reason=values.get("reason") or "left the team"))
+        try:
+            check_date(day)
+            out.append(Absence(technician=who, start=day, end=max(base.horizon.end, day),
+                               kind=AbsenceKind.unplanned,
+                               reason=values.get("reason") or "left the team"))
+        except (ValueError, ValidationError) as exc:
+            msg = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
+            raise ScenarioError(DEPARTURES.file, msg.removeprefix("Value error, "), line=line,
+                                column="date") from None
+    return out
+
+
+def change_warnings(base: Scenario, changed: Scenario) -> list[str]:
+    """Warnings about changes that can have no effect: rows dated outside the horizon, and
+    every warning of :func:`planner.lint.scenario_warnings` the changes brought in."""
+    from planner.lint import scenario_warnings
+
+    first, last = base.horizon.start, base.horizon.end
+    out = [f"change: absence of {a.technician} {a.start}..{a.end} lies outside the horizon "
+           f"({first} to {last}); it has no effect"
+           for a in changed.absences[len(base.absences):] if a.end < first or a.start > last]
+    before = set(scenario_warnings(base))
+    out += [f"change: {w}" for w in scenario_warnings(changed) if w not in before]
     return out
 
 
@@ -207,6 +234,10 @@ def changes_from_dict(base: Scenario, data: dict) -> tuple[Scenario, list[str]]:
                 raise ChangeError([key, i], "must be an object")
             try:
                 if key == "departures":
+                    extra = sorted(set(item) - {"technician", "date", "reason"})
+                    if extra:  # like every other kind: an unknown field is an error
+                        raise ChangeError([key, i, extra[0]], "unknown field (known: "
+                                          "technician, date, reason)")
                     day = dt.date.fromisoformat(str(item.get("date", "")))
                     items.append(Absence(technician=item.get("technician", ""), start=day,
                                          end=max(day, base.horizon.end),
@@ -214,6 +245,8 @@ def changes_from_dict(base: Scenario, data: dict) -> tuple[Scenario, list[str]]:
                                          reason=item.get("reason") or "left the team"))
                 else:
                     items.append(_MODELS[key](**item))
+            except ChangeError:
+                raise
             except ValidationError as exc:
                 e = exc.errors()[0]
                 raise ChangeError([key, i, *e["loc"]], e["msg"].removeprefix("Value error, ")) \

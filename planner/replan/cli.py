@@ -9,10 +9,12 @@ import datetime as dt
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from planner.cli import _fail, _load, console, plan_with_progress, print_summary  # noqa: F401
 from planner.outputs import PlanFileError, read_plan
 from planner.scenario_files import ScenarioError
+from planner.validation import MAX_HOURS, MAX_INT, check_date
 
 app = typer.Typer(no_args_is_help=True, add_completion=False)
 
@@ -30,6 +32,10 @@ def parse_now(value: str | None) -> dt.datetime | None:
         if "T" in value or " " in value:
             raise _fail(f"--now {value!r}: give a UTC offset (e.g. +02:00 or Z)")
         moment = moment.replace(tzinfo=dt.timezone.utc)
+    try:  # the years every date of Rota lies in (9999-12-31 overflowed)
+        check_date(moment.date())
+    except ValueError as e:
+        raise _fail(f"--now {value!r}: {e}") from None
     return moment
 
 
@@ -40,6 +46,16 @@ def read_plan_dir(plan_dir: Path, option: str = "--plan"):
         raise _fail(f"{option} {plan_dir}: {e}") from None
 
 
+def write_json(path: Path, data: dict) -> None:
+    """Write ``--json`` output; a path that cannot be written is a message, not a traceback."""
+    import json
+
+    try:
+        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    except OSError as e:
+        raise _fail(f"--json {path}: cannot write ({e.strerror or e})") from None
+
+
 @app.command()
 def replan(
     scenario: Path = typer.Argument(..., help="Scenario folder the published plan was made for."),
@@ -48,11 +64,12 @@ def replan(
                                       help="Changes folder or file (docs/changes-format.md)."),
     out: Path = typer.Option(..., "--out", help="Folder to write the re-plan into."),
     now: str | None = typer.Option(None, "--now", help="ISO moment of the re-plan (default: now)."),
-    frozen_hours: float = typer.Option(48.0, "--frozen-hours", min=0,
+    frozen_hours: float = typer.Option(48.0, "--frozen-hours", min=0, max=MAX_HOURS,
                                        help="Hours after --now in which nothing changes."),
-    max_changes: int | None = typer.Option(None, "--max-changes", min=0,
+    max_changes: int | None = typer.Option(None, "--max-changes", min=0, max=MAX_INT,
                                            help="Hard budget of changed duties."),
-    time_limit: float = typer.Option(10.0, "--time-limit", min=0.1, help="Seconds of search."),
+    time_limit: float = typer.Option(10.0, "--time-limit", min=0.1, max=24 * 3600,
+                                     help="Seconds of search."),
     workers: int = typer.Option(2, "--workers", min=1, max=64, help="CP-SAT search workers."),
     seed: int = typer.Option(0, "--seed", min=0, help="Random seed."),
 ) -> None:
@@ -60,7 +77,7 @@ def replan(
 
     Writes the plan folder of `rota solve` plus changes.csv and notify.csv into OUT.
     """
-    from planner.replan.changes import load_changes
+    from planner.replan.changes import change_warnings, load_changes
     from planner.replan.run import write_replan_folder
     from planner.replan.run import replan as do_replan
     from solver import SolveOptions
@@ -75,11 +92,11 @@ def replan(
     if out.exists() and not out.is_dir():
         raise _fail(f"--out {out}: exists and is not a folder")
     for n in notes:
-        console.print(f"change: {n}")
+        console.print(f"change: {escape(n)}")
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     r = do_replan(changed, published, options, now=moment, frozen_hours=frozen_hours,
                   max_changes=max_changes)
-    data = write_replan_folder(out, r, options)
+    data = write_replan_folder(out, r, options, change_warnings(base, changed))
     print_summary(data, out)
     rp = data["replan"]
     console.print(f"changes: {rp['changes']} chosen, {rp['forced_removals']} forced removals, "
@@ -102,16 +119,13 @@ def explain(
 ) -> None:
     """Explain every coverage gap of a plan: who could have worked it, what kept them out,
     and the smallest fixes."""
-    import json
-
     from planner.explain import explain_gaps
 
     sc = _load(scenario)
     plan = read_plan_dir(plan_dir, "plan folder")
     gaps = explain_gaps(sc, plan, contractor_cost=contractor_cost)
     if json_out is not None:
-        json_out.write_text(json.dumps({"gaps": [g.as_dict() for g in gaps]}, indent=2) + "\n",
-                            encoding="utf-8")
+        write_json(json_out, {"gaps": [g.as_dict() for g in gaps]})
     if not gaps:
         console.print("[green]no coverage gap[/]")
         return
@@ -173,15 +187,13 @@ def robustness(
     json_out: Path | None = typer.Option(None, "--json", help="Also write the report as JSON."),
 ) -> None:
     """N-1 per client and day, single points of failure, cross-training advice."""
-    import json
-
     from planner.robustness import robustness as compute
 
     sc = _load(scenario)
     plan = read_plan_dir(plan_dir, "plan folder")
     r = compute(sc, plan)
     if json_out is not None:
-        json_out.write_text(json.dumps(robustness_dict(r), indent=2) + "\n", encoding="utf-8")
+        write_json(json_out, robustness_dict(r))
     weak = [d for d in r.days if not d.n_minus_1]
     console.print(f"N-1 robust client-days: {len(r.days) - len(weak)}/{len(r.days)} "
                   f"({100 * r.robust_share:.0f} %)")

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -160,9 +161,12 @@ def change_rows(found) -> list[dict]:
     ]
 
 
-def write_replan_folder(out: Path, r: ReplanOutcome, options: SolveOptions) -> dict:
-    """The plan folder of ``rota solve`` plus ``changes.csv`` and ``notify.csv``."""
+def write_replan_folder(out: Path, r: ReplanOutcome, options: SolveOptions,
+                        warnings: Sequence[str] = ()) -> dict:
+    """The plan folder of ``rota solve`` plus ``changes.csv`` and ``notify.csv``;
+    ``warnings`` (changes with no effect) go first in ``summary.json``'s warnings."""
     data = write_plan_folder(out, r.scenario, r.outcome, options)
+    data["warnings"] = [*warnings, *data.get("warnings", ())]
     with (out / "changes.csv").open("w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, CHANGE_COLUMNS)
         w.writeheader()

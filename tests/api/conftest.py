@@ -25,7 +25,7 @@ from planner.domain import Scenario
 from planner.generate import generate_scenario
 from api import tables as t
 from api.app import create_app
-from api.auth import hash_password, issue_token, new_ical_token
+from api.auth import hash_password, issue_token, set_ical_secret
 from api.db import make_engine, upgrade
 from api.scenarios import store_scenario
 from api.settings import Settings
@@ -128,13 +128,12 @@ def users(db: Database, stored: Scenario) -> Users:
         for name, (role, tech) in spec.items():
             # one real Argon2 hash per session: hashing is slow on purpose
             user = t.UserRow(username=name, role=role.value, technician_id=tech,
-                             password_hash=_password_hash(), ical_token=new_ical_token(),
-                             created_at=t.utcnow())
+                             password_hash=_password_hash(), created_at=t.utcnow())
+            out.ical[name] = set_ical_secret(user)  # the only time the clear secret exists
             session.add(user)
             session.flush()
             out.tokens[name] = issue_token(session, user, 60)
             out.ids[name] = user.id
-            out.ical[name] = user.ical_token
         session.commit()
     return out
 

@@ -27,6 +27,13 @@ def wait_for(client, headers, job_id, timeout=90.0) -> dict:
         time.sleep(0.2)
     raise AssertionError(f"job {job_id} still {job['status']} after {timeout} s")
 
+def _published(client, users, plan_id: int) -> int:
+    """Technicians propose swaps on published plans only."""
+    r = client.post(V1 + f"/plans/{plan_id}/publish", headers=users.headers("manager"))
+    assert r.status_code == 200, r.text
+    return plan_id
+
+
 GAP_KEYS = {"client", "date", "shift", "skill", "required", "assigned", "shortfall",
             "candidates", "fixes"}
 
@@ -92,7 +99,7 @@ SWAP = {"technician": "T001", "duty": {"client": "C01", "date": "2027-07-05", "s
 
 
 def test_swap_refused_names_rule_and_person(client, users, make_plan):
-    pid = make_plan()
+    pid = _published(client, users, make_plan())
     # T002 already works that day: one shift a day breaks, for T002
     r = client.post(V1 + f"/plans/{pid}/swaps", json=SWAP, headers=users.headers("tech"))
     assert r.status_code == 200, r.text
@@ -114,7 +121,7 @@ def test_swap_only_on_own_duties(client, users, make_plan):
 
 
 def test_swap_not_held_is_422(client, users, make_plan):
-    pid = make_plan()
+    pid = _published(client, users, make_plan())
     body = {**SWAP, "duty": {**SWAP["duty"], "date": "2027-07-07"}}
     r = client.post(V1 + f"/plans/{pid}/swaps", json=body, headers=users.headers("tech"))
     assert r.status_code == 422

@@ -94,7 +94,7 @@ def test_manager_solves_and_publishes_technician_reads_own_calendar(server):
     assert r.json()["plan"]["status"] == "published"
 
     camille = _login(base, "camille")
-    link = httpx.get(f"{base}/users/me/calendar", headers=camille).json()
+    link = httpx.post(f"{base}/users/me/calendar", headers=camille).json()  # URL shown once
     r = httpx.get(link["url"])  # what a calendar application does: no login, secret URL
     assert r.status_code == 200
     cal = icalendar.Calendar.from_ical(r.content)

@@ -139,8 +139,8 @@ def test_ical_feed_has_shifts_and_oncall_with_time_zones(client, users, make_pla
 
 def test_secret_calendar_url(client, users, make_plan):
     _publish(client, users, make_plan)
-    link = client.get(V1 + "/users/me/calendar", headers=users.headers("tech")).json()
-    assert link["url"].endswith(f"/api/v1/calendar/{users.ical['tech']}.ics")
+    link = client.post(V1 + "/users/me/calendar", headers=users.headers("tech")).json()
+    assert link["url"].endswith(f"/api/v1/calendar/{link['token']}.ics")
     r = client.get(V1 + f"/calendar/{link['token']}.ics")  # no bearer token: the URL is the key
     assert r.status_code == 200
     assert icalendar.Calendar.from_ical(r.content).walk("VEVENT")

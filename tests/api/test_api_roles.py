@@ -116,9 +116,9 @@ ROUTES = [
     ("GET", "/plans/{plan}/explain", None, STAFF),
     ("GET", "/plans/{plan}/cover?client=C01&date=2027-07-06&shift=day&skill=helpdesk", None, STAFF),
     ("GET", "/plans/{plan}/robustness", None, STAFF),
-    ("POST", "/plans/{plan}/swaps", SWAP_OWN, ALL),
-    ("POST", "/plans/{plan}/swaps", SWAP_OTHER, STAFF),
-    ("POST", "/plans/{plan}/swaps/approve", SWAP_OWN, STAFF),
+    ("POST", "/plans/{published}/swaps", SWAP_OWN, ALL),  # technicians: published plans only
+    ("POST", "/plans/{published}/swaps", SWAP_OTHER, STAFF),
+    ("POST", "/plans/{published}/swaps/approve", SWAP_OWN, STAFF),
 ]
 
 
@@ -126,7 +126,10 @@ ROUTES = [
 def ids(db, users, make_plan) -> dict:
     """Rows every route of the table can act on."""
     plan = make_plan()
+    published = make_plan("published")
     with Session(db.engine) as s:
+        s.get(t.PlanRow, published).status = t.PlanStatus.published.value
+
         def add(row):
             s.add(row)
             s.flush()
@@ -136,6 +139,7 @@ def ids(db, users, make_plan) -> dict:
         day = dt.date(2027, 9, 1)
         out = {
             "plan": plan,
+            "published": published,
             "user": users.ids["other"],
             "coverage": s.exec(select(t.CoverageRuleRow)).first().id,
             "peak": s.exec(select(t.PeakRow)).first().id,
