@@ -181,7 +181,14 @@ class RotaClient:
         return UserPublic.model_validate(self._json("GET", "/users/me"))
 
     def my_calendar(self) -> CalendarLink:
+        """Whether a calendar link exists and since when (the URL itself is never given
+        again: only a digest of its secret is stored)."""
         return CalendarLink.model_validate(self._json("GET", "/users/me/calendar"))
+
+    def new_calendar_link(self) -> CalendarLink:
+        """A new calendar-feed secret: the answer holds the URL, the only time it is shown;
+        the previous URL stops working."""
+        return CalendarLink.model_validate(self._json("POST", "/users/me/calendar"))
 
     # --- plans --------------------------------------------------------------------
 

@@ -58,6 +58,8 @@ def main() -> None:
             b.click_button(d, "Sign out")
             b.sign_in(d, stack.url, "camille", TECH_PASSWORD)
             b.wait_css(d, "table.rota-cal")
+            b.click_button(d, "Create my calendar link")
+            b.wait_text(d, "/api/v1/calendar/")
             time.sleep(1.5)
             b.screenshot(d, args.out / "my-schedule.png", full=False)
     print(f"written: {', '.join(str(args.out / n) for n in ('roster.png', 'coverage.png', 'my-schedule.png'))}")

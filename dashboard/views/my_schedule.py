@@ -78,6 +78,26 @@ def _declare(c: RotaClient, tech: str, shift_ids: list[str]) -> None:
                 st.error(e.message)
 
 
+def _calendar_link(c: RotaClient) -> None:
+    """The iCal subscription link: Rota stores only a digest of its secret, so the URL is
+    shown once, right after it is made; a lost link is replaced (the old one stops)."""
+    st.markdown("**Calendar subscription** (paste into Outlook, Google or Apple Calendar):")
+    fresh = st.session_state.get("ical_url")
+    if fresh:
+        st.code(fresh, language=None)
+        st.caption("Copy it now: for your safety Rota shows this link only once.")
+        return
+    link = c.my_calendar()
+    if link.exists:
+        since = f" on {style.long_date(style.local(link.created_at).date())}" if link.created_at else ""
+        st.caption(f"You have a calendar link (made{since}); it is shown only when it is made. "
+                   "Lost it? Make a new one: the old one stops working.")
+    label = "New calendar link" if link.exists else "Create my calendar link"
+    if st.button(label, key="ical_new"):
+        st.session_state["ical_url"] = c.new_calendar_link().url
+        st.rerun()
+
+
 @state.page(*state.TECHNICIAN)
 def page(c: RotaClient) -> None:
     me = state.user()
@@ -92,9 +112,7 @@ def page(c: RotaClient) -> None:
     k[0].metric("Next shift", style.when(upcoming[0].start) if upcoming else "none")
     k[1].metric("Next on-call", f"{style.when(nxt.start)} ({nxt.role})" if nxt else "none")
     k[2].metric("Shifts ahead", len(upcoming))
-    link = c.my_calendar()
-    st.markdown("**Calendar subscription** (paste into Outlook, Google or Apple Calendar):")
-    st.code(link.url, language=None)
+    _calendar_link(c)
     st.download_button("Download .ics", lambda: c.schedule_ics(tech), f"rota-{tech}.ics", "text/calendar",
                        key="ics")
     months = sorted({(a.date.year, a.date.month) for a in sched.assignments}

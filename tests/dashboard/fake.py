@@ -110,7 +110,12 @@ class FakeClient:
 
     def my_calendar(self):
         self._rec("my_calendar")
-        return CalendarLink(url="http://fake/api/v1/calendar/secret.ics", token="secret")
+        return CalendarLink(exists=False)
+
+    def new_calendar_link(self):
+        self._rec("new_calendar_link")
+        return CalendarLink(url="http://fake/api/v1/calendar/secret.ics", token="secret",
+                            exists=True, created_at=NOW)
 
     # plans
     def plans(self, status=None):

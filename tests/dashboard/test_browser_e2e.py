@@ -92,6 +92,7 @@ def _scenario(stack, d) -> None:
         b.sign_in(d, stack.url, user, TECH_PASSWORD)
         b.wait_text(d, "My schedule")
         b.wait_text(d, "Calendar subscription")
+        b.click_button(d, "Create my calendar link")
         b.wait_text(d, "/api/v1/calendar/")
         b.wait_css(d, "table.rota-cal")
         body = d.find_element("tag name", "body").text

@@ -191,6 +191,9 @@ def test_oncall_now_and_next(fake):
 
 def test_my_schedule_calendar_link_and_absence(fake):
     at = run_page("my_schedule", "technician")
+    assert [c.value for c in at.code] == []  # no link yet: the URL exists only once made
+    at.button(key="ical_new").click().run()
+    assert "new_calendar_link" in [c[0] for c in all_calls()]
     assert "http://fake/api/v1/calendar/secret.ics" in [c.value for c in at.code]
     assert [d.label for d in at.download_button] == ["Download .ics"]  # made by the API on click
     month = at.selectbox(key="month")
