@@ -54,6 +54,13 @@ def _patch(variant: str) -> None:
     settings = params.LNS
     for item in variant.split(","):
         key, _, value = item.partition("=")
+        if "." in key:  # a module constant, e.g. solver.greedy.CONSTRAINED_FIRST=0
+            import importlib
+
+            mod, _, attr = key.rpartition(".")
+            old = getattr(importlib.import_module(mod), attr)
+            setattr(importlib.import_module(mod), attr, type(old)(float(value)))
+            continue
         old = getattr(settings, key)
         settings = replace(settings, **{key: type(old)(float(value)) if not isinstance(old, bool)
                                         else value in ("1", "true")})
