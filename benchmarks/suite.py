@@ -181,6 +181,33 @@ def report(args) -> None:
               f"over {len(g)} instances")
 
 
+def reference(args) -> None:
+    """Write the reference file: per instance the best valid objective of the given runs."""
+    best: dict[str, tuple[int, list[str]]] = {}
+    for folder in args.folders:
+        with (Path(folder) / "runs.csv").open() as fh:
+            for r in csv.DictReader(fh):
+                if r["valid"] != "True" or not r["objective"]:
+                    continue
+                o = int(r["objective"])
+                tag = f"{float(r['limit']):g}s"
+                if r["instance"] not in best or o < best[r["instance"]][0]:
+                    best[r["instance"]] = (o, [tag])
+    bounds = {}
+    for item in args.bound or []:
+        name, _, value = item.partition("=")
+        bounds[name] = value
+    with REFERENCE.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["instance", "reference", "source", "lower_bound"])
+        for name in [s.name for s in SUITE]:
+            if name in best:
+                o, tags = best[name]
+                w.writerow([name, o, f"best valid roster of all runs ({', '.join(tags)} run)",
+                            bounds.get(name, "")])
+    print(f"written {REFERENCE}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -200,12 +227,17 @@ def main() -> None:
     c.add_argument("--workers", type=int, default=2)
     p = sub.add_parser("report")
     p.add_argument("folders", nargs="+")
+    f = sub.add_parser("reference")
+    f.add_argument("folders", nargs="+")
+    f.add_argument("--bound", action="append", help="NAME=lower bound (from suite_bounds.py)")
     a = ap.parse_args()
     if a.cmd == "run":
         a.variant = a.variant or ["base"]
         run(a)
     elif a.cmd == "child":
         _child(a)
+    elif a.cmd == "reference":
+        reference(a)
     else:
         report(a)
 
