@@ -36,7 +36,8 @@ PERSON_SECONDS = 2.0
 """Most seconds one person's model may take."""
 
 
-def _separable(problem: Problem) -> bool:
+def separable(problem: Problem) -> bool:
+    """True when the objective has no term across people (fairness spreads, continuity)."""
     w = problem.rules.weights
     return not any(v > 0 for v in w.fairness.values()) and w.continuity <= 0
 
@@ -58,10 +59,10 @@ def sweep(problem: Problem, assignments, oncall, deadline: float, seed: int = 0,
         held[pid].append(did)
     order = [p.id for p in problem.people if by_person.get(p.id)]
     random.Random(seed).shuffle(order)
-    separable = _separable(problem)
+    separable_ = separable(problem)
     oncall = tuple(oncall)
     lock = threading.Lock()
-    state = {"objective": None if separable else evaluate(problem, plan, oncall).objective,
+    state = {"objective": None if separable_ else evaluate(problem, plan, oncall).objective,
              "changed": 0}
 
     def replan(pid: str) -> None:
@@ -87,7 +88,7 @@ def sweep(problem: Problem, assignments, oncall, deadline: float, seed: int = 0,
             for did in new:
                 counts[did] += 1
             held[pid] = new
-            if not separable:
+            if not separable_:
                 pairs = [(q, d) for q in held for d in held[q]]
                 now = evaluate(problem, pairs, oncall).objective
                 if now >= state["objective"]:
