@@ -54,3 +54,14 @@ def test_a_plan_reports_where_its_bound_comes_from_and_the_checker_agrees():
     assert res.bound_source == ("cp-sat" if res.best_bound > 0 else "non-negative penalties")
     report = check(scenario, to_plan(compiled, res))
     assert not report.violations and report.objective == res.objective
+
+
+def test_summary_json_names_the_bound_source():
+    from planner.outputs import summary
+    from planner.pipeline import plan_scenario
+
+    options = replace(OPTS, time_limit=3.0)
+    outcome = plan_scenario(generate_scenario(technicians=12, weeks=1, seed=4), options)
+    data = summary(outcome, options)
+    assert data["bound_source"] == outcome.result.bound_source
+    assert data["bound_source"] in ("cp-sat", "non-negative penalties")
