@@ -98,6 +98,10 @@ def _shapes(part: str | None, names: list[str] | None) -> list[Shape]:
 
 
 def run(args) -> None:
+    unknown = set(args.only or ()) - {s.name for s in SUITE}
+    if unknown:
+        sys.exit(f"--only: unknown suite instance(s) {', '.join(sorted(unknown))}; "
+                 f"known: {', '.join(s.name for s in SUITE)}")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     files = out / "instances"
@@ -146,7 +150,10 @@ def read_reference() -> dict[str, tuple[int, str]]:
 def report(args) -> None:
     rows = []
     for folder in args.folders:
-        with (Path(folder) / "runs.csv").open() as fh:
+        path = Path(folder) / "runs.csv"
+        if not path.is_file():
+            sys.exit(f"{path}: no runs.csv (give a folder written by 'suite.py run --out')")
+        with path.open() as fh:
             rows += list(csv.DictReader(fh))
     ref = read_reference()
     variants = list(dict.fromkeys(r["variant"] for r in rows))
