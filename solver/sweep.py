@@ -42,6 +42,31 @@ def separable(problem: Problem) -> bool:
     return not any(v > 0 for v in w.fairness.values()) and w.continuity <= 0
 
 
+def replan_person(problem: Problem, pid: str, by_person, counts: Counter,
+                  held: dict[str, list[str]], seconds: float, seed: int = 0):
+    """``pid``'s best roster against the coverage the others leave, or None.
+
+    ``counts`` (holders per duty, ``pid`` included) and ``held`` (``pid``'s duties) describe
+    the current plan. Returns the new duty ids when ``pid``'s own model scores them
+    strictly lower than the current ones, else None. Used by the LNS as its "person"
+    neighbourhood (:mod:`solver.lns`).
+    """
+    sub = people_problem(problem, [pid], by_person, counts, held)
+    before = evaluate(sub, sub.hint, ()).objective
+    m = build_model(sub)
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers = 1
+    p.linearization_level = 2
+    p.random_seed = int(seed)
+    p.max_time_in_seconds = max(0.01, min(PERSON_SECONDS, seconds))
+    if solver.solve(m.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    if round(solver.objective_value) >= before:
+        return None
+    return [did for (_, did), var in m.x.items() if solver.value(var)]
+
+
 def sweep(problem: Problem, assignments, oncall, deadline: float, seed: int = 0,
           workers: int = 1) -> tuple[tuple[tuple[str, str], ...], int]:
     """Re-plan everyone once, one person per model, until ``deadline`` at the latest.
