@@ -74,6 +74,10 @@ class Neighbourhoods:
         self.size = {k: settings.init_size for k in self.KINDS}
         self.score = {k: 1e9 for k in self.KINDS}  # optimistic start: every kind is tried
         self.cost = {k: 1.0 for k in self.KINDS}  # seconds per call (moving average)
+        # with the person kind, the bandit allocates time by measured gain per second
+        # (first measure replaces the optimistic start; picks weighted by 1 / cost);
+        # without it, the bandit measured before it (see solver.person_step.PERSON_STEP)
+        self.by_time = "person" in self.kinds
         self.best_rate = 0.0
         self.stats = {k: [0, 0, 0] for k in self.KINDS}  # calls, finished, improved
 
@@ -84,7 +88,8 @@ class Neighbourhoods:
         # of the time follows its gain per second, however long one call of it takes
         # (a kind keeps a tenth of the best score: one unlucky first call does not bury it)
         top = max(self.score[k] for k in kinds)
-        weight = {k: max(self.score[k], 0.1 * top) / max(self.cost[k], 0.01) for k in kinds}
+        weight = ({k: max(self.score[k], 0.1 * top) / max(self.cost[k], 0.01) for k in kinds}
+                  if self.by_time else {k: self.score[k] for k in kinds})
         x = r.random() * sum(weight.values())
         kind = kinds[-1]
         for k in kinds:
@@ -120,7 +125,7 @@ class Neighbourhoods:
         seen = max(rate, 0.05 * self.best_rate, 1e-9)
         # the optimistic start only makes every kind be tried: the first measure replaces
         # it (decaying it by 0.7 a call took ~60 calls, more than a slow model's minute)
-        first = self.stats[kind][0] == 0
+        first = self.by_time and self.stats[kind][0] == 0
         self.score[kind] = seen if first else 0.7 * self.score[kind] + 0.3 * seen
         self.cost[kind] = seconds if first else 0.7 * self.cost[kind] + 0.3 * seconds
         if finished:
@@ -256,7 +261,8 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
 
     # copies are taken before any thread narrows the domains of the original
     models = [m.model] + [m.model.clone() for _ in range(threads_n - 1)]
-    step = PersonStep(m) if usable(m, options.deterministic_time is not None) else None
+    det = options.deterministic_time is not None
+    step = PersonStep(m) if usable(m, det) else None
     kinds = Neighbourhoods.KINDS if step is not None else None
 
     def worker(tid: int) -> None:
@@ -339,7 +345,10 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
                 gain = obj - new
                 if gain > 0:
                     improved = shared.offer(np.fromiter(sub.response_proto.solution, dtype=np.int64), new)
-            hood.feedback(kind, st == cp_model.OPTIMAL, improved, gain, time.perf_counter() - ts)
+            # under a deterministic limit the bandit's clock is deterministic time too
+            spent = (sub.response_proto.deterministic_time if det
+                     else time.perf_counter() - ts)
+            hood.feedback(kind, st == cp_model.OPTIMAL, improved, gain, spent)
             with lock:
                 out.iterations += 1
                 out.improvements += improved

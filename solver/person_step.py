@@ -24,8 +24,13 @@ from solver.model import ModelBuilder
 from solver.repair import duties_by_person
 from solver.sweep import replan_person, separable
 
-PERSON_STEP = True
-"""Offer the "person" neighbourhood to the LNS bandit (where :func:`usable`)."""
+PERSON_STEP = False
+"""Offer the "person" neighbourhood to the LNS bandit (where :func:`usable`).
+
+Off: in the same-run A/B of 2026-12-02 (BENCHMARKS.md section 5, "Adaptive sweep") it
+did not beat the fixed up-front sweep (``solver.solve.SWEEP_SHARE``) on the tuning
+instances, so the default stays the measured better one; switch it on together with
+``SWEEP_SHARE = 0`` to measure it again."""
 
 
 def usable(m: ModelBuilder, deterministic: bool) -> bool:

@@ -47,7 +47,7 @@ benchmark-format instance of 100 people x 196 days x 8 shift types the repair ne
 """
 
 
-SWEEP_SHARE = 0.0
+SWEEP_SHARE = 0.4
 """Share of the budget by which the person-by-person sweep of the warm start ends
 (:mod:`solver.sweep`; it usually ends sooner, after one pass over everyone)."""
 
