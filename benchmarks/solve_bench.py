@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def _run(kind: str, size: int, limit: float, workers: int, seed: int, queue) -> None:
+def _run(kind: str, size: int, limit: float, workers: int, seed: int, queue, weeks: int = 4) -> None:
     from planner.compile import compile_scenario
     from solver import SolveOptions, solve
 
@@ -39,7 +39,7 @@ def _run(kind: str, size: int, limit: float, workers: int, seed: int, queue) -> 
     else:
         from planner.generate import generate_scenario
 
-        scenario = generate_scenario(technicians=size, weeks=4, seed=seed)
+        scenario = generate_scenario(technicians=size, weeks=weeks, seed=seed)
     compiled = compile_scenario(scenario)
     build = time.perf_counter() - t0
     result = solve(compiled.problem, SolveOptions(time_limit=limit, workers=workers, seed=seed))
@@ -63,6 +63,9 @@ def _run(kind: str, size: int, limit: float, workers: int, seed: int, queue) -> 
             "status": result.status,
             "objective": result.objective,
             "bound": result.best_bound,
+            "bound_source": getattr(result, "bound_source", None),
+            "weeks": weeks,
+            "unfilled_oncall": len(result.unfilled_oncall),
             "gap_percent": gap,
             "first_solution_s": result.first_solution_seconds,
             "build_s": build,
@@ -74,10 +77,10 @@ def _run(kind: str, size: int, limit: float, workers: int, seed: int, queue) -> 
     )
 
 
-def measure(kind: str, size: int, limit: float, workers: int, seed: int) -> dict:
+def measure(kind: str, size: int, limit: float, workers: int, seed: int, weeks: int = 4) -> dict:
     ctx = mp.get_context("spawn")
     q = ctx.Queue()
-    p = ctx.Process(target=_run, args=(kind, size, limit, workers, seed, q))
+    p = ctx.Process(target=_run, args=(kind, size, limit, workers, seed, q, weeks))
     p.start()
     row = q.get()
     p.join()
@@ -105,6 +108,7 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[50, 100, 200, 400])
     ap.add_argument("--limit", type=float, default=60)
     ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--weeks", type=int, default=4, help="horizon of generated scenarios")
     args = ap.parse_args()
     out = ROOT / "bench-out"
     out.mkdir(exist_ok=True)
@@ -125,10 +129,10 @@ def main() -> None:
                       f"| {max(r['hard_violations'] for r in rows)} | {all(r['checker_agrees'] for r in rows)} |",
                       flush=True)
     else:
-        print("| technicians | duties | eligible pairs | build (s) | first plan (s) | objective at limit | bound | gap % | peak RSS (MB) | hard violations |")
-        print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        print("| technicians | duties | eligible pairs | build (s) | first plan (s) | objective at limit | bound | gap % | peak RSS (MB) | hard violations | unfilled on-call roles |")
+        print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for n in args.sizes:
-            rows = [measure("scaling", n, args.limit, args.workers[0] if len(args.workers) == 1 else 2, s)
+            rows = [measure("scaling", n, args.limit, args.workers[0] if len(args.workers) == 1 else 2, s, args.weeks)
                     for s in range(args.seeds)]
             for r in rows:
                 log.write(json.dumps(r) + "\n")
@@ -137,7 +141,7 @@ def main() -> None:
             print(f"| {r0['technicians']} | {r0['duties']} | {r0['pairs']} | {_fmt(_median(rows, 'build_s'), 2)} "
                   f"| {_fmt(_median(rows, 'first_solution_s'), 2)} | {_fmt(_median(rows, 'objective'))} "
                   f"| {_fmt(_median(rows, 'bound'))} | {_fmt(_median(rows, 'gap_percent'), 2)} "
-                  f"| {_fmt(max(r['peak_rss_mb'] for r in rows), 0)} | {max(r['hard_violations'] for r in rows)} |",
+                  f"| {_fmt(max(r['peak_rss_mb'] for r in rows), 0)} | {max(r['hard_violations'] for r in rows)} | {max(r['unfilled_oncall'] for r in rows)} |",
                   flush=True)
 
 

@@ -115,6 +115,8 @@ def print_summary(data: dict, out: Path) -> None:
     t.add_row("objective", f"{data['objective']}" if data["objective"] is not None else "-")
     t.add_row("best bound", f"{data['best_bound']:.0f}" if data["best_bound"] is not None else "-")
     t.add_row("gap", f"{data['gap_percent']} %" if data["gap_percent"] is not None else "-")
+    if data.get("bound_source"):
+        t.add_row("bound from", str(data["bound_source"]))
     t.add_row("solve time", f"{data['solve_seconds']} s")
     t.add_row("shifts / on-call", f"{data['assignments']} / {data['oncall']}")
     cov = data["coverage"]

@@ -68,6 +68,7 @@ def summary(outcome, options) -> dict:
         "status": res.status,
         "objective": res.objective,
         "best_bound": res.best_bound,
+        "bound_source": getattr(res, "bound_source", None),
         "gap_percent": gap,
         "solve_seconds": round(res.wall_seconds, 3),
         "first_solution_seconds": res.first_solution_seconds,

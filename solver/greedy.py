@@ -217,6 +217,49 @@ class _Roster:
         return out
 
 
+CONSTRAINED_FIRST = False
+"""Pass 1 fills a day's duties most constrained first (fewest free candidates per wanted
+person), each with the least flexible candidates (fewest other wanting duties that day)."""
+
+
+def _fill_day(duties, d: int, roster, count, take, score, problem: Problem, fair) -> None:
+    """Fill day ``d``'s duties, the most constrained first, sparing flexible people.
+
+    With many shift types and uneven eligibility, filling duties in a fixed order lets
+    early duties use people that only later ones could have had; here the duty with
+    the fewest free candidates per wanted person goes first (dearer duties before
+    cheaper ones), and among equal candidates those eligible for fewer of the day's
+    still-wanting duties are taken first.
+    """
+    want: dict[str, int] = {}
+    cands: dict[str, set[str]] = {}
+    flex: dict[str, int] = defaultdict(int)
+    for duty in duties:
+        w = duty.demand.required + duty.demand.peak_required - count[duty.id]
+        if w <= 0:
+            continue
+        want[duty.id] = w
+        cands[duty.id] = {q for q in problem.eligible.get(duty.id, ()) if roster[q].fits(duty, d + 1)}
+        for q in cands[duty.id]:
+            flex[q] += 1
+    todo = {duty.id: duty for duty in duties if duty.id in want}
+    while todo:
+        duty = min(todo.values(), key=lambda x: (
+            -max(x.demand.under_weight, x.demand.peak_weight),
+            len(cands[x.id]) - want[x.id], x.start, x.id))
+        del todo[duty.id]
+        for q in cands[duty.id]:
+            flex[q] -= 1
+        tags = duty.tags & fair
+        chosen = sorted(cands[duty.id], key=lambda q: (flex[q],) + score(q, duty, tags))[:want[duty.id]]
+        for pid in chosen:
+            take(pid, duty)
+            for other in todo:
+                if pid in cands[other]:
+                    cands[other].discard(pid)
+                    flex[pid] -= 1
+
+
 def greedy_plan(problem: Problem) -> Plan:
     """A plan respecting the hard rules as far as a constructive pass can; (assignments, oncall)."""
     n = problem.num_days
@@ -261,6 +304,9 @@ def greedy_plan(problem: Problem) -> Plan:
             for pid in fixed.get(duty.id, ()):
                 if roster[pid].days[d] is None:
                     take(pid, duty)
+        if CONSTRAINED_FIRST:
+            _fill_day(duties, d, roster, count, take, score, problem, fair)
+            continue
         for duty in duties:
             want = duty.demand.required + duty.demand.peak_required - count[duty.id]
             if want <= 0:

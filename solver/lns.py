@@ -35,6 +35,7 @@ from ortools.sat.python import cp_model
 
 from solver.model import ModelBuilder
 from solver.params import LNS, LnsSettings, sub_parameters
+from solver.person_step import PersonStep, usable
 from solver.phases import Shared, hint_phase, plain_phase
 from solver.result import Progress, SolveOptions
 from solver.threads import run_threads
@@ -63,28 +64,44 @@ class Neighbourhoods:
     (day, eligible people) of duties short of people in the incumbent.
     """
 
-    KINDS = ("people", "window", "block", "gap")
+    KINDS = ("people", "window", "block", "gap", "person")
 
     def __init__(self, people: list[str], days: int, rng: random.Random,
-                 settings: LnsSettings = LNS) -> None:
+                 settings: LnsSettings = LNS, kinds: tuple[str, ...] | None = None) -> None:
         self.people, self.days, self.rng, self.settings = people, days, rng, settings
+        self.kinds = tuple(k for k in self.KINDS if k != "person") if kinds is None else kinds
+        self._order: list[str] = []  # "person": everyone in turn, seeded order
         self.size = {k: settings.init_size for k in self.KINDS}
         self.score = {k: 1e9 for k in self.KINDS}  # optimistic start: every kind is tried
+        self.cost = {k: 1.0 for k in self.KINDS}  # seconds per call (moving average)
+        # with the person kind, the bandit allocates time by measured gain per second
+        # (first measure replaces the optimistic start; picks weighted by 1 / cost);
+        # without it, the bandit measured before it (see solver.person_step.PERSON_STEP)
+        self.by_time = "person" in self.kinds
         self.best_rate = 0.0
         self.stats = {k: [0, 0, 0] for k in self.KINDS}  # calls, finished, improved
 
     def pick(self, gaps: list[tuple[int, list[str]]]):
         r, P, D = self.rng, len(self.people), self.days
-        kinds = [k for k in self.KINDS if k != "gap" or gaps]
-        total = sum(self.score[k] for k in kinds)
-        x = r.random() * total
+        kinds = [k for k in self.kinds if k != "gap" or gaps]
+        # picked in proportion to gain per second / seconds per call: each kind's share
+        # of the time follows its gain per second, however long one call of it takes
+        # (a kind keeps a tenth of the best score: one unlucky first call does not bury it)
+        top = max(self.score[k] for k in kinds)
+        weight = ({k: max(self.score[k], 0.1 * top) / max(self.cost[k], 0.01) for k in kinds}
+                  if self.by_time else {k: self.score[k] for k in kinds})
+        x = r.random() * sum(weight.values())
         kind = kinds[-1]
         for k in kinds:
-            x -= self.score[k]
+            x -= weight[k]
             if x <= 0:
                 kind = k
                 break
         f = self.size[kind]
+        if kind == "person":
+            if not self._order:
+                self._order = r.sample(self.people, P)
+            return kind, [self._order.pop()], range(D)
         if kind == "people":
             return kind, r.sample(self.people, max(1, min(P, round(f * P)))), range(D)
         if kind == "window":
@@ -105,7 +122,12 @@ class Neighbourhoods:
     def feedback(self, kind: str, finished: bool, improved: bool, gain: float, seconds: float) -> None:
         rate = gain / max(seconds, 1e-3)
         self.best_rate = max(self.best_rate, rate)
-        self.score[kind] = 0.7 * self.score[kind] + 0.3 * max(rate, 0.05 * self.best_rate, 1e-9)
+        seen = max(rate, 0.05 * self.best_rate, 1e-9)
+        # the optimistic start only makes every kind be tried: the first measure replaces
+        # it (decaying it by 0.7 a call took ~60 calls, more than a slow model's minute)
+        first = self.by_time and self.stats[kind][0] == 0
+        self.score[kind] = seen if first else 0.7 * self.score[kind] + 0.3 * seen
+        self.cost[kind] = seconds if first else 0.7 * self.cost[kind] + 0.3 * seconds
         if finished:
             self.size[kind] = min(1.0, self.size[kind] * self.settings.grow)
         elif not improved:
@@ -239,10 +261,13 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
 
     # copies are taken before any thread narrows the domains of the original
     models = [m.model] + [m.model.clone() for _ in range(threads_n - 1)]
+    det = options.deterministic_time is not None
+    step = PersonStep(m) if usable(m, det) else None
+    kinds = Neighbourhoods.KINDS if step is not None else None
 
     def worker(tid: int) -> None:
         rng = random.Random(int(options.seed) * 1000 + tid)
-        hood = Neighbourhoods(grid.people, grid.days, rng, settings)
+        hood = Neighbourhoods(grid.people, grid.days, rng, settings, kinds)
         model = models[tid]
         proto = model.proto
         n = len(proto.variables)
@@ -266,6 +291,21 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
             if obj <= shared.bound:
                 break
             kind, who, when = hood.pick(grid.gaps(values))
+            if kind == "person":
+                ts = time.perf_counter()
+                duties = step.replan(values, who[0], min(limit, left), rng.randrange(1 << 30))
+                improved, gain = False, 0.0
+                if duties is not None:
+                    latest, now, _ = shared.get()  # applied to the newest incumbent
+                    res = step.apply(latest, who[0], duties)
+                    if res is not None and res[1] < now:
+                        gain = now - res[1]
+                        improved = shared.offer(res[0], res[1])
+                hood.feedback(kind, False, improved, gain, time.perf_counter() - ts)
+                with lock:
+                    out.iterations += 1
+                    out.improvements += improved
+                continue
             target = values.copy()
             target[grid.free(who, when)] = -1
             changed = dec[target[dec] != fixed[dec]]
@@ -305,7 +345,10 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
                 gain = obj - new
                 if gain > 0:
                     improved = shared.offer(np.fromiter(sub.response_proto.solution, dtype=np.int64), new)
-            hood.feedback(kind, st == cp_model.OPTIMAL, improved, gain, time.perf_counter() - ts)
+            # under a deterministic limit the bandit's clock is deterministic time too
+            spent = (sub.response_proto.deterministic_time if det
+                     else time.perf_counter() - ts)
+            hood.feedback(kind, st == cp_model.OPTIMAL, improved, gain, spent)
             with lock:
                 out.iterations += 1
                 out.improvements += improved

@@ -87,3 +87,7 @@ class SolveResult:
     progress: tuple[Progress, ...] = ()
     conflicts: tuple[str, ...] = ()
     """When infeasible: a small set of conflicting hard rules, as ``"rule: person"``."""
+    bound_source: str | None = None
+    """Where ``best_bound`` comes from: ``"cp-sat"`` (CP-SAT's proven bound on the whole
+    model), ``"non-negative penalties"`` (0: no better bound was proven), ``None`` when
+    there is no bound (the decomposition of huge problems computes none)."""

@@ -110,8 +110,8 @@ def test_neighbourhoods_stay_in_the_grid_and_target_gaps():
         if kind == "gap":
             assert list(who) == ["p3", "p4"] and when.start <= 20 < when.stop
         hood.feedback(kind, finished=True, improved=False, gain=0.0, seconds=0.1)
-    assert kinds == set(Neighbourhoods.KINDS)
-    assert all(s > 0.1 for s in hood.size.values())  # proven-optimal neighbourhoods grow
+    assert kinds == set(hood.kinds)  # every kind offered ("person" only when asked for)
+    assert all(hood.size[k] > 0.1 for k in hood.kinds)  # proven-optimal neighbourhoods grow
     kind, _, _ = hood.pick([])
     assert kind != "gap"  # no gap, no gap neighbourhood
 

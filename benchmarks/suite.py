@@ -1,0 +1,253 @@
+"""Run the generated evaluation suite (``benchmarks/curtois_gen.py``): A/B over seeds.
+
+Every run goes through the product's own chain (``planner.curtois.cli.run_seed``:
+domain mapping, compile, ``solver.solve``) in a fresh process (its peak RSS is its own),
+and its roster is re-checked by the benchmark's independent checker
+(``planner/curtois/checker.py``): a run whose roster breaks a hard rule or whose
+objective differs from the checker's is reported as invalid.
+
+Variants (``--variant``) are solver settings compared **interleaved in one run**
+(instance by instance, seed by seed, A then B), so the shared machine's load hits
+both alike. ``base`` is the code as it is; the others are named in :data:`VARIANTS`.
+
+Usage::
+
+    python benchmarks/suite.py run --part tuning --seeds 3 --limit 60 \\
+        --variant base --variant other --out /tmp/suite-ab
+    python benchmarks/suite.py report /tmp/suite-ab          # medians, gaps to reference
+
+References (``benchmarks/suite_reference.csv``): the best objective any run found
+(long runs where affordable), or a proven optimum; the file says which.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from curtois_gen import SUITE, Shape, generate  # noqa: E402
+
+REFERENCE = ROOT / "benchmarks" / "suite_reference.csv"
+
+
+def _patch(variant: str) -> None:
+    """Apply a named solver variant in this (child) process."""
+    if variant == "base":
+        return
+    import solver.lns as lns
+    import solver.params as params
+    import solver.solve as solve_mod
+
+    settings = params.LNS
+    for item in variant.split(","):
+        key, _, value = item.partition("=")
+        if "." in key:  # a module constant, e.g. solver.greedy.CONSTRAINED_FIRST=0
+            import importlib
+
+            mod, _, attr = key.rpartition(".")
+            old = getattr(importlib.import_module(mod), attr)
+            setattr(importlib.import_module(mod), attr, type(old)(float(value)))
+            continue
+        old = getattr(settings, key)
+        settings = replace(settings, **{key: type(old)(float(value)) if not isinstance(old, bool)
+                                        else value in ("1", "true")})
+    params.LNS = settings
+    solve_mod.LNS = settings
+    lns.search.__defaults__ = (settings,)
+
+
+def _child(args) -> None:
+    """One solve (in a fresh process): print a JSON line with the checked result."""
+    from planner.curtois.cli import _solve_options, run_seed
+    from planner.curtois.parser import parse_instance
+    from planner.curtois.to_domain import instance_to_scenario
+
+    _patch(args.variant)
+    inst = parse_instance(args.file)
+    scenario = instance_to_scenario(inst)
+    run = run_seed(inst, scenario, _solve_options(args.limit, args.workers, args.seed, False))
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({
+        "objective": run.objective if run.status in ("optimal", "feasible") else None,
+        "solver_objective": run.solver_objective,
+        "bound": run.lower_bound,
+        "status": run.status,
+        "valid": not run.problems,
+        "problems": run.problems[:2],
+        "seconds": round(run.seconds, 1),
+        "rss_mb": round(rss),
+    }))
+
+
+def _shapes(part: str | None, names: list[str] | None) -> list[Shape]:
+    return [s for s in SUITE if (part in (None, "all") or s.part == part)
+            and (not names or s.name in names)]
+
+
+def run(args) -> None:
+    unknown = set(args.only or ()) - {s.name for s in SUITE}
+    if unknown:
+        sys.exit(f"--only: unknown suite instance(s) {', '.join(sorted(unknown))}; "
+                 f"known: {', '.join(s.name for s in SUITE)}")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    files = out / "instances"
+    files.mkdir(exist_ok=True)
+    rows_path = out / "runs.csv"
+    new = not rows_path.exists()
+    with rows_path.open("a", newline="") as fh:
+        w = csv.writer(fh)
+        if new:
+            w.writerow(["instance", "part", "variant", "seed", "limit", "workers", "objective",
+                        "bound", "status", "valid", "seconds", "rss_mb", "started_utc"])
+        for shape in _shapes(args.part, args.only):
+            path = files / f"{shape.name}.txt"
+            path.write_text(generate(shape), newline="")
+            for seed in range(args.seeds):
+                for variant in args.variant:
+                    started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+                    cmd = [sys.executable, __file__, "child", str(path), "--variant", variant,
+                           "--seed", str(seed), "--limit", str(args.limit),
+                           "--workers", str(args.workers)]
+                    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT,
+                                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+                    try:
+                        res = json.loads(proc.stdout.strip().splitlines()[-1])
+                    except (IndexError, json.JSONDecodeError):
+                        res = {"objective": None, "bound": None, "status": "crashed",
+                               "valid": False, "seconds": None, "rss_mb": None,
+                               "problems": [proc.stderr.strip()[-300:]]}
+                    w.writerow([shape.name, shape.part, variant, seed, args.limit, args.workers,
+                                res["objective"], res["bound"], res["status"], res["valid"],
+                                res["seconds"], res["rss_mb"], started])
+                    fh.flush()
+                    print(f"{shape.name} {variant} seed {seed}: {res['objective']} "
+                          f"({res['status']}, valid={res['valid']}) {res.get('problems') or ''}",
+                          flush=True)
+
+
+def read_reference() -> dict[str, tuple[int, str]]:
+    if not REFERENCE.exists():
+        return {}
+    with REFERENCE.open() as fh:
+        return {r["instance"]: (int(r["reference"]), r["source"]) for r in csv.DictReader(fh)
+                if not r["instance"].startswith("#")}
+
+
+def report(args) -> None:
+    rows = []
+    for folder in args.folders:
+        path = Path(folder) / "runs.csv"
+        if not path.is_file():
+            sys.exit(f"{path}: no runs.csv (give a folder written by 'suite.py run --out')")
+        with path.open() as fh:
+            rows += list(csv.DictReader(fh))
+    ref = read_reference()
+    variants = list(dict.fromkeys(r["variant"] for r in rows))
+    shapes = {s.name: s for s in SUITE}
+    print("| instance | part | days x staff x types | reference | "
+          + " | ".join(f"{v} median (seeds) | gap %" for v in variants) + " |")
+    print("| --- " * (4 + 2 * len(variants)) + "|")
+    gaps: dict[tuple[str, str], list[float]] = {}
+    for name in dict.fromkeys(r["instance"] for r in rows):
+        s = shapes[name]
+        r0 = ref.get(name, (None, ""))[0]
+        cells = []
+        for v in variants:
+            mine = [r for r in rows if r["instance"] == name and r["variant"] == v]
+            objs = [int(r["objective"]) if r["valid"] == "True" and r["objective"] else None
+                    for r in mine]
+            good = [o for o in objs if o is not None]
+            if not mine:
+                cells += ["-", "-"]
+                continue
+            med = statistics.median(good) if len(good) == len(objs) else None
+            seeds = " / ".join("invalid" if o is None else str(o) for o in objs)
+            gap = None if med is None or not r0 else 100 * (med - r0) / r0
+            if gap is not None:
+                gaps.setdefault((v, s.part), []).append(gap)
+            cells += [f"{'-' if med is None else f'{med:g}'} ({seeds})",
+                      "-" if gap is None else f"{gap:.1f}"]
+        print(f"| {name} | {s.part} | {s.days} x {s.staff} x {s.types} | {r0 or '-'} | "
+              + " | ".join(cells) + " |")
+    for (v, part), g in sorted(gaps.items()):
+        print(f"{v} {part}: mean gap {statistics.mean(g):.1f} %, max {max(g):.1f} % "
+              f"over {len(g)} instances")
+
+
+def reference(args) -> None:
+    """Write the reference file: per instance the best valid objective of the given runs."""
+    best: dict[str, tuple[int, list[str]]] = {}
+    for folder in args.folders:
+        with (Path(folder) / "runs.csv").open() as fh:
+            for r in csv.DictReader(fh):
+                if r["valid"] != "True" or not r["objective"]:
+                    continue
+                o = int(r["objective"])
+                tag = f"{float(r['limit']):g}s"
+                if r["instance"] not in best or o < best[r["instance"]][0]:
+                    best[r["instance"]] = (o, [tag])
+    bounds = {}
+    for item in args.bound or []:
+        name, _, value = item.partition("=")
+        bounds[name] = value
+    with REFERENCE.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["instance", "reference", "source", "lower_bound"])
+        for name in [s.name for s in SUITE]:
+            if name in best:
+                o, tags = best[name]
+                w.writerow([name, o, f"best valid roster of all runs ({', '.join(tags)} run)",
+                            bounds.get(name, "")])
+    print(f"written {REFERENCE}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    r = sub.add_parser("run")
+    r.add_argument("--part", choices=("tuning", "holdout", "all"), default="tuning")
+    r.add_argument("--only", nargs="*", help="instance names (default: the whole part)")
+    r.add_argument("--variant", action="append", default=None)
+    r.add_argument("--seeds", type=int, default=3)
+    r.add_argument("--limit", type=float, default=60.0)
+    r.add_argument("--workers", type=int, default=2)
+    r.add_argument("--out", required=True)
+    c = sub.add_parser("child")
+    c.add_argument("file")
+    c.add_argument("--variant", default="base")
+    c.add_argument("--seed", type=int, default=0)
+    c.add_argument("--limit", type=float, default=60.0)
+    c.add_argument("--workers", type=int, default=2)
+    p = sub.add_parser("report")
+    p.add_argument("folders", nargs="+")
+    f = sub.add_parser("reference")
+    f.add_argument("folders", nargs="+")
+    f.add_argument("--bound", action="append", help="NAME=lower bound (from suite_bounds.py)")
+    a = ap.parse_args()
+    if a.cmd == "run":
+        a.variant = a.variant or ["base"]
+        run(a)
+    elif a.cmd == "child":
+        _child(a)
+    elif a.cmd == "reference":
+        reference(a)
+    else:
+        report(a)
+
+
+if __name__ == "__main__":
+    main()
