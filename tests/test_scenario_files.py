@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,32 +13,7 @@ from planner.domain import (
 )
 from planner.scenario_files import ScenarioError, load_scenario, save_scenario
 from planner.scenario_io.cells import fmt_windows, parse_windows
-
-DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
-
-
-@pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    folder = tmp_path / "demo"
-    shutil.copytree(DEMO, folder)
-    return folder
-
-
-def rows(folder: Path, file: str) -> list[list[str]]:
-    with open(folder / file, newline="", encoding="utf-8") as fh:
-        return list(csv.reader(fh))
-
-
-def write(folder: Path, file: str, table: list[list[str]]) -> None:
-    with open(folder / file, "w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh).writerows(table)
-
-
-def set_cell(folder: Path, file: str, line: int, column: str, value: str) -> None:
-    """Set the cell of a 1-based line (header = 1) and a column name."""
-    table = rows(folder, file)
-    table[line - 1][table[0].index(column)] = value
-    write(folder, file, table)
+from tests.scenario_edit import DEMO, demo, rows, set_cell, write  # noqa: F401 (demo: fixture)
 
 
 def line_of(folder: Path, file: str, first_cell: str) -> int:

@@ -8,9 +8,7 @@ acceptance or a failed solve.
 
 from __future__ import annotations
 
-import csv
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,31 +16,7 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from planner.scenario_files import ScenarioError, load_scenario
-
-DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
-
-
-@pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    folder = tmp_path / "demo"
-    shutil.copytree(DEMO, folder)
-    return folder
-
-
-def rows(folder: Path, file: str) -> list[list[str]]:
-    with open(folder / file, newline="", encoding="utf-8") as fh:
-        return list(csv.reader(fh))
-
-
-def write(folder: Path, file: str, table: list[list[str]]) -> None:
-    with open(folder / file, "w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh).writerows(table)
-
-
-def set_cell(folder: Path, file: str, line: int, column: str, value: str) -> None:
-    table = rows(folder, file)
-    table[line - 1][table[0].index(column)] = value
-    write(folder, file, table)
+from tests.scenario_edit import DEMO, demo, rows, set_cell, write  # noqa: F401 (demo: fixture)
 
 
 def append(folder: Path, file: str, row: dict[str, str]) -> int:
