@@ -62,11 +62,11 @@ def show_error(e: RotaError) -> None:
     """A clear message for a failed call (the pages catch RotaError around actions)."""
     if isinstance(e, ApiDown):
         st.error(f"**The Rota API is not reachable.** {e.message}. Start it with `rota up` "
-                 "(or `rota serve`), then reload this page.", icon="🔌")
+                 "(or `rota serve`), then reload this page.", icon=":material/power_off:")
     elif isinstance(e, Forbidden):
-        st.error(f"Not allowed: {e.message}", icon="⛔")
+        st.error(f"Not allowed: {e.message}", icon=":material/block:")
     else:
-        st.error(e.message, icon="⚠️")
+        st.error(e.message, icon=":material/warning:")
 
 
 def page(*roles: str) -> Callable[[Callable[[RotaClient], None]], Callable[[], None]]:
@@ -81,7 +81,7 @@ def page(*roles: str) -> Callable[[Callable[[RotaClient], None]], Callable[[], N
                 st.stop()
             if role() not in roles:
                 st.error(f"This page is for {' and '.join(r + 's' for r in roles)}; "
-                         f"you are signed in as a {role()}.", icon="⛔")
+                         f"you are signed in as a {role()}.", icon=":material/block:")
                 st.stop()
             t0 = time.perf_counter()
             try:

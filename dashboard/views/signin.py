@@ -13,7 +13,7 @@ TITLE, ICON, URL = "Sign in", ":material/login:", "signin"
 def page() -> None:
     _, mid, _ = st.columns([1, 1.2, 1])
     with mid:
-        st.title("🗓️ Rota")
+        st.title("Rota")
         st.caption("Rosters and on-call plans for IT support and operations teams")
         if msg := st.session_state.pop("flash", None):
             st.info(msg)
