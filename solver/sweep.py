@@ -51,7 +51,12 @@ def replan_person(problem: Problem, pid: str, by_person, counts: Counter,
     strictly lower than the current ones, else None. Used by the LNS as its "person"
     neighbourhood (:mod:`solver.lns`).
     """
-    sub = people_problem(problem, [pid], by_person, counts, held)
+    return _solve_alone(people_problem(problem, [pid], by_person, counts, held), seconds, seed)
+
+
+def _solve_alone(sub: Problem, seconds: float, seed: int):
+    """The duty ids of the one-person problem ``sub``'s best roster when it scores strictly
+    lower than its hint (the person's current duties), else None."""
     before = evaluate(sub, sub.hint, ()).objective
     m = build_model(sub)
     solver = cp_model.CpSolver()
@@ -93,19 +98,9 @@ def sweep(problem: Problem, assignments, oncall, deadline: float, seed: int = 0,
     def replan(pid: str) -> None:
         with lock:
             sub = people_problem(problem, [pid], by_person, counts, held)
-            before = evaluate(sub, sub.hint, ()).objective
-        m = build_model(sub)
-        solver = cp_model.CpSolver()
-        p = solver.parameters
-        p.num_workers = 1
-        p.linearization_level = 2
-        p.random_seed = int(seed)
-        p.max_time_in_seconds = max(0.01, min(PERSON_SECONDS, deadline - time.perf_counter()))
-        if solver.solve(m.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        new = _solve_alone(sub, deadline - time.perf_counter(), seed)
+        if new is None:
             return
-        if round(solver.objective_value) >= before:
-            return
-        new = [did for (_, did), var in m.x.items() if solver.value(var)]
         with lock:
             old = held[pid]
             for did in old:
