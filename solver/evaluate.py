@@ -36,8 +36,14 @@ def evaluate(
     assignments: tuple[tuple[str, str], ...],
     oncall: tuple[tuple[str, str, str], ...] = (),
 ) -> Evaluation:
-    """Penalties of a plan given as (person, duty) and (person, period, role) tuples."""
-    pen = dict.fromkeys(SOFT_RULES, 0)
+    """Penalties of a plan given as (person, duty) and (person, period, role) tuples.
+
+    Every soft rule of the catalogue must be computed here: a rule missing (or one
+    unknown to the catalogue) raises ``KeyError`` naming it (``tests/test_registry.py``).
+    """
+    # the rules computed below, each set explicitly (no default for a forgotten rule)
+    pen = dict.fromkeys(("coverage_shortfall", "peak_shortfall", "over_coverage",
+                         "oncall_unfilled", "fairness", "requests", "continuity"), 0)
     duties = {d.id: d for d in problem.duties}
     people = {p.id: p for p in problem.people}
     weights = problem.rules.weights
@@ -105,7 +111,17 @@ def evaluate(
 
     pen["backup_use"] = weights.backup_use * sum(1 for pid, _ in assignments if people[pid].is_backup)
     pen["plan_stability"] = stability_penalty(problem, assignments, oncall)
-    return Evaluation(pen, tuple(gaps), tuple(unfilled), tuple(figures))
+    return Evaluation(by_rule(pen), tuple(gaps), tuple(unfilled), tuple(figures))
+
+
+def by_rule(pen: dict[str, int]) -> dict[str, int]:
+    """``pen`` in catalogue order; ``KeyError`` if it misses a soft rule or has an unknown one."""
+    missing = [n for n in SOFT_RULES if n not in pen]
+    unknown = sorted(set(pen) - set(SOFT_RULES))
+    if missing or unknown:
+        raise KeyError(f"solver/evaluate.py: no penalty computed for {missing}, "
+                       f"penalties of rules not in the catalogue: {unknown}")
+    return {n: pen[n] for n in SOFT_RULES}
 
 
 def stability_penalty(problem: Problem, assignments, oncall=()) -> int:
