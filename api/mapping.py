@@ -19,11 +19,12 @@ def _sorted(values) -> list:
 
 
 def contract_to_row(c: d.Contract) -> t.ContractRow:
-    return t.ContractRow(**c.model_dump(mode="json"))
+    return t.ContractRow(id=c.id, name=c.name,
+                         params=c.model_dump(mode="json", include=set(d.Contract.parameters())))
 
 
 def row_to_contract(r: t.ContractRow) -> d.Contract:
-    return d.Contract(**_fields(r), shift_limits=r.shift_limits or {})
+    return d.Contract(id=r.id, name=r.name, **(r.params or {}))
 
 
 def technician_to_row(x: d.Technician) -> t.TechnicianRow:

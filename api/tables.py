@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from planner.domain import Contract
+
 
 class UTCDateTime(TypeDecorator):
     """An aware datetime stored as naive UTC, read back as aware UTC."""
@@ -69,22 +71,38 @@ class SkillRow(SQLModel, table=True):
 
 
 class ContractRow(SQLModel, table=True):
+    """A contract: its rule parameters in one JSON column (``params``).
+
+    The parameters are those :class:`planner.domain.Contract` declares; a new one
+    needs no new column nor migration. Each reads and writes as an attribute
+    (``row.max_weekends``) and ``model_dump()`` gives them flat, as the API shows them.
+    """
+
     __tablename__ = "contract"
     id: str = Field(primary_key=True)
     seq: int = 0
     """Position in the scenario (files list entities in a meaningful order)."""
     name: str = ""
-    min_hours_per_week: float | None = None
-    max_hours_per_week_avg: float | None = None
-    max_hours_in_week: float | None = None
-    min_minutes_total: int | None = None
-    max_minutes_total: int | None = None
-    max_consecutive_days: int | None = None
-    min_consecutive_days: int | None = None
-    min_consecutive_days_off: int | None = None
-    max_weekends: int | None = None
-    shift_limits: dict = _json()
-    works_public_holidays: bool = False
+    params: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+    def model_dump(self, **kw: Any) -> dict[str, Any]:  # type: ignore[override]
+        data = super().model_dump(**kw)
+        params = data.pop("params", None) or {}
+        return {**data, **params}
+
+
+def _param(name: str) -> property:
+    def get(row: ContractRow) -> Any:
+        return (row.params or {}).get(name)
+
+    def set_(row: ContractRow, value: Any) -> None:
+        row.params = {**(row.params or {}), name: value}  # a new dict: the change is seen
+
+    return property(get, set_, doc=f"The contract parameter ``{name}``.")
+
+
+for _name in Contract.parameters():
+    setattr(ContractRow, _name, _param(_name))
 
 
 class TechnicianRow(SQLModel, table=True):

@@ -102,6 +102,16 @@ class Contract(Frozen):
             raise ValueError("min_consecutive_days is above max_consecutive_days")
         return self
 
+    @classmethod
+    def parameters(cls) -> tuple[str, ...]:
+        """The rule parameters: every field but ``id`` and ``name``, in declaration order.
+
+        This class is their one declaration (type, bounds, default): the scenario
+        columns (``planner.scenario_io.tables``), the database row (``api.tables``) and
+        the API schema (``api.schemas.domain``) are derived from it.
+        """
+        return tuple(k for k in cls.model_fields if k not in ("id", "name"))
+
 
 class Technician(Frozen):
     """A technician: skills, client environments trained on, country, contract, roles."""

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import ConfigDict, Field, create_model
 
-from planner.domain import AbsenceKind, Role
+from planner.domain import AbsenceKind, Contract, Role
 from api.schemas.common import INT32, Day, LocalTime, Count, Hours, Id, Schema, Text, Weight, optional
 
 class SkillBase(Schema):
@@ -28,19 +28,17 @@ class SkillPublic(SkillCreate):
     pass
 
 
-class ContractBase(Schema):
-    name: Text = ""
-    min_hours_per_week: Hours | None = None
-    max_hours_per_week_avg: Hours | None = None
-    max_hours_in_week: Hours | None = 48
-    min_minutes_total: int | None = Field(default=None, ge=0, le=INT32)
-    max_minutes_total: int | None = Field(default=None, ge=0, le=INT32)
-    max_consecutive_days: int | None = Field(default=6, ge=1, le=366)
-    min_consecutive_days: int | None = Field(default=None, ge=1, le=366)
-    min_consecutive_days_off: int | None = Field(default=None, ge=1, le=366)
-    max_weekends: int | None = Field(default=None, ge=0, le=60)
-    shift_limits: dict[Id, Count] = {}
-    works_public_holidays: bool = False
+class _ContractSchema(Schema):
+    model_config = ConfigDict(allow_inf_nan=False)
+
+
+ContractBase = create_model(  # type: ignore[call-overload]
+    "ContractBase", __base__=_ContractSchema,
+    name=(Text, ""),
+    **{k: (f.annotation, f) for k, f in Contract.model_fields.items() if k in Contract.parameters()},
+)
+"""A contract's fields as :class:`planner.domain.Contract` declares them (types, bounds,
+defaults): a new contract parameter reaches the API without a copy here."""
 
 
 class ContractCreate(ContractBase):

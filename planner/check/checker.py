@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Callable
 
 from planner.check import duties, limits, oncall, penalties, stability
@@ -13,39 +14,28 @@ from planner.domain import Plan, Scenario
 HardCheck = Callable[[Context], list[Violation]]
 Penalty = Callable[[Context], int]
 
-# name -> check, in the order of docs/architecture.md
-HARD_CHECKS: dict[str, HardCheck] = {
-    "eligibility": duties.check_eligibility,
-    "one_shift_per_day": duties.check_one_shift_per_day,
-    "no_overlap": duties.check_no_overlap,
-    "min_rest": duties.check_min_rest,
-    "max_hours_per_week": limits.check_max_hours_per_week,
-    "contract_hours": limits.check_contract_hours,
-    "max_consecutive_days": limits.check_max_consecutive_days,
-    "min_consecutive_days": limits.check_min_consecutive_days,
-    "min_consecutive_days_off": limits.check_min_consecutive_days_off,
-    "max_weekends": limits.check_max_weekends,
-    "shift_type_limits": limits.check_shift_type_limits,
-    "forbidden_successions": limits.check_forbidden_successions,
-    "fixed_assignments": duties.check_fixed_assignments,
-    "oncall_one_per_role": oncall.check_oncall_one_per_role,
-    "oncall_backup_distinct": oncall.check_oncall_backup_distinct,
-    "oncall_eligibility": oncall.check_oncall_eligibility,
-    "oncall_min_gap": oncall.check_oncall_min_gap,
-    "replan_limits": stability.check_replan_limits,
-}
+_MODULES = (duties, limits, oncall, penalties, stability)
 
-PENALTIES: dict[str, Penalty] = {
-    "coverage_shortfall": penalties.penalty_coverage_shortfall,
-    "peak_shortfall": penalties.penalty_peak_shortfall,
-    "over_coverage": penalties.penalty_over_coverage,
-    "oncall_unfilled": penalties.penalty_oncall_unfilled,
-    "fairness": penalties.penalty_fairness,
-    "requests": penalties.penalty_requests,
-    "continuity": penalties.penalty_continuity,
-    "backup_use": penalties.penalty_backup_use,
-    "plan_stability": stability.penalty_plan_stability,
-}
+
+def _found(prefix: str) -> dict[str, Callable]:
+    """Rule name -> the function ``<prefix><name>`` of the check modules, in their order.
+
+    The checker's own mapping, found by name (as the solver finds its builders):
+    a new rule's check is one function in one of these modules.
+    """
+    return {
+        name.removeprefix(prefix): fn
+        for mod in _MODULES
+        for name, fn in vars(mod).items()
+        if name.startswith(prefix) and inspect.isfunction(fn) and fn.__module__ == mod.__name__
+    }
+
+
+HARD_CHECKS: dict[str, HardCheck] = _found("check_")
+"""Hard rule -> its check (``check_<rule>``): every violation in a plan."""
+
+PENALTIES: dict[str, Penalty] = _found("penalty_")
+"""Soft rule -> its penalty (``penalty_<rule>``), recomputed from the plan."""
 
 
 def check(scenario: Scenario, plan: Plan, derived: Derived | None = None) -> CheckReport:

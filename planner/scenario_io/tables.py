@@ -7,6 +7,7 @@ these specs, so a column is declared once.
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -77,20 +78,29 @@ ID = Column("id", required=True)
 
 SKILLS = Table("skills.csv", d.Skill, "skills", (ID, Column("name")), id_column="id")
 
+def _param_column(name: str, annotation: Any) -> Column:
+    """The CSV column of a contract parameter, from its domain type."""
+    args = typing.get_args(annotation)
+    nullable = type(None) in args
+    base = next((a for a in args if a is not type(None)), annotation) if nullable else annotation
+    while typing.get_origin(base) is typing.Annotated:
+        base = typing.get_args(base)[0]
+    if base is bool:
+        return _bool(name)
+    if base is int:
+        return _int(name, nullable=nullable)
+    if base is float:
+        return _float(name, nullable=nullable)
+    if typing.get_origin(base) is dict:
+        return Column(name, c.parse_limits, c.fmt_limits)
+    raise TypeError(f"contract parameter {name}: no CSV column for type {annotation!r}")
+
+
 CONTRACTS = Table("contracts.csv", d.Contract, "contracts", (
     ID, Column("name"),
-    _float("min_hours_per_week", nullable=True),
-    _float("max_hours_per_week_avg", nullable=True),
-    _float("max_hours_in_week", nullable=True),
-    _int("min_minutes_total", nullable=True),
-    _int("max_minutes_total", nullable=True),
-    _int("max_consecutive_days", nullable=True),
-    _int("min_consecutive_days", nullable=True),
-    _int("min_consecutive_days_off", nullable=True),
-    _int("max_weekends", nullable=True),
-    Column("shift_limits", c.parse_limits, c.fmt_limits),
-    _bool("works_public_holidays"),
+    *(_param_column(k, d.Contract.model_fields[k].annotation) for k in d.Contract.parameters()),
 ), required_file=True, id_column="id")
+"""One column per parameter of :class:`planner.domain.Contract`, in its order."""
 
 TECHNICIANS = Table("technicians.csv", d.Technician, "technicians", (
     ID, Column("name"), Column("email"), Column("country"),
