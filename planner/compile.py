@@ -6,7 +6,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from planner.calendar import UTC, minutes_between
+from planner.calendar import UTC, local, minutes_between
 from planner.demands import DemandRow, Derived, PeriodRow, exact
 from planner.domain import Assignment, OnCallDuty, OnCallRole, Plan, Scenario, Technician
 from solver.problem import (
@@ -18,6 +18,7 @@ from solver.problem import (
     Request,
     Rules,
     Weights,
+    WeeklyRest,
 )
 from solver.result import SolveResult
 
@@ -91,8 +92,22 @@ def _person(derived: Derived, tech: Technician, origin: dt.datetime) -> Person:
         max_per_shift_type={k: v for k, v in contract.shift_limits.items() if v > 0},
         is_backup=tech.is_backup,
         fairness_group=contract.id,
+        weekly_rest=_weekly_rest(derived, contract.min_weekly_rest_hours, tech.timezone, origin),
         **_history(derived, tech, origin),
     )
+
+
+def _weekly_rest(derived: Derived, hours, zone: str, origin: dt.datetime) -> WeeklyRest | None:
+    """Rule ``weekly_rest``: the minutes (rounded up) and each week's local midnights."""
+    if not hours:
+        return None
+    dates = derived.dates
+    weeks = tuple(
+        (minutes_between(origin, local(dates[w[0]], dt.time(0), zone)),
+         minutes_between(origin, local(dates[w[-1]] + dt.timedelta(days=1), dt.time(0), zone)))
+        for w in derived.weeks
+    )
+    return WeeklyRest(minutes=math.ceil(exact(hours) * 60), weeks=weeks)
 
 
 def _fixed_pairs(scenario: Scenario, derived: Derived,

@@ -76,6 +76,8 @@ class Contract(Frozen):
     shift_limits: dict[Id, Count] = Field(default_factory=dict)
     works_public_holidays: bool = False
     """False: the technician is unavailable on public holidays of their own country."""
+    min_weekly_rest_hours: Hours | None = Field(default=None, le=7 * 24)
+    """Rule ``weekly_rest``: hours free of duties starting in each calendar week (EU: 35)."""
 
     @model_validator(mode="after")
     def _bounds(self) -> "Contract":

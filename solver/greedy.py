@@ -253,6 +253,31 @@ def _fits_min_consecutive_days_off(r: _Roster, duty: Duty, horizon: int) -> bool
     return True
 
 
+def _rest_weeks_ok(r: _Roster, extra: Duty | None = None) -> bool:
+    """Every week touched by ``extra`` (all weeks when None) keeps a ``weekly_rest`` window."""
+    rule = r.p.weekly_rest
+    if rule is None or rule.minutes <= 0:
+        return True
+    busy = [(x.start, x.end) for x in r.days if x is not None]
+    if extra is not None:
+        busy.append((extra.start, extra.end))
+    last = r.p.history_last_end
+    for start, end in rule.weeks:
+        if extra is not None and not (start < extra.end and extra.start < end + rule.minutes):
+            continue
+        starts = [start] + [e for _, e in busy if start <= e < end]
+        if last is not None and start <= last < end:
+            starts.append(last)
+        if not any(all(not (s < c + rule.minutes and e > c) for s, e in busy)
+                   for c in starts if last is None or c >= last):
+            return False
+    return True
+
+
+def _fits_weekly_rest(r: _Roster, duty: Duty, horizon: int) -> bool:
+    return _rest_weeks_ok(r, duty)
+
+
 FITS: dict[str, Callable[[_Roster, Duty, int], bool]] = {
     "one_shift_per_day": _fits_one_shift_per_day,
     "no_overlap": _fits_no_overlap,
@@ -265,6 +290,7 @@ FITS: dict[str, Callable[[_Roster, Duty, int], bool]] = {
     "max_consecutive_days": _fits_max_consecutive_days,
     "min_consecutive_days": _fits_min_consecutive_days,
     "min_consecutive_days_off": _fits_min_consecutive_days_off,
+    "weekly_rest": _fits_weekly_rest,
 }
 """Hard rule -> may this duty be added (the cheap tests first)."""
 
@@ -329,6 +355,7 @@ VALID: dict[str, Callable[[_Roster], bool]] = {
     "max_consecutive_days": _valid_max_consecutive_days,
     "min_consecutive_days": _valid_min_consecutive_days,
     "min_consecutive_days_off": _valid_min_consecutive_days_off,
+    "weekly_rest": _rest_weeks_ok,
 }
 """Hard rule -> does it hold on the whole horizon (after a block, or for a given plan)."""
 

@@ -60,6 +60,20 @@ class Duty:
 
 
 @dataclass(frozen=True)
+class WeeklyRest:
+    """Rule ``weekly_rest`` for one person: in each week, ``minutes`` of rest that start in it.
+
+    ``weeks`` holds ``(start, end)`` of each week in minutes from the origin (the
+    person's local midnights, aligned with :attr:`Problem.weeks`). A rest is a
+    window free of the person's duties; it counts for the week in which it starts.
+    Time after the horizon counts as rest; the history's last duty does not.
+    """
+
+    minutes: int
+    weeks: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
 class Person:
     """A person and their per-person limits (``None`` means no limit).
 
@@ -83,6 +97,7 @@ class Person:
     history_consecutive_days_off: int | None = None
     history_last_end: int | None = None
     history_last_shift_type: str | None = None
+    weekly_rest: WeeklyRest | None = None
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,14 @@
 """Hard rules on single duties and pairs of duties: eligibility, one shift a
-day, no overlap, minimum rest, fixed assignments (docs/rules.md)."""
+day, no overlap, minimum and weekly rest, fixed assignments (docs/rules.md)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from fractions import Fraction
 
-from planner.calendar import UTC
-from planner.check.context import Context, Held, aware, exact, fmt_minutes
+from planner.calendar import UTC, local
+from planner.check.context import DAY, Context, Held, aware, exact, fmt_minutes
 from planner.check.report import Violation
 
 
@@ -128,4 +130,43 @@ def check_fixed_assignments(ctx: Context) -> list[Violation]:
                                  f"{ctx.name(f.technician)}: fixed {f.shift} for {f.client}"
                                  f"{skill} on {f.date} is missing from the plan",
                                  f.technician, f.date))
+    return out
+
+
+def check_weekly_rest(ctx: Context) -> list[Violation]:
+    """In each week, ``min_weekly_rest_hours`` free of the person's duties, starting in it.
+
+    The week runs from the person's local midnight of its first horizon day to the one
+    after its last; the rest may run on past the week's end and past the horizon's end
+    (not planned: free); it cannot start before the history's last duty ends.
+    """
+    out = []
+    for tech, lst in ctx.by_tech.items():
+        t = ctx.d.technicians[tech]
+        hours = ctx.d.contracts[t.contract].min_weekly_rest_hours
+        if not hours:
+            continue
+        need = exact(hours) * 3600  # seconds, exact
+        busy = [(h.start.astimezone(UTC), h.end.astimezone(UTC)) for h in lst]
+        past = ctx.history.get(tech)
+        last = past.last_end.astimezone(UTC) if past and past.last_end else None
+        for week in ctx.d.weeks:
+            first = ctx.d.dates[week[0]]
+            begin = local(first, dt.time(0), t.timezone).astimezone(UTC)
+            finish = local(ctx.d.dates[week[-1]] + DAY, dt.time(0), t.timezone).astimezone(UTC)
+            starts = [begin, *(e for _, e in busy if begin <= e < finish)]
+            if last is not None and begin <= last < finish:
+                starts.append(last)
+            longest = 0.0  # seconds of the longest rest starting in the week
+            for c in starts:
+                if (last is not None and c < last) or any(s <= c < e for s, e in busy):
+                    continue
+                nxt = min((s for s, _ in busy if s > c), default=None)
+                longest = max(longest, math.inf if nxt is None else (nxt - c).total_seconds())
+            if longest < need:
+                out.append(Violation(
+                    "weekly_rest",
+                    f"{ctx.name(tech)}: the longest rest starting in the week of {first} is "
+                    f"{fmt_minutes(longest / 60)} (minimum {fmt_minutes(float(need) / 60)})",
+                    tech, first))
     return out

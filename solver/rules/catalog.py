@@ -40,6 +40,7 @@ CATALOG: tuple[RuleSpec, ...] = (
     _hard("one_shift_per_day", "One shift per day", "at most one duty per person per day"),
     _hard("no_overlap", "No overlapping duties", "no two duties of one person overlap in time"),
     _hard("min_rest", "Minimum rest", "at least min_rest_hours between duties on different days"),
+    _hard("weekly_rest", "Weekly rest", "min_weekly_rest_hours free of duties starting in each calendar week"),
     _hard("max_hours_per_week", "Maximum hours per week", "worked minutes per calendar week capped"),
     _hard("contract_hours", "Contract hours", "worked minutes over the horizon within the contract's bounds"),
     _hard("max_consecutive_days", "Maximum consecutive working days", "no longer work run, history counted"),

@@ -1,4 +1,4 @@
-"""Hard rules on the timing of one person's duties: ``no_overlap`` and ``min_rest``.
+"""Hard rules on the timing of one person's duties: ``no_overlap``, ``min_rest``, ``weekly_rest``.
 
 Duties are grouped per person into *slots*: the distinct (start, end) intervals of
 a day (many clients share the same shift times). Conflicts are only sought between
@@ -117,4 +117,43 @@ def min_rest(m: ModelBuilder) -> list[LinearTerm]:
                     a_vars = [v for s, e2, vs in by_end if e2 >= e for v in vs]
                     b_vars = [v for _, _, vs in later[: sizes[k]] for v in vs]
                     m.model.add(expr_sum(a_vars + b_vars) <= 1)
+    return []
+
+
+def weekly_rest(m: ModelBuilder) -> list[LinearTerm]:
+    """``weekly_rest``: in each week, ``minutes`` free of the person's duties starting in it.
+
+    A free window starting in the week exists if and only if one starts at the week's
+    start, at the end of one of the person's duties or at the history's last end (slide
+    any free window back until it meets one of them), so these instants are the only
+    candidates. Each candidate window gets a Boolean that forbids every duty overlapping
+    it; one per week must hold. A week with a window no duty can touch needs nothing.
+    """
+    for pid, person in m.people.items():
+        rule = person.weekly_rest
+        if rule is None or rule.minutes <= 0:
+            continue
+        last = person.history_last_end
+        pairs = [pair for day in m.by_person_day[pid] for pair in day]
+        for start, end in rule.weeks:
+            near = [(d, v) for d, v in pairs if d.end > start and d.start < end + rule.minutes]
+            starts = {start} | {d.end for d, _ in near if start <= d.end < end}
+            if last is not None and start <= last < end:
+                starts.add(last)
+            windows: list[tuple[Lit, ...]] = []
+            for c in sorted(starts):
+                if last is not None and c < last:
+                    continue  # the history's last duty still runs
+                busy = tuple(v for d, v in near if d.start < c + rule.minutes and d.end > c)
+                if not busy:
+                    break  # a window no duty can touch: the week holds
+                if busy not in windows:
+                    windows.append(busy)
+            else:
+                chosen = []
+                for k, busy in enumerate(windows):
+                    free = m.model.new_bool_var(f"weekly_rest[{pid},{start},{k}]")
+                    m.model.add(expr_sum(list(busy)) == 0).only_enforce_if(free)
+                    chosen.append(free)
+                m.model.add_bool_or(chosen)
     return []

@@ -78,3 +78,17 @@ def test_migration_moves_columns_into_json_and_back(empty_url):  # noqa: F811
     assert "params" not in cols and "max_weekends" in cols
     assert (back[0], back[1], bool(back[2])) == (48.5, 2, True)
     engine.dispose()
+
+
+def test_api_reads_and_writes_a_new_parameter(client, users, stored):
+    """min_weekly_rest_hours (rule weekly_rest) reaches the API and the database with no
+    code of its own there: create, read, patch, refuse out of bounds naming the field."""
+    h = users.headers("manager")
+    r = client.post("/api/v1/contracts", json={"id": "EU35", "min_weekly_rest_hours": 35}, headers=h)
+    assert r.status_code == 201, r.text
+    assert client.get("/api/v1/contracts/EU35", headers=h).json()["min_weekly_rest_hours"] == 35
+    r = client.patch("/api/v1/contracts/EU35", json={"min_weekly_rest_hours": 36}, headers=h)
+    assert r.status_code == 200 and r.json()["min_weekly_rest_hours"] == 36
+    r = client.patch("/api/v1/contracts/EU35", json={"min_weekly_rest_hours": 169}, headers=h)
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "min_weekly_rest_hours"
+    assert client.get("/api/v1/contracts/EU35", headers=h).json()["min_weekly_rest_hours"] == 36
