@@ -8,6 +8,7 @@ import pytest
 from planner.check import check
 from planner.domain import CoverageRule
 
+from .builder_check import builder
 from .conftest import asg, day, every_day, make, plan, solve_and_check, tech
 
 BOTH = frozenset({"acme", "beta"})
@@ -45,3 +46,12 @@ def test_solver_forced_switch():
                         CoverageRule(client="beta", shift="D", required=1, date=day(1))))
     _, report, p = solve_and_check(sc)
     assert len(p.assignments) == 2 and report.penalties["continuity"] == 3
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_solver_builder_penalises_as_the_checker(case):
+    """The builder alone charges each case the checker's penalty (tests/rules/builder_check.py)."""
+    worked, penalty = CASES[case]
+    sc = make(technicians=(tech("A", clients=BOTH),), coverage=every_day("D") + every_day("D", client="beta"),
+              rules=dict(continuity_weight=3))
+    builder(sc, "continuity").given(*(asg(sc, "A", i, "D", c) for i, c in worked)).penalises(penalty)

@@ -7,6 +7,7 @@ import pytest
 
 from planner.domain import CoverageRule
 
+from .builder_check import builder
 from .conftest import asg, assert_broken, day, make, plan, solve_and_check, tech
 
 RULES = dict(min_rest_hours=0, forbidden_successions=frozenset({("L", "E")}))
@@ -56,3 +57,14 @@ def test_solver_history(back, assigned):
     _, report, p = solve_and_check(sc)
     assert len(p.assignments) == assigned
     assert report.penalties["coverage_shortfall"] == 50 * (1 - assigned)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_solver_builder_agrees_with_the_checker(case):
+    """The builder alone forbids exactly the checker's violations (tests/rules/builder_check.py)."""
+    hist, worked, expected = CASES[case]
+    sc = make(rules=RULES, technicians=(tech("A"),))
+    if hist:
+        sc = sc.model_copy(update={"history": (asg(sc, "A", day(-hist[0]), hist[1]),)})
+    verdict = builder(sc, "forbidden_successions").given(*(asg(sc, "A", i, s) for i, s in worked))
+    verdict.forbids() if expected else verdict.allows()

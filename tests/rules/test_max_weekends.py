@@ -8,6 +8,7 @@ import pytest
 
 from planner.domain import CoverageRule
 
+from .builder_check import builder
 from .conftest import assert_broken, make, plan, solve_and_check, tech, works
 
 WEEKEND = frozenset({5, 6})
@@ -54,3 +55,12 @@ def test_solver_fixed_on_limit():
     sc = sc.model_copy(update={"fixed": tuple(works(sc, "A", [5, 6, 12, 13]))})
     _, report, p = solve_and_check(sc)
     assert len(p.assignments) == 4 and report.objective == 0
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_solver_builder_agrees_with_the_checker(case):
+    """The builder alone forbids exactly the checker's violations (tests/rules/builder_check.py)."""
+    limit, worked, expected = CASES[case]
+    sc = make(days=14, contract=dict(max_weekends=limit), technicians=(tech("A"),))
+    verdict = builder(sc, "max_weekends").given(*works(sc, "A", worked))
+    verdict.forbids() if expected else verdict.allows()

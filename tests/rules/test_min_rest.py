@@ -10,6 +10,7 @@ import pytest
 from planner.check import check
 from planner.domain import CoverageRule, ShiftType
 
+from .builder_check import builder
 from .conftest import (SHIFTS, T, asg, assert_broken, day, every_day, make, plan, solve_and_check,
                        tech)
 
@@ -144,3 +145,12 @@ def test_solver_fractional_hours():
              rules=dict(min_rest_hours=10.991))
     _, report, p = solve_and_check(sc)
     assert len(p.assignments) == 1 and report.penalties["coverage_shortfall"] == 50
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_solver_builder_agrees_with_the_checker(case):
+    """The builder alone forbids exactly the checker's violations (tests/rules/builder_check.py)."""
+    build, expected = CASES[case]
+    sc, asgs = build(_sc(technicians=(tech("A"),)))
+    verdict = builder(sc, "min_rest").given(*asgs)
+    verdict.forbids() if expected else verdict.allows()

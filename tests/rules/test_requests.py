@@ -10,6 +10,7 @@ import pytest
 from planner.check import check
 from planner.domain import CoverageRule, Request
 
+from .builder_check import builder
 from .conftest import asg, day, make, plan, solve_and_check, tech
 
 
@@ -69,3 +70,11 @@ def test_solver_conflicting_requests():
     """Both want to work the only D: one is disappointed (the lighter weight, 3)."""
     _, report, p = solve_and_check(_one_duty(_req(True, "D", weight=3), _req(True, "D", weight=4, who="B")))
     assert [a.technician for a in p.assignments] == ["B"] and report.penalties["requests"] == 3
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_solver_builder_penalises_as_the_checker(case):
+    """The builder alone charges each case the checker's penalty (tests/rules/builder_check.py)."""
+    req, shift, penalty = CASES[case]
+    sc = make(requests=(req,), technicians=(tech("A"),))
+    builder(sc, "requests").given(*([asg(sc, "A", 0, shift)] if shift else [])).penalises(penalty)
