@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import solver.evaluate as evaluate_mod
-import solver.greedy as greedy
+import solver.roster as roster
 import solver.rules as solver_rules
 from planner.check import HARD_CHECKS, PENALTIES
 from planner.rules import HARD_RULES, RULES, SOFT_RULES
@@ -57,13 +57,13 @@ def problems(catalog: tuple[RuleSpec, ...] = CATALOG, docs: str | None = None) -
         out.append(f"{name}: penalty of a rule not in the catalogue")
     # the warm start: every hard rule tested, or unbreakable by construction
     for name in hard:
-        if (name in greedy.FITS) == (name in greedy.BY_CONSTRUCTION):
-            out.append(f"{name}: the warm start (solver/greedy.py) must test it in FITS "
+        if (name in roster.FITS) == (name in roster.BY_CONSTRUCTION):
+            out.append(f"{name}: the warm start (solver/roster.py) must test it in FITS "
                        "or say in BY_CONSTRUCTION why it cannot break it (exactly one)")
-    for name in set(greedy.FITS) | set(greedy.VALID) | set(greedy.BY_CONSTRUCTION):
+    for name in set(roster.FITS) | set(roster.VALID) | set(roster.BY_CONSTRUCTION):
         if name not in hard:
             out.append(f"{name}: warm-start test of a rule not in the catalogue")
-    for name in set(greedy.FITS) - set(greedy.VALID) - {"one_shift_per_day"}:
+    for name in set(roster.FITS) - set(roster.VALID) - {"one_shift_per_day"}:
         out.append(f"{name}: in FITS but not in VALID (the whole-horizon test)")
     # the evaluator computes exactly the soft rules
     try:
@@ -104,12 +104,12 @@ NEW_SOFT = RuleSpec("late_bonus", "soft", "Late bonus", "late shifts given to vo
 
 
 def test_fails_without_warm_start_test(monkeypatch):
-    monkeypatch.delitem(greedy.FITS, "min_rest")
+    monkeypatch.delitem(roster.FITS, "min_rest")
     assert any(p.startswith("min_rest: the warm start") for p in problems())
 
 
 def test_fails_without_whole_horizon_test(monkeypatch):
-    monkeypatch.delitem(greedy.VALID, "max_weekends")
+    monkeypatch.delitem(roster.VALID, "max_weekends")
     assert "max_weekends: in FITS but not in VALID (the whole-horizon test)" in problems()
 
 
@@ -120,7 +120,7 @@ def test_fails_for_a_new_hard_rule_everywhere():
         "night_cap: no solver builder",
         "night_cap: no hard check in planner/check/checker.py",
         "night_cap: no tests/rules/test_night_cap.py",
-        "night_cap: the warm start (solver/greedy.py) must test it in FITS or say in "
+        "night_cap: the warm start (solver/roster.py) must test it in FITS or say in "
         "BY_CONSTRUCTION why it cannot break it (exactly one)",
         "night_cap: no semantics row in docs/rules.md",
     ]

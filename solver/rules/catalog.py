@@ -3,7 +3,7 @@
 Plain data (no OR-Tools), in build order: the solver builds the hard rules and
 sums the soft penalties in this order. Everything else is looked up from here: the
 builders (:data:`solver.rules.BUILDERS`, by name), the warm start's feasibility
-tests (:data:`solver.greedy.FITS`), the soft-rule evaluator
+tests (:data:`solver.roster.FITS`), the soft-rule evaluator
 (:func:`solver.evaluate.evaluate`), the planner's registry (:mod:`planner.rules`,
 which pairs each rule with the independent checker's own check) and the table of
 docs/rules.md; ``tests/test_registry.py`` fails when one of them misses a rule.

@@ -14,7 +14,7 @@ from planner.check import check
 from planner.compile import compile_scenario
 from planner.domain import CoverageRule, ShiftType
 from planner.pipeline import plan_scenario
-import solver.greedy as greedy
+import solver.roster as roster
 from solver.greedy import greedy_plan, invalid_people
 from solver.result import SolveOptions
 
@@ -189,7 +189,7 @@ def test_solver_warm_start_keeps_the_rule(monkeypatch):
     """The warm start's own test keeps everyone's weekly rest; without it, nobody's."""
     problem = compile_scenario(_busy(35)).problem
     assert invalid_people(problem, greedy_plan(problem)[0]) == []
-    monkeypatch.delitem(greedy.FITS, "weekly_rest")
+    monkeypatch.delitem(roster.FITS, "weekly_rest")
     assert invalid_people(problem, greedy_plan(problem)[0]) == ["A", "B", "C", "D"]
 
 
