@@ -14,7 +14,7 @@ from typing import Annotated
 from pydantic import ConfigDict, Field, create_model
 
 from planner.domain import AbsenceKind, Contract, Role
-from api.schemas.common import INT32, Day, LocalTime, Count, Hours, Id, Schema, Text, Weight, optional
+from api.schemas.common import Day, LocalTime, Count, Id, Schema, Text, Weight, optional
 
 class SkillBase(Schema):
     name: Text = ""

@@ -78,6 +78,7 @@ ID = Column("id", required=True)
 
 SKILLS = Table("skills.csv", d.Skill, "skills", (ID, Column("name")), id_column="id")
 
+
 def _param_column(name: str, annotation: Any) -> Column:
     """The CSV column of a contract parameter, from its domain type."""
     args = typing.get_args(annotation)
