@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 
 from planner.cli import app as planner_app
+from planner.exit_codes import ExitCode
 
 # no locals in tracebacks: they would print database URLs with their passwords
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False,
@@ -43,9 +44,9 @@ def masked_url(url: str) -> str:
     return mask(url)
 
 
-def _fail(message: str) -> typer.Exit:
+def _fail(message: str, code: ExitCode = ExitCode.bad_input) -> typer.Exit:
     typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
-    return typer.Exit(1)
+    return typer.Exit(code)
 
 
 @db_app.command("upgrade")
@@ -133,8 +134,10 @@ def demo(
         typer.echo(f"stored as draft plan {plan_id} in {masked_url(url)}")
         typer.echo("next: `rota users add NAME --role manager`, then `rota serve` "
                    "(API docs on http://127.0.0.1:8000/api/v1/docs)")
+    if plan_id is None:
+        raise typer.Exit(code=ExitCode.no_plan)
     if data["checker"]["hard_violations"]:
-        raise typer.Exit(code=1)
+        raise typer.Exit(code=ExitCode.violation)
 
 
 @app.command()
@@ -250,7 +253,8 @@ def main() -> None:
         # driver's message names host and port, never the password)
         reason = str(getattr(e, "orig", None) or e).strip().splitlines()[0]
         typer.secho(f"error: database: {reason}", fg=typer.colors.RED, err=True)
-        raise SystemExit(1) from None
+        bad_url = isinstance(e, ArgumentError)
+        raise SystemExit(ExitCode.bad_input if bad_url else ExitCode.unavailable) from None
 
 
 if __name__ == "__main__":

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import typer
 
+from planner.exit_codes import ExitCode
+
 APP_SCRIPT = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 STOP_GRACE = 10.0
 """Seconds a child has to stop after SIGTERM before it is killed."""
@@ -210,12 +212,14 @@ def register(app: typer.Typer, db_option, url_of, fail) -> None:
         procs = [start(api_command(url, host, api_port, workers))]
         if not wait_http(f"{api_url}/healthz", 60, procs):
             stop(procs)
-            raise fail(f"the API did not start on {api_url} (is port {api_port} taken?)")
+            raise fail(f"the API did not start on {api_url} (is port {api_port} taken?)",
+                       ExitCode.unavailable)
         cmd, env = streamlit_command(api_url, host, port)
         procs.append(start(cmd, env))
         if not wait_http(f"http://{host}:{port}/_stcore/health", 60, procs):
             stop(procs)
-            raise fail(f"the dashboard did not start on port {port} (is it taken? try --port 0)")
+            raise fail(f"the dashboard did not start on port {port} (is it taken? try --port 0)",
+                       ExitCode.unavailable)
         typer.secho(f"\nRota is up: open http://{host}:{port}", fg=typer.colors.GREEN, bold=True)
         typer.echo(f"  API: {api_url}/api/v1/docs   database: {url}")
         if login.password is not None:
@@ -243,7 +247,8 @@ def register(app: typer.Typer, db_option, url_of, fail) -> None:
         procs = [start(cmd, env)]
         if not wait_http(f"http://{host}:{port}/_stcore/health", 60, procs):
             stop(procs)
-            raise fail(f"the dashboard did not start on port {port} (is it taken? try --port 0)")
+            raise fail(f"the dashboard did not start on port {port} (is it taken? try --port 0)",
+                       ExitCode.unavailable)
         typer.secho(f"Rota dashboard on http://{host}:{port} (API {api})", fg=typer.colors.GREEN)
         typer.echo("Ctrl-C stops it.")
         raise typer.Exit(supervise(procs))

@@ -15,6 +15,7 @@ from rich.table import Table
 from planner.check import check
 from planner.compile import CompileError
 from planner.curtois.cli import app as curtois_app
+from planner.exit_codes import ExitCode
 from planner.outputs import PlanFileError, read_plan, write_plan_folder
 from planner.scenario_files import ScenarioError, load_scenario
 
@@ -28,7 +29,7 @@ err = Console(stderr=True)
 
 def _fail(message: str) -> typer.Exit:
     err.print(f"[bold red]error:[/] {escape(message)}")  # '[rules]' is text, not markup
-    return typer.Exit(code=2)
+    return typer.Exit(code=ExitCode.bad_input)
 
 
 def _load(path: Path):
@@ -105,8 +106,14 @@ def solve(
         dict(time_limit=time_limit, workers=workers, seed=seed, log=log))
     data = write_plan_folder(out, sc, outcome, options)
     print_summary(data, out)
-    if outcome.report.violations:
-        raise typer.Exit(code=1)
+    raise typer.Exit(code=plan_exit_code(outcome))
+
+
+def plan_exit_code(outcome) -> ExitCode:
+    """The exit code of a command that planned: no plan, a hard violation, or ok."""
+    if not outcome.result.status.has_plan:
+        return ExitCode.no_plan
+    return ExitCode.violation if outcome.report.violations else ExitCode.ok
 
 
 def print_summary(data: dict, out: Path) -> None:
@@ -156,7 +163,7 @@ def check_cmd(
         if len(report.violations) > 50:
             console.print(f"... and {len(report.violations) - 50} more")
         console.print(f"[bold red]{len(report.violations)} hard violation(s)[/]")
-        raise typer.Exit(code=1)
+        raise typer.Exit(code=ExitCode.violation)
     console.print("[green]no hard violation[/]")
 
 

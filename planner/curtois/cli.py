@@ -29,13 +29,14 @@ from planner.curtois.results import (
 from planner.curtois.roster import plan_to_roster, roster_path, write_roster
 from planner.curtois.to_domain import instance_to_scenario
 from planner.domain import Scenario
+from planner.exit_codes import ExitCode
 
 app = typer.Typer(add_completion=False, help="Public benchmarks, solved by Rota's own solver.")
 console = Console()
 err = Console(stderr=True)
 
 
-def _fail(message: str, code: int = 2) -> typer.Exit:
+def _fail(message: str, code: int = ExitCode.bad_input) -> typer.Exit:
     err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(code=code)
 
@@ -183,7 +184,7 @@ def curtois(
     if problems:
         for p in problems:
             err.print(f"[bold red]FAILED[/] {p}", highlight=False, soft_wrap=True)
-        raise typer.Exit(code=1)
+        raise typer.Exit(code=ExitCode.violation)
 
 
 if __name__ == "__main__":  # until the rota entry point mounts it: python -m planner.curtois.cli

@@ -11,7 +11,8 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from planner.cli import _fail, _load, console, plan_with_progress, print_summary  # noqa: F401
+from planner.cli import _fail, _load, console, plan_exit_code, plan_with_progress, print_summary  # noqa: F401
+from planner.exit_codes import ExitCode
 from planner.outputs import PlanFileError, read_plan
 from planner.scenario_files import ScenarioError
 from planner.validation import MAX_HOURS, MAX_INT, check_date
@@ -102,8 +103,7 @@ def replan(
     console.print(f"changes: {rp['changes']} chosen, {rp['forced_removals']} forced removals, "
                   f"{rp['technicians_notified']} technicians to notify "
                   f"(written: {out / 'changes.csv'}, {out / 'notify.csv'})")
-    if r.outcome.report.violations:
-        raise typer.Exit(code=1)
+    raise typer.Exit(code=plan_exit_code(r.outcome))
 
 
 @app.command()
@@ -173,7 +173,7 @@ def cover(
     if not options:
         console.print("nobody can take it without breaking a hard rule "
                       "(see `rota explain` for why)")
-        raise typer.Exit(code=1)
+        raise typer.Exit(code=ExitCode.no_plan)
     for o in options[:limit]:
         extra = ", ".join(f"{k} {v:+d}" for k, v in sorted(o.penalties.items()))
         console.print(f"{o.technician:<10} {o.name:<24} cost {o.cost:+5d}  "
