@@ -19,9 +19,11 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
+from api.cli_options import DatabaseUrl, fail, resolve_database_url
 from planner.exit_codes import ExitCode
 
 APP_SCRIPT = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
@@ -170,22 +172,26 @@ def supervise(procs: list[subprocess.Popen]) -> int:
     return 1 if dead else 0
 
 
-def register(app: typer.Typer, db_option, url_of, fail) -> None:
+def register(app: typer.Typer) -> None:
     """Add ``rota up`` and ``rota dashboard`` to the ``rota`` command."""
 
     @app.command()
     def up(
-        host: str = typer.Option("127.0.0.1", help="Interface both servers listen on."),
-        port: int = typer.Option(8501, help="Dashboard port (0: any free port)."),
-        api_port: int = typer.Option(0, "--api-port", help="API port (0: any free port)."),
-        username: str = typer.Option("manager", help="Name of the first manager (if none exists)."),
-        password: str | None = typer.Option(
-            None, "--password", envvar="ROTA_MANAGER_PASSWORD",
-            help="Password of the first manager (default: generated and printed once)."),
-        demo_time_limit: float = typer.Option(
-            30.0, "--demo-time-limit", min=0.1, help="Seconds to plan the demo when the database is empty."),
-        workers: int = typer.Option(1, min=1, max=16, help="Solve worker processes of the API."),
-        database_url: str | None = db_option,
+        host: Annotated[str, typer.Option(help="Interface both servers listen on.")] = "127.0.0.1",
+        port: Annotated[int, typer.Option(help="Dashboard port (0: any free port).")] = 8501,
+        api_port: Annotated[int, typer.Option(
+            "--api-port", help="API port (0: any free port).")] = 0,
+        username: Annotated[str, typer.Option(
+            help="Name of the first manager (if none exists).")] = "manager",
+        password: Annotated[str | None, typer.Option(
+            "--password", envvar="ROTA_MANAGER_PASSWORD",
+            help="Password of the first manager (default: generated and printed once).")] = None,
+        demo_time_limit: Annotated[float, typer.Option(
+            "--demo-time-limit", min=0.1,
+            help="Seconds to plan the demo when the database is empty.")] = 30.0,
+        workers: Annotated[int, typer.Option(
+            min=1, max=16, help="Solve worker processes of the API.")] = 1,
+        database_url: DatabaseUrl = None,
     ) -> None:
         """Start the API and the dashboard (the demo is imported and planned on an empty database)."""
         from api.db import upgrade
@@ -194,7 +200,7 @@ def register(app: typer.Typer, db_option, url_of, fail) -> None:
 
         if password is not None and len(password) < 8:
             raise fail("--password: give at least 8 characters")
-        url = url_of(database_url)
+        url = resolve_database_url(database_url)
         upgrade(url)
         if not has_scenario(url):
             typer.echo("empty database: importing and planning the demo "
@@ -235,9 +241,10 @@ def register(app: typer.Typer, db_option, url_of, fail) -> None:
 
     @app.command()
     def dashboard(
-        api: str = typer.Option(..., "--api", help="URL of a running Rota API, e.g. http://127.0.0.1:8000"),
-        host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
-        port: int = typer.Option(8501, help="Dashboard port (0: any free port)."),
+        api: Annotated[str, typer.Option(
+            "--api", help="URL of a running Rota API, e.g. http://127.0.0.1:8000")],
+        host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+        port: Annotated[int, typer.Option(help="Dashboard port (0: any free port).")] = 8501,
     ) -> None:
         """Start the dashboard alone against a running API (PostgreSQL set-ups)."""
         if not api.startswith(("http://", "https://")):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -25,6 +26,11 @@ bench_app.add_typer(curtois_app)
 app.add_typer(bench_app, name="bench")
 console = Console()
 err = Console(stderr=True)
+
+# options several commands share (rota solve, demo, replan)
+TimeLimit = Annotated[float, typer.Option("--time-limit", min=0.1, help="Seconds of search.")]
+Workers = Annotated[int, typer.Option("--workers", min=1, max=64, help="CP-SAT search workers.")]
+Seed = Annotated[int, typer.Option("--seed", min=0, help="Random seed.")]
 
 
 def _fail(message: str) -> typer.Exit:
@@ -90,12 +96,12 @@ def plan_with_progress(sc, label: str, options_kwargs: dict, show: bool = True):
 
 @app.command()
 def solve(
-    scenario: Path = typer.Argument(..., help="Scenario folder (CSV files + settings.toml)."),
-    out: Path = typer.Option(..., "--out", help="Folder to write the plan into."),
-    time_limit: float = typer.Option(30.0, "--time-limit", min=0.1, help="Seconds of search."),
-    workers: int = typer.Option(2, "--workers", min=1, max=64, help="CP-SAT search workers."),
-    seed: int = typer.Option(0, "--seed", min=0, help="Random seed."),
-    log: bool = typer.Option(False, "--log", help="Print the CP-SAT search log."),
+    scenario: Annotated[Path, typer.Argument(help="Scenario folder (CSV files + settings.toml).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the plan into.")],
+    time_limit: TimeLimit = 30.0,
+    workers: Workers = 2,
+    seed: Seed = 0,
+    log: Annotated[bool, typer.Option("--log", help="Print the CP-SAT search log.")] = False,
 ) -> None:
     """Plan SCENARIO and write assignments.csv, coverage.csv and summary.json into OUT."""
     sc = _load(scenario)
@@ -144,8 +150,8 @@ def print_summary(data: dict, out: Path) -> None:
 
 @app.command("check")
 def check_cmd(
-    scenario: Path = typer.Argument(..., help="Scenario folder."),
-    plan_dir: Path = typer.Argument(..., help="Plan folder holding assignments.csv."),
+    scenario: Annotated[Path, typer.Argument(help="Scenario folder.")],
+    plan_dir: Annotated[Path, typer.Argument(help="Plan folder holding assignments.csv.")],
 ) -> None:
     """Check a plan folder against SCENARIO; exit 1 when a hard rule is violated."""
     sc = _load(scenario)

@@ -14,14 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
+from fastapi import APIRouter, HTTPException, Path, Query, Response
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
 from api import tables as t
-from api.auth import current_user, own_technician
-from api.deps import get_session
-from api.errors import build_or_422, conflict, not_found, unprocessable
+from api.auth import own_technician
+from api.deps import CurrentUser, SessionDep
+from api.errors import build_or_422, conflict, not_found
 from api.schemas.common import INT32
 from api.schemas.domain import ApprovalUpdate
 
@@ -108,8 +108,8 @@ def crud_router(e: Entity) -> APIRouter:
         return row
 
     def list_rows(
-        session: Session = Depends(get_session),
-        user: t.UserRow = Depends(current_user),
+        session: SessionDep,
+        user: CurrentUser,
         offset: int = Query(0, ge=0, le=INT32),
         limit: int = Query(1000, ge=1, le=10_000),
         **filters: Any,
@@ -138,9 +138,9 @@ def crud_router(e: Entity) -> APIRouter:
     )
 
     def create(
+        session: SessionDep,
+        user: CurrentUser,
         body: e.create,  # type: ignore[name-defined]
-        session: Session = Depends(get_session),
-        user: t.UserRow = Depends(current_user),
     ) -> Any:
         _allow(user, e.write, is_owned)
         data = body.model_dump()
@@ -168,9 +168,9 @@ def crud_router(e: Entity) -> APIRouter:
     )
 
     def read(
+        session: SessionDep,
+        user: CurrentUser,
         key: id_type = id_path,  # type: ignore[valid-type]
-        session: Session = Depends(get_session),
-        user: t.UserRow = Depends(current_user),
     ) -> Any:
         _allow(user, e.read, is_owned)
         row = get_row(session, key)
@@ -184,10 +184,10 @@ def crud_router(e: Entity) -> APIRouter:
     )
 
     def update(
+        session: SessionDep,
+        user: CurrentUser,
         body: e.update,  # type: ignore[name-defined]
         key: id_type = id_path,  # type: ignore[valid-type]
-        session: Session = Depends(get_session),
-        user: t.UserRow = Depends(current_user),
     ) -> Any:
         _allow(user, e.write, False)
         # FOR UPDATE (PostgreSQL): a concurrent PATCH of the same row waits for this one
@@ -223,9 +223,9 @@ def crud_router(e: Entity) -> APIRouter:
     )
 
     def remove(
+        session: SessionDep,
+        user: CurrentUser,
         key: id_type = id_path,  # type: ignore[valid-type]
-        session: Session = Depends(get_session),
-        user: t.UserRow = Depends(current_user),
     ) -> Response:
         _allow(user, e.write, is_owned)
         row = get_row(session, key)
@@ -249,10 +249,10 @@ def crud_router(e: Entity) -> APIRouter:
     if is_owned:
 
         def set_status(
+            session: SessionDep,
+            user: CurrentUser,
             body: ApprovalUpdate,
             key: int = Path(ge=1, le=INT32),
-            session: Session = Depends(get_session),
-            user: t.UserRow = Depends(current_user),
         ) -> Any:
             _allow(user, e.write, False)
             row = get_row(session, key)

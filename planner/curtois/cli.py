@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Annotated
 from typing import Optional
 
 import typer
@@ -117,15 +118,20 @@ def _table(results: list[InstanceResult], seeds: int, title: str) -> Table:
 
 @app.command("curtois")
 def curtois(
-    files: list[Path] = typer.Argument(..., help="Instance files (InstanceN.txt), Curtois & Qu format."),
-    time_limit: float = typer.Option(60.0, "--time-limit", min=0.1, help="Seconds of search per run."),
-    workers: int = typer.Option(2, "--workers", min=1, max=64, help="CP-SAT search workers."),
-    seeds: int = typer.Option(1, "--seeds", min=1, max=100, help="Runs per instance, seeds 0..K-1."),
-    out: Path = typer.Option(Path("bench-curtois"), "--out", help="Folder for rosters and results.csv."),
-    best_known: Optional[Path] = typer.Option(
-        None, "--best-known", help=f"Best-known values (default: {BEST_KNOWN_FILE} next to each file)."
-    ),
-    log: bool = typer.Option(False, "--log", help="Print the CP-SAT search log."),
+    files: Annotated[list[Path], typer.Argument(
+        help="Instance files (InstanceN.txt), Curtois & Qu format.")],
+    time_limit: Annotated[float, typer.Option(
+        "--time-limit", min=0.1, help="Seconds of search per run.")] = 60.0,
+    workers: Annotated[int, typer.Option(
+        "--workers", min=1, max=64, help="CP-SAT search workers.")] = 2,
+    seeds: Annotated[int, typer.Option(
+        "--seeds", min=1, max=100, help="Runs per instance, seeds 0..K-1.")] = 1,
+    out: Annotated[Path, typer.Option(
+        "--out", help="Folder for rosters and results.csv.")] = Path("bench-curtois"),
+    best_known: Annotated[Optional[Path], typer.Option(
+        "--best-known",
+        help=f"Best-known values (default: {BEST_KNOWN_FILE} next to each file).")] = None,
+    log: Annotated[bool, typer.Option("--log", help="Print the CP-SAT search log.")] = False,
 ) -> None:
     """Solve each FILE with Rota's solver, check every roster independently, print the table.
 
