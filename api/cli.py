@@ -16,7 +16,7 @@ from planner.cli import Seed, TimeLimit, Workers
 from planner.cli import app as planner_app
 from planner.exit_codes import ExitCode
 from api import up
-from api.cli_options import DatabaseUrl, fail, resolve_database_url
+from api.cli_options import DatabaseUrl, fail, migrated_engine, resolve_database_url
 
 # no locals in tracebacks: they would print database URLs with their passwords
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False,
@@ -57,19 +57,14 @@ def import_cmd(
 ) -> None:
     """Load a scenario folder into the database (all or nothing)."""
     from planner.scenario_files import ScenarioError
-    from api.db import make_engine, upgrade
     from api.scenarios import LinkedUsers, ScenarioPresent, import_scenario
 
-    url = resolve_database_url(database_url)
-    upgrade(url)
-    engine = make_engine(url)
     try:
-        summary = import_scenario(engine, scenario, replace=replace)
+        with migrated_engine(database_url) as engine:
+            summary = import_scenario(engine, scenario, replace=replace)
     except (ScenarioError, ScenarioPresent, LinkedUsers, FileNotFoundError,
             NotADirectoryError) as e:
         raise fail(str(e)) from None
-    finally:
-        engine.dispose()
     typer.echo(f"imported {summary.name or scenario}: {summary.technicians} technicians, "
                f"{summary.clients} clients ({summary.rows} rows)")
     for w in summary.warnings:
@@ -82,18 +77,13 @@ def export_cmd(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Write the stored scenario back to a scenario folder."""
-    from api.db import make_engine, upgrade
     from api.scenarios import export_scenario
 
-    url = resolve_database_url(database_url)
-    upgrade(url)
-    engine = make_engine(url)
     try:
-        scenario = export_scenario(engine, folder)
+        with migrated_engine(database_url) as engine:
+            scenario = export_scenario(engine, folder)
     except LookupError as e:
         raise fail(str(e)) from None
-    finally:
-        engine.dispose()
     typer.echo(f"exported {len(scenario.technicians)} technicians to {folder}")
 
 
@@ -191,7 +181,7 @@ def users_add(
 ) -> None:
     """Create a user; the first manager must be created this way."""
     from api.auth import create_user
-    from api.db import make_engine, session_scope, upgrade
+    from api.db import session_scope
     from api.tables import UserRole
 
     if role not in {r.value for r in UserRole}:
@@ -200,17 +190,12 @@ def users_add(
         password = getpass.getpass("password: ")
         if getpass.getpass("again: ") != password:
             raise fail("the passwords differ")
-    url = resolve_database_url(database_url)
-    upgrade(url)
-    engine = make_engine(url)
     try:
-        with session_scope(engine) as session:
+        with migrated_engine(database_url) as engine, session_scope(engine) as session:
             user = create_user(session, username, password, UserRole(role), technician, full_name)
             uid = user.id
     except ValueError as e:
         raise fail(str(e)) from None
-    finally:
-        engine.dispose()
     typer.echo(f"user {username} ({role}) created with id {uid}")
 
 
@@ -219,18 +204,13 @@ def users_list(database_url: DatabaseUrl = None) -> None:
     """List users."""
     from sqlmodel import Session, select
 
-    from api.db import make_engine, upgrade
     from api.tables import UserRow
 
-    url = resolve_database_url(database_url)
-    upgrade(url)
-    engine = make_engine(url)
-    with Session(engine) as session:
+    with migrated_engine(database_url) as engine, Session(engine) as session:
         for u in session.exec(select(UserRow).order_by(UserRow.id)).all():
             link = f" technician={u.technician_id}" if u.technician_id else ""
             state = "" if u.active else " (inactive)"
             typer.echo(f"{u.id}\t{u.username}\t{u.role}{link}{state}")
-    engine.dispose()
 
 
 up.register(app)  # `rota up`, `rota dashboard`

@@ -1,12 +1,18 @@
-"""What the ``rota`` database commands share: the ``--database-url`` option and the error exit."""
+"""What the ``rota`` database commands share: the ``--database-url`` option, the migrated
+engine it names, and the error exit."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import contextlib
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from planner.exit_codes import ExitCode
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 DatabaseUrl = Annotated[str | None, typer.Option(
     "--database-url", envvar="DATABASE_URL",
@@ -18,6 +24,20 @@ def resolve_database_url(value: str | None) -> str:
     from api.settings import Settings
 
     return value or Settings().database_url
+
+
+@contextlib.contextmanager
+def migrated_engine(value: str | None) -> Iterator[Engine]:
+    """An engine on the ``--database-url`` database, migrated first, disposed at the end."""
+    from api.db import make_engine, upgrade
+
+    url = resolve_database_url(value)
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def fail(message: str, code: ExitCode = ExitCode.bad_input) -> typer.Exit:
