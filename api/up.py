@@ -151,7 +151,9 @@ def stop(procs: list[subprocess.Popen], grace: float = STOP_GRACE) -> None:
 
 
 def supervise(procs: list[subprocess.Popen]) -> int:
-    """Wait until a child exits or we are asked to stop (SIGINT, SIGTERM); stop all."""
+    """Wait until a child exits or we are asked to stop (SIGINT, SIGTERM); stop all.
+
+    The exit code: 0 when asked to stop or a child ended cleanly, 4 when a child failed."""
     stopping = {"signal": None}
 
     def _on_signal(signum, _frame) -> None:  # noqa: ANN001 - signal API
@@ -169,7 +171,7 @@ def supervise(procs: list[subprocess.Popen]) -> int:
     if stopping["signal"] is not None:
         return 0
     dead = [p for p in procs if p.returncode not in (0, None)]
-    return 1 if dead else 0
+    return ExitCode.unavailable if dead else ExitCode.ok  # a server died under us
 
 
 def register(app: typer.Typer) -> None:
