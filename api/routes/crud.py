@@ -9,13 +9,13 @@ own and create their own as *pending*.
 
 # No ``from __future__ import annotations``: FastAPI must see the real body types
 # of the routes built inside crud_router.
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Response
 from sqlalchemy import func
+from pydantic import Field, create_model
 from sqlmodel import Session, SQLModel, select
 
 from api import tables as t
@@ -107,31 +107,27 @@ def crud_router(e: Entity) -> APIRouter:
             raise not_found(e.label, key)
         return row
 
+    # the filter columns of this entity, as optional query parameters
+    Filters = create_model(f"{e.name}_filters", **{
+        f: (str | None, Field(None, max_length=64)) for f in e.filters})
+
     def list_rows(
         session: SessionDep,
         user: CurrentUser,
+        *,
         offset: int = Query(0, ge=0, le=INT32),
         limit: int = Query(1000, ge=1, le=10_000),
-        **filters: Any,
+        filters: Annotated[Filters, Query()],
     ) -> list[Any]:
         _allow(user, e.read, is_owned)
         q = select(e.table)
         if is_owned and user.role == t.UserRole.technician:
             q = q.where(e.table.technician == user.technician_id)
-        for k, v in filters.items():
-            if v is not None:
-                q = q.where(getattr(e.table, k) == v)
+        for k, v in filters.model_dump(exclude_none=True).items():
+            q = q.where(getattr(e.table, k) == v)
         rows = session.exec(q.order_by(e.table.id).offset(offset).limit(limit)).all()
         return [_public(e, r) for r in rows]
 
-    # FastAPI reads the signature: add one optional query parameter per filter column.
-    sig = inspect.signature(list_rows)
-    params = [p for p in sig.parameters.values() if p.kind != p.VAR_KEYWORD]
-    params += [
-        inspect.Parameter(f, inspect.Parameter.KEYWORD_ONLY, default=Query(None, max_length=64), annotation=str | None)
-        for f in e.filters
-    ]
-    list_rows.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
     router.add_api_route(
         "", list_rows, methods=["GET"], response_model=list[e.public],
         summary=f"List {e.name}", operation_id=f"list_{e.name}",
