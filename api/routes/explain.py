@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict
 
-from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi import APIRouter, HTTPException, Query
 
 from planner.cover import CoverError, who_can_cover
 from planner.explain import explain_gaps
@@ -13,11 +13,10 @@ from planner.robustness import robustness
 from api.daytwo import plan_inputs
 from api.deps import SessionDep, StaffUser
 from api.routes.crud import ERRORS
-from api.schemas.common import INT32
+from api.schemas.common import PlanId
 from api.schemas.daytwo import CoverOptionPublic, ExplainPublic, RobustnessPublic
 
 router = APIRouter(prefix="/plans", tags=["day two"], responses=ERRORS)
-PlanId = Path(ge=1, le=INT32)
 
 
 @router.get("/{plan_id}/explain", response_model=ExplainPublic,
@@ -26,7 +25,7 @@ PlanId = Path(ge=1, le=INT32)
 def explain_plan(
     _: StaffUser,
     session: SessionDep,
-    plan_id: int = PlanId,
+    plan_id: PlanId,
     contractor_cost: int = Query(100, ge=0, le=1_000_000),
 ) -> ExplainPublic:
     _row, scenario, plan = plan_inputs(session, plan_id)
@@ -40,12 +39,13 @@ def explain_plan(
 def cover_duty(
     _: StaffUser,
     session: SessionDep,
+    *,  # keyword-only: the path parameter keeps its place after the query ones
     client: str = Query(..., min_length=1, max_length=64),
     date: dt.date = Query(...),
     shift: str = Query(..., min_length=1, max_length=64),
     skill: str = Query("", max_length=64),
     giver: str | None = Query(None, max_length=64),
-    plan_id: int = PlanId,
+    plan_id: PlanId,
 ) -> list[CoverOptionPublic]:
     _row, scenario, plan = plan_inputs(session, plan_id)
     try:
@@ -60,7 +60,7 @@ def cover_duty(
 def plan_robustness(
     _: StaffUser,
     session: SessionDep,
-    plan_id: int = PlanId,
+    plan_id: PlanId,
 ) -> RobustnessPublic:
     _row, scenario, plan = plan_inputs(session, plan_id)
     r = robustness(scenario, plan)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, BackgroundTasks, Path, Query, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
 from sqlmodel import Session, select
 
 from api import export
@@ -13,14 +13,13 @@ from api.deps import ManagerUser, SessionDep, StaffUser
 from api.notify import notify_publication
 from api.plans import ensure_draft, get_plan, publish
 from api.routes.crud import ERRORS
-from api.schemas.common import INT32, Day
+from api.schemas.common import Day, PlanId
 from api.schemas.plans import (
     AssignmentPublic, CoveragePublic, FairnessPublic, OnCallPublic, PlanPublic, PlanUpdate,
     PublishResult,
 )
 
 router = APIRouter(prefix="/plans", tags=["plans"], responses=ERRORS)
-PlanId = Path(ge=1, le=INT32)
 
 
 def _public(plan: t.PlanRow) -> PlanPublic:
@@ -44,7 +43,7 @@ def list_plans(
 def read_plan(
     _: StaffUser,
     session: SessionDep,
-    plan_id: int = PlanId,
+    plan_id: PlanId,
 ) -> PlanPublic:
     return _public(get_plan(session, plan_id))
 
@@ -54,7 +53,7 @@ def update_plan(
     _: ManagerUser,
     session: SessionDep,
     body: PlanUpdate,
-    plan_id: int = PlanId,
+    plan_id: PlanId,
 ) -> PlanPublic:
     plan = get_plan(session, plan_id)
     ensure_draft(plan)
@@ -70,7 +69,7 @@ def update_plan(
 def delete_plan(
     _: ManagerUser,
     session: SessionDep,
-    plan_id: int = PlanId,
+    plan_id: PlanId,
 ) -> Response:
     plan = get_plan(session, plan_id)
     ensure_draft(plan)
@@ -86,7 +85,7 @@ def publish_plan(
     session: SessionDep,
     background: BackgroundTasks,
     request: Request,
-    plan_id: int = PlanId,
+    plan_id: PlanId,
 ) -> PublishResult:
     plan = get_plan(session, plan_id)
     superseded = publish(session, plan, user)
@@ -120,7 +119,7 @@ def _assignments(
 def plan_assignments(
     _: StaffUser,
     session: SessionDep,
-    plan_id: int = PlanId,
+    plan_id: PlanId,
     technician: str | None = Query(None, max_length=64),
     client: str | None = Query(None, max_length=64),
     start: Day | None = None,
@@ -135,7 +134,7 @@ def plan_assignments(
 def plan_oncall(
     _: StaffUser,
     session: SessionDep,
-    plan_id: int = PlanId,
+    plan_id: PlanId,
     technician: str | None = Query(None, max_length=64),
 ) -> list[OnCallPublic]:
     get_plan(session, plan_id)
@@ -151,7 +150,7 @@ def plan_oncall(
 def plan_coverage(
     _: StaffUser,
     session: SessionDep,
-    plan_id: int = PlanId,
+    plan_id: PlanId,
     gaps_only: bool = False,
     client: str | None = Query(None, max_length=64),
 ) -> list[CoveragePublic]:
@@ -167,7 +166,7 @@ def plan_coverage(
 def plan_fairness(
     _: StaffUser,
     session: SessionDep,
-    plan_id: int = PlanId,
+    plan_id: PlanId,
 ) -> list[FairnessPublic]:
     return [FairnessPublic.from_row(r) for r in get_plan(session, plan_id).fairness or []]
 
@@ -194,7 +193,7 @@ XLSX_RESPONSE = {200: {"content": {XLSX: {"schema": {"type": "string", "format":
 def export_csv(
     _: StaffUser,
     session: SessionDep,
-    plan_id: int = PlanId,
+    plan_id: PlanId,
 ) -> Response:
     get_plan(session, plan_id)
     names, zones, _r = _lookups(session)
@@ -210,7 +209,7 @@ def export_csv(
 def export_xlsx(
     _: StaffUser,
     session: SessionDep,
-    plan_id: int = PlanId,
+    plan_id: PlanId,
 ) -> Response:
     plan = get_plan(session, plan_id)
     names, zones, rot_zones = _lookups(session)

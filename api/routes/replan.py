@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 
 from planner.check import Context
 from planner.check.stability import changes as plan_changes
@@ -17,12 +17,11 @@ from api.errors import conflict, unprocessable
 from api.mapping import rows_to_plan
 from api.plans import get_plan
 from api.routes.crud import ERRORS
-from api.schemas.common import INT32
+from api.schemas.common import INT32, PlanId
 from api.schemas.daytwo import ChangesPublic, ReplanRequest
 from api.schemas.plans import JobPublic
 
 router = APIRouter(prefix="/plans", tags=["day two"], responses=ERRORS)
-PlanId = Path(ge=1, le=INT32)
 
 
 @router.post("/{plan_id}/replan", response_model=JobPublic, status_code=202,
@@ -34,7 +33,7 @@ def start_replan(
     settings: SettingsDep,
     body: ReplanRequest,
     request: Request,
-    plan_id: int = PlanId,
+    plan_id: PlanId,
 ) -> JobPublic:
     if body.time_limit > settings.max_time_limit:
         raise unprocessable("time_limit", f"time_limit is above the server's maximum of "
@@ -68,7 +67,7 @@ def start_replan(
 def read_changes(
     _: StaffUser,
     session: SessionDep,
-    plan_id: int = PlanId,
+    plan_id: PlanId,
     against: int | None = Query(None, ge=1, le=INT32),
 ) -> ChangesPublic:
     row, scenario, plan = plan_inputs(session, plan_id)

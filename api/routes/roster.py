@@ -17,7 +17,7 @@ from api import tables as t
 from api.deps import SessionDep, StaffUser
 from api.plans import get_plan
 from api.routes.crud import ERRORS
-from api.routes.plans import PlanId
+from api.schemas.common import PlanId
 
 router = APIRouter(prefix="/plans", tags=["plans"], responses=ERRORS)
 
@@ -36,7 +36,7 @@ class RosterPublic(BaseModel):
 def plan_roster(
     _: StaffUser,
     session: SessionDep,
-    plan_id: int = PlanId,
+    plan_id: PlanId,
 ) -> Response:
     get_plan(session, plan_id)
     A, O = t.PlanAssignmentRow, t.PlanOnCallRow

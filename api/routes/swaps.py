@@ -3,7 +3,7 @@ a manager or coordinator approves a swap into a new draft plan."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Path
+from fastapi import APIRouter, HTTPException
 from sqlmodel import Session
 
 from planner.check import check
@@ -14,12 +14,11 @@ from api.daytwo import plan_inputs, store_draft
 from api.deps import AnyUser, SessionDep, StaffUser
 from api.errors import conflict, not_found
 from api.routes.crud import ERRORS
-from api.schemas.common import INT32
+from api.schemas.common import PlanId
 from api.schemas.daytwo import SwapRequest, SwapVerdict
 from api.schemas.plans import PlanPublic
 
 router = APIRouter(prefix="/plans", tags=["day two"], responses=ERRORS)
-PlanId = Path(ge=1, le=INT32)
 
 
 def _ref(d) -> DutyRef:
@@ -53,7 +52,7 @@ def propose_swap(
     user: AnyUser,
     session: SessionDep,
     body: SwapRequest,
-    plan_id: int = PlanId,
+    plan_id: PlanId,
 ) -> SwapVerdict:
     own_technician(user, body.technician)
     if user.role == t.UserRole.technician.value:
@@ -72,7 +71,7 @@ def approve_swap(
     user: StaffUser,
     session: SessionDep,
     body: SwapRequest,
-    plan_id: int = PlanId,
+    plan_id: PlanId,
 ) -> PlanPublic:
     row, scenario, r = _evaluate(session, plan_id, body)
     if not r.ok:
