@@ -19,7 +19,7 @@ from api.jobs import JobRunner, fail_unfinished
 from api.routes import jobs, plans, roster, schedule, users
 from api.routes import explain, replan, swaps  # day two (issue 11)
 from api.routes.entities import entity_routers
-from api.settings import Settings, get_settings
+from api.settings import Settings
 from api.throttle import LoginThrottle
 from api.logs import install_log_filters
 
@@ -50,7 +50,7 @@ def create_app(
     (False when several server processes share the database: ``rota serve`` then
     does it once, before starting them).
     """
-    settings = settings or get_settings()
+    settings = settings or Settings()
     engine = engine or make_engine(settings.database_url)
     runner = runner or JobRunner(engine, str(engine.url.render_as_string(hide_password=False)),
                                  settings.workers)

@@ -1,4 +1,4 @@
-"""Users, passwords, bearer tokens and role checks.
+"""Users, passwords and bearer tokens (the request dependencies are in :mod:`api.deps`).
 
 Passwords are hashed with Argon2id (argon2-cffi). Tokens are opaque random strings
 handed out by the OAuth2 password flow; the database keeps only their SHA-256
@@ -11,21 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Callable
 from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from fastapi import Depends, HTTPException, status
-from fastapi.security import OAuth2PasswordBearer
+from fastapi import HTTPException, status
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from api import tables as t
-from api.deps import get_session
 
 _hasher = PasswordHasher()
-oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
 def hash_password(password: str) -> str:
@@ -103,50 +99,6 @@ def revoke_tokens(session: Session, user_id: int) -> int:
 def token_digest(token: str) -> str:
     """The stored form of a bearer token or calendar secret."""
     return _digest(token)
-
-
-def current_user(
-    token: str | None = Depends(oauth2_scheme), session: Session = Depends(get_session)
-) -> t.UserRow:
-    """The user owning the request's bearer token (401 when missing or invalid)."""
-    unauthorized = HTTPException(
-        status.HTTP_401_UNAUTHORIZED,
-        detail="not authenticated: log in at /api/v1/auth/token and send the bearer token",
-        headers={"WWW-Authenticate": "Bearer"},
-    )
-    if not token or "\x00" in token:
-        raise unauthorized
-    # one query: this runs on every request
-    user = session.exec(
-        select(t.UserRow)
-        .join(t.TokenRow, t.TokenRow.user_id == t.UserRow.id)
-        .where(t.TokenRow.digest == _digest(token), t.TokenRow.expires_at > t.utcnow())
-    ).first()
-    if user is None or not user.active:
-        raise unauthorized
-    return user
-
-
-def require(*roles: t.UserRole) -> Callable[..., t.UserRow]:
-    """A dependency admitting only users whose role is in ``roles`` (403 otherwise)."""
-    allowed = {r.value for r in roles}
-
-    # async: a role comparison needs no thread-pool hop (current_user, which queries, stays sync)
-    async def dependency(user: t.UserRow = Depends(current_user)) -> t.UserRow:
-        if user.role not in allowed:
-            raise HTTPException(
-                status.HTTP_403_FORBIDDEN,
-                detail=f"role {user.role} may not do this (needs {' or '.join(sorted(allowed))})",
-            )
-        return user
-
-    return dependency
-
-
-M, C, T = t.UserRole.manager, t.UserRole.coordinator, t.UserRole.technician
-manager_only = require(M)
-staff = require(M, C)
-anyone = require(M, C, T)
 
 
 def own_technician(user: t.UserRow, technician_id: str) -> None:

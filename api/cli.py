@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import getpass
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
+from planner.cli import Seed, TimeLimit, Workers
 from planner.cli import app as planner_app
+from planner.exit_codes import ExitCode
+from api import up
+from api.cli_options import DatabaseUrl, fail, migrated_engine, resolve_database_url
 
 # no locals in tracebacks: they would print database URLs with their passwords
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False,
@@ -27,58 +32,39 @@ db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
 app.add_typer(users_app, name="users")
 app.add_typer(db_app, name="db")
 
-DB_OPTION = typer.Option(None, "--database-url", envvar="DATABASE_URL",
-                         help="Database URL (default: sqlite:///rota.db in the working directory).")
-
-
-def _url(database_url: str | None) -> str:
-    from api.settings import Settings
-
-    return database_url or Settings().database_url
-
-
 def masked_url(url: str) -> str:
     from api.logs import masked_url as mask
 
     return mask(url)
 
 
-def _fail(message: str) -> typer.Exit:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
-    return typer.Exit(1)
-
-
 @db_app.command("upgrade")
-def db_upgrade(database_url: str | None = DB_OPTION) -> None:
+def db_upgrade(database_url: DatabaseUrl = None) -> None:
     """Migrate the database to the latest schema."""
     from api.db import current_revision, upgrade
 
-    url = _url(database_url)
+    url = resolve_database_url(database_url)
     upgrade(url)
     typer.echo(f"database at revision {current_revision(url)}")
 
 
 @app.command("import")
 def import_cmd(
-    scenario: Path = typer.Argument(..., help="Scenario folder (CSV files + settings.toml)."),
-    replace: bool = typer.Option(False, "--replace", help="Overwrite the scenario already stored."),
-    database_url: str | None = DB_OPTION,
+    scenario: Annotated[Path, typer.Argument(help="Scenario folder (CSV files + settings.toml).")],
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="Overwrite the scenario already stored.")] = False,
+    database_url: DatabaseUrl = None,
 ) -> None:
     """Load a scenario folder into the database (all or nothing)."""
     from planner.scenario_files import ScenarioError
-    from api.db import make_engine, upgrade
     from api.scenarios import LinkedUsers, ScenarioPresent, import_scenario
 
-    url = _url(database_url)
-    upgrade(url)
-    engine = make_engine(url)
     try:
-        summary = import_scenario(engine, scenario, replace=replace)
+        with migrated_engine(database_url) as engine:
+            summary = import_scenario(engine, scenario, replace=replace)
     except (ScenarioError, ScenarioPresent, LinkedUsers, FileNotFoundError,
             NotADirectoryError) as e:
-        raise _fail(str(e)) from None
-    finally:
-        engine.dispose()
+        raise fail(str(e)) from None
     typer.echo(f"imported {summary.name or scenario}: {summary.technicians} technicians, "
                f"{summary.clients} clients ({summary.rows} rows)")
     for w in summary.warnings:
@@ -87,33 +73,30 @@ def import_cmd(
 
 @app.command("export")
 def export_cmd(
-    folder: Path = typer.Argument(..., help="Folder to write the scenario to."),
-    database_url: str | None = DB_OPTION,
+    folder: Annotated[Path, typer.Argument(help="Folder to write the scenario to.")],
+    database_url: DatabaseUrl = None,
 ) -> None:
     """Write the stored scenario back to a scenario folder."""
-    from api.db import make_engine, upgrade
     from api.scenarios import export_scenario
 
-    url = _url(database_url)
-    upgrade(url)
-    engine = make_engine(url)
     try:
-        scenario = export_scenario(engine, folder)
+        with migrated_engine(database_url) as engine:
+            scenario = export_scenario(engine, folder)
     except LookupError as e:
-        raise _fail(str(e)) from None
-    finally:
-        engine.dispose()
+        raise fail(str(e)) from None
     typer.echo(f"exported {len(scenario.technicians)} technicians to {folder}")
 
 
 @app.command()
 def demo(
-    folder: Path = typer.Option(None, "--scenario", help="Scenario folder (default: data/demo)."),
-    out: Path = typer.Option(Path("out/demo"), "--out", help="Folder to write the plan into."),
-    time_limit: float = typer.Option(30.0, "--time-limit", min=0.1, help="Seconds of search."),
-    workers: int = typer.Option(2, "--workers", min=1, max=64, help="CP-SAT search workers."),
-    seed: int = typer.Option(0, "--seed", min=0, help="Random seed."),
-    database_url: str | None = DB_OPTION,
+    folder: Annotated[Path | None, typer.Option(
+        "--scenario", help="Scenario folder (default: data/demo).")] = None,
+    out: Annotated[Path, typer.Option(
+        "--out", help="Folder to write the plan into.")] = Path("out/demo"),
+    time_limit: TimeLimit = 30.0,
+    workers: Workers = 2,
+    seed: Seed = 0,
+    database_url: DatabaseUrl = None,
 ) -> None:
     """Import the demo into the database (SQLite by default), plan it, store the draft plan."""
     from api.demo import default_demo_folder, run_demo
@@ -122,31 +105,34 @@ def demo(
     from api.scenarios import LinkedUsers
 
     folder = folder or default_demo_folder()
-    url = _url(database_url)
+    url = resolve_database_url(database_url)
     try:
         data, plan_id = run_demo(url, folder, out, plan_with_progress,
                                  dict(time_limit=time_limit, workers=workers, seed=seed))
     except (ScenarioError, LinkedUsers, FileNotFoundError, NotADirectoryError) as e:
-        raise _fail(str(e)) from None
+        raise fail(str(e)) from None
     print_summary(data, out)
     if plan_id is not None:
         typer.echo(f"stored as draft plan {plan_id} in {masked_url(url)}")
         typer.echo("next: `rota users add NAME --role manager`, then `rota serve` "
                    "(API docs on http://127.0.0.1:8000/api/v1/docs)")
+    if plan_id is None:
+        raise typer.Exit(code=ExitCode.no_plan)
     if data["checker"]["hard_violations"]:
-        raise typer.Exit(code=1)
+        raise typer.Exit(code=ExitCode.violation)
 
 
 @app.command()
 def serve(
-    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
-    port: int = typer.Option(8000, help="Port to listen on."),
-    workers: int | None = typer.Option(None, help="Solve worker processes (ROTA_WORKERS)."),
-    database_url: str | None = DB_OPTION,
-    log_level: str = typer.Option("info", help="uvicorn log level."),
-    access_log: bool = typer.Option(True, help="Log every request (costs throughput)."),
-    http_workers: int = typer.Option(
-        1, min=1, help="Server processes (each has its own pool of solve workers)."),
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int | None, typer.Option(
+        help="Solve worker processes (ROTA_WORKERS).")] = None,
+    database_url: DatabaseUrl = None,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+    access_log: Annotated[bool, typer.Option(help="Log every request (costs throughput).")] = True,
+    http_workers: Annotated[int, typer.Option(
+        min=1, help="Server processes (each has its own pool of solve workers).")] = 1,
 ) -> None:
     """Start the API server (migrates the database first)."""
     import uvicorn
@@ -155,7 +141,7 @@ def serve(
     from api.db import upgrade
     from api.settings import Settings
 
-    overrides = {"database_url": _url(database_url)}
+    overrides = {"database_url": resolve_database_url(database_url)}
     if workers:
         overrides["workers"] = workers
     settings = Settings(**overrides)
@@ -184,59 +170,50 @@ def serve(
 
 @users_app.command("add")
 def users_add(
-    username: str = typer.Argument(...),
-    role: str = typer.Option(..., help="manager, coordinator or technician."),
-    technician: str | None = typer.Option(None, help="Technician id (required for technicians)."),
-    full_name: str = typer.Option("", help="Display name."),
-    password: str | None = typer.Option(
-        None, envvar="ROTA_PASSWORD", help="Password (default: asked for, hidden)."),
-    database_url: str | None = DB_OPTION,
+    username: Annotated[str, typer.Argument()],
+    role: Annotated[str, typer.Option(help="manager, coordinator or technician.")],
+    technician: Annotated[str | None, typer.Option(
+        help="Technician id (required for technicians).")] = None,
+    full_name: Annotated[str, typer.Option(help="Display name.")] = "",
+    password: Annotated[str | None, typer.Option(
+        envvar="ROTA_PASSWORD", help="Password (default: asked for, hidden).")] = None,
+    database_url: DatabaseUrl = None,
 ) -> None:
     """Create a user; the first manager must be created this way."""
     from api.auth import create_user
-    from api.db import make_engine, session_scope, upgrade
+    from api.db import session_scope
     from api.tables import UserRole
 
     if role not in {r.value for r in UserRole}:
-        raise _fail(f"unknown role {role!r} (manager, coordinator or technician)")
+        raise fail(f"unknown role {role!r} (manager, coordinator or technician)")
     if password is None:
         password = getpass.getpass("password: ")
         if getpass.getpass("again: ") != password:
-            raise _fail("the passwords differ")
-    url = _url(database_url)
-    upgrade(url)
-    engine = make_engine(url)
+            raise fail("the passwords differ")
     try:
-        with session_scope(engine) as session:
+        with migrated_engine(database_url) as engine, session_scope(engine) as session:
             user = create_user(session, username, password, UserRole(role), technician, full_name)
             uid = user.id
     except ValueError as e:
-        raise _fail(str(e)) from None
-    finally:
-        engine.dispose()
+        raise fail(str(e)) from None
     typer.echo(f"user {username} ({role}) created with id {uid}")
 
 
 @users_app.command("list")
-def users_list(database_url: str | None = DB_OPTION) -> None:
+def users_list(database_url: DatabaseUrl = None) -> None:
     """List users."""
     from sqlmodel import Session, select
 
-    from api.db import make_engine, upgrade
     from api.tables import UserRow
 
-    url = _url(database_url)
-    upgrade(url)
-    engine = make_engine(url)
-    with Session(engine) as session:
+    with migrated_engine(database_url) as engine, Session(engine) as session:
         for u in session.exec(select(UserRow).order_by(UserRow.id)).all():
             link = f" technician={u.technician_id}" if u.technician_id else ""
             state = "" if u.active else " (inactive)"
             typer.echo(f"{u.id}\t{u.username}\t{u.role}{link}{state}")
-    engine.dispose()
 
 
-__import__("api.up").up.register(app, DB_OPTION, _url, _fail)  # `rota up`, `rota dashboard`
+up.register(app)  # `rota up`, `rota dashboard`
 
 
 def main() -> None:
@@ -250,7 +227,8 @@ def main() -> None:
         # driver's message names host and port, never the password)
         reason = str(getattr(e, "orig", None) or e).strip().splitlines()[0]
         typer.secho(f"error: database: {reason}", fg=typer.colors.RED, err=True)
-        raise SystemExit(1) from None
+        bad_url = isinstance(e, ArgumentError)
+        raise SystemExit(ExitCode.bad_input if bad_url else ExitCode.unavailable) from None
 
 
 if __name__ == "__main__":

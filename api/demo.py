@@ -49,7 +49,7 @@ def run_demo(database_url: str, folder: Path, out: Path, plan, options_kwargs: d
                 result.wall_seconds, result.objective, result.best_bound)
             job.finished_at = t.utcnow()
             plan_id = None
-            if result.status in ("optimal", "feasible"):
+            if result.status.has_plan:
                 row = save_outcome(session, job, outcome)
                 session.flush()
                 plan_id = job.plan_id = row.id

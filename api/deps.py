@@ -1,13 +1,28 @@
-"""Request-scoped dependencies: the database session and the settings."""
+"""Request dependencies and their ``Annotated`` aliases, used by every route.
+
+``SessionDep`` (the database session), ``SettingsDep`` (the app's settings),
+``CurrentUser`` (the bearer token's user, 401 without one) and the role checks
+``ManagerUser``, ``StaffUser`` (manager or coordinator) and ``AnyUser`` (403 for
+another role)::
+
+    @router.get("/plans/{plan_id}")
+    def read_plan(_: StaffUser, session: SessionDep, plan_id: PlanId) -> PlanPublic: ...
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Annotated
 
-from fastapi import HTTPException, Request
-from sqlmodel import Session
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import OAuth2PasswordBearer
+from sqlmodel import Session, select
 
+from api import tables as t
+from api.auth import token_digest
 from api.settings import Settings
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -20,7 +35,57 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 def get_settings(request: Request) -> Settings:
+    """The settings the app was built with (:func:`api.app.create_app`)."""
     return request.app.state.settings
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def current_user(token: Annotated[str | None, Depends(oauth2_scheme)],
+                 session: SessionDep) -> t.UserRow:
+    """The user owning the request's bearer token (401 when missing or invalid)."""
+    unauthorized = HTTPException(
+        status.HTTP_401_UNAUTHORIZED,
+        detail="not authenticated: log in at /api/v1/auth/token and send the bearer token",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+    if not token or "\x00" in token:
+        raise unauthorized
+    # one query: this runs on every request
+    user = session.exec(
+        select(t.UserRow)
+        .join(t.TokenRow, t.TokenRow.user_id == t.UserRow.id)
+        .where(t.TokenRow.digest == token_digest(token), t.TokenRow.expires_at > t.utcnow())
+    ).first()
+    if user is None or not user.active:
+        raise unauthorized
+    return user
+
+
+CurrentUser = Annotated[t.UserRow, Depends(current_user)]
+
+
+def require(*roles: t.UserRole) -> Callable[..., t.UserRow]:
+    """A dependency admitting only users whose role is in ``roles`` (403 otherwise)."""
+    allowed = {r.value for r in roles}
+
+    # async: a role comparison needs no thread-pool hop (current_user, which queries, stays sync)
+    async def dependency(user: CurrentUser) -> t.UserRow:
+        if user.role not in allowed:
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                detail=f"role {user.role} may not do this (needs {' or '.join(sorted(allowed))})",
+            )
+        return user
+
+    return dependency
+
+
+ManagerUser = Annotated[t.UserRow, Depends(require(t.UserRole.manager))]
+StaffUser = Annotated[t.UserRow, Depends(require(t.UserRole.manager, t.UserRole.coordinator))]
+AnyUser = Annotated[t.UserRow, Depends(require(*t.UserRole))]
 
 
 async def reject_nul(request: Request) -> None:

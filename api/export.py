@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from api import tables as t
 
@@ -65,8 +66,8 @@ def to_xlsx(plan: t.PlanRow, sheets: dict[str, tuple[Sequence[str], list[list]]]
         for r in rows:
             sheet.append(r)
         sheet.freeze_panes = "A2"
-        for i, col in enumerate(columns):
-            sheet.column_dimensions[chr(ord("A") + i)].width = max(12, len(col) + 2)
+        for i, col in enumerate(columns, start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = max(12, len(col) + 2)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

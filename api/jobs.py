@@ -166,7 +166,7 @@ def run_job(database_url: str, job_id: int, scenario: Scenario, options: dict) -
                 "bound": result.best_bound,
                 "finished_at": t.utcnow(),
             }
-            if result.status in ("optimal", "feasible"):
+            if result.status.has_plan:
                 plan = save_outcome(session, job, outcome)
                 final["plan_id"] = plan.id
                 final["status"] = (

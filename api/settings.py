@@ -7,8 +7,6 @@ The other settings carry the ``ROTA_`` prefix (``ROTA_WORKERS``...).
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -43,9 +41,3 @@ class Settings(BaseSettings):
     webhook_attempts: int = Field(default=4, ge=1, le=10)
     webhook_backoff: float = Field(default=0.5, ge=0, le=60)
     """Seconds before the first retry; doubled at each further retry."""
-
-
-@lru_cache
-def get_settings() -> Settings:
-    """The process-wide settings (read once)."""
-    return Settings()

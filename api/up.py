@@ -19,8 +19,12 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 import typer
+
+from api.cli_options import DatabaseUrl, fail, resolve_database_url
+from planner.exit_codes import ExitCode
 
 APP_SCRIPT = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 STOP_GRACE = 10.0
@@ -147,7 +151,9 @@ def stop(procs: list[subprocess.Popen], grace: float = STOP_GRACE) -> None:
 
 
 def supervise(procs: list[subprocess.Popen]) -> int:
-    """Wait until a child exits or we are asked to stop (SIGINT, SIGTERM); stop all."""
+    """Wait until a child exits or we are asked to stop (SIGINT, SIGTERM); stop all.
+
+    The exit code: 0 when asked to stop or a child ended cleanly, 4 when a child failed."""
     stopping = {"signal": None}
 
     def _on_signal(signum, _frame) -> None:  # noqa: ANN001 - signal API
@@ -165,25 +171,29 @@ def supervise(procs: list[subprocess.Popen]) -> int:
     if stopping["signal"] is not None:
         return 0
     dead = [p for p in procs if p.returncode not in (0, None)]
-    return 1 if dead else 0
+    return ExitCode.unavailable if dead else ExitCode.ok  # a server died under us
 
 
-def register(app: typer.Typer, db_option, url_of, fail) -> None:
+def register(app: typer.Typer) -> None:
     """Add ``rota up`` and ``rota dashboard`` to the ``rota`` command."""
 
     @app.command()
     def up(
-        host: str = typer.Option("127.0.0.1", help="Interface both servers listen on."),
-        port: int = typer.Option(8501, help="Dashboard port (0: any free port)."),
-        api_port: int = typer.Option(0, "--api-port", help="API port (0: any free port)."),
-        username: str = typer.Option("manager", help="Name of the first manager (if none exists)."),
-        password: str | None = typer.Option(
-            None, "--password", envvar="ROTA_MANAGER_PASSWORD",
-            help="Password of the first manager (default: generated and printed once)."),
-        demo_time_limit: float = typer.Option(
-            30.0, "--demo-time-limit", min=0.1, help="Seconds to plan the demo when the database is empty."),
-        workers: int = typer.Option(1, min=1, max=16, help="Solve worker processes of the API."),
-        database_url: str | None = db_option,
+        host: Annotated[str, typer.Option(help="Interface both servers listen on.")] = "127.0.0.1",
+        port: Annotated[int, typer.Option(help="Dashboard port (0: any free port).")] = 8501,
+        api_port: Annotated[int, typer.Option(
+            "--api-port", help="API port (0: any free port).")] = 0,
+        username: Annotated[str, typer.Option(
+            help="Name of the first manager (if none exists).")] = "manager",
+        password: Annotated[str | None, typer.Option(
+            "--password", envvar="ROTA_MANAGER_PASSWORD",
+            help="Password of the first manager (default: generated and printed once).")] = None,
+        demo_time_limit: Annotated[float, typer.Option(
+            "--demo-time-limit", min=0.1,
+            help="Seconds to plan the demo when the database is empty.")] = 30.0,
+        workers: Annotated[int, typer.Option(
+            min=1, max=16, help="Solve worker processes of the API.")] = 1,
+        database_url: DatabaseUrl = None,
     ) -> None:
         """Start the API and the dashboard (the demo is imported and planned on an empty database)."""
         from api.db import upgrade
@@ -192,7 +202,7 @@ def register(app: typer.Typer, db_option, url_of, fail) -> None:
 
         if password is not None and len(password) < 8:
             raise fail("--password: give at least 8 characters")
-        url = url_of(database_url)
+        url = resolve_database_url(database_url)
         upgrade(url)
         if not has_scenario(url):
             typer.echo("empty database: importing and planning the demo "
@@ -210,12 +220,14 @@ def register(app: typer.Typer, db_option, url_of, fail) -> None:
         procs = [start(api_command(url, host, api_port, workers))]
         if not wait_http(f"{api_url}/healthz", 60, procs):
             stop(procs)
-            raise fail(f"the API did not start on {api_url} (is port {api_port} taken?)")
+            raise fail(f"the API did not start on {api_url} (is port {api_port} taken?)",
+                       ExitCode.unavailable)
         cmd, env = streamlit_command(api_url, host, port)
         procs.append(start(cmd, env))
         if not wait_http(f"http://{host}:{port}/_stcore/health", 60, procs):
             stop(procs)
-            raise fail(f"the dashboard did not start on port {port} (is it taken? try --port 0)")
+            raise fail(f"the dashboard did not start on port {port} (is it taken? try --port 0)",
+                       ExitCode.unavailable)
         typer.secho(f"\nRota is up: open http://{host}:{port}", fg=typer.colors.GREEN, bold=True)
         typer.echo(f"  API: {api_url}/api/v1/docs   database: {url}")
         if login.password is not None:
@@ -231,9 +243,10 @@ def register(app: typer.Typer, db_option, url_of, fail) -> None:
 
     @app.command()
     def dashboard(
-        api: str = typer.Option(..., "--api", help="URL of a running Rota API, e.g. http://127.0.0.1:8000"),
-        host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
-        port: int = typer.Option(8501, help="Dashboard port (0: any free port)."),
+        api: Annotated[str, typer.Option(
+            "--api", help="URL of a running Rota API, e.g. http://127.0.0.1:8000")],
+        host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+        port: Annotated[int, typer.Option(help="Dashboard port (0: any free port).")] = 8501,
     ) -> None:
         """Start the dashboard alone against a running API (PostgreSQL set-ups)."""
         if not api.startswith(("http://", "https://")):
@@ -243,7 +256,8 @@ def register(app: typer.Typer, db_option, url_of, fail) -> None:
         procs = [start(cmd, env)]
         if not wait_http(f"http://{host}:{port}/_stcore/health", 60, procs):
             stop(procs)
-            raise fail(f"the dashboard did not start on port {port} (is it taken? try --port 0)")
+            raise fail(f"the dashboard did not start on port {port} (is it taken? try --port 0)",
+                       ExitCode.unavailable)
         typer.secho(f"Rota dashboard on http://{host}:{port} (API {api})", fg=typer.colors.GREEN)
         typer.echo("Ctrl-C stops it.")
         raise typer.Exit(supervise(procs))

@@ -31,8 +31,6 @@ sys.path.insert(0, str(ROOT))
 
 from dashboard import browser as b  # noqa: E402
 
-GRID = 'table.rota-grid'
-
 
 SHOWN = """
 const caps = [...document.querySelectorAll('[data-testid="stCaptionContainer"]')]

@@ -40,6 +40,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from curtois_gen import SUITE, Shape, generate  # noqa: E402
 
+from solver import SolveStatus  # noqa: E402
+
 REFERENCE = ROOT / "benchmarks" / "suite_reference.csv"
 
 
@@ -81,7 +83,7 @@ def _child(args) -> None:
     run = run_seed(inst, scenario, _solve_options(args.limit, args.workers, args.seed, False))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({
-        "objective": run.objective if run.status in ("optimal", "feasible") else None,
+        "objective": run.objective if SolveStatus(run.status).has_plan else None,
         "solver_objective": run.solver_objective,
         "bound": run.lower_bound,
         "status": run.status,

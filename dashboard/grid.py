@@ -134,16 +134,6 @@ def grid_html(text: pd.DataFrame, kind: pd.DataFrame, colours: dict[str, tuple[s
             f'{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
 
 
-def style_grid(text: pd.DataFrame, kind: pd.DataFrame, colours: dict[str, tuple[str, str]]):
-    """A pandas Styler painting each cell by its kind (shift colour, absence, holiday)."""
-    css = {k: f"background-color: {bg}; color: {fg}" for k, (bg, fg) in colours.items()}
-    css["absent"] = f"background-color: {style.ABSENT[0]}; color: {style.ABSENT[1]}"
-    css["holiday"] = f"background-color: {style.HOLIDAY[0]}; color: {style.HOLIDAY[1]}"
-    css[""] = ""
-    painted = kind.apply(lambda col: col.map(lambda k: css.get(k, "")))
-    return text.style.apply(lambda _: painted, axis=None)
-
-
 # --- KPIs ---------------------------------------------------------------------------
 
 

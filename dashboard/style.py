@@ -26,7 +26,6 @@ ABSENT = ("#d9d9d9", "#555555")
 HOLIDAY = ("#f1e4f3", "#6b3a73")
 ONCALL = "#c0392b"
 GAP = "#d62728"
-OK = "#2ca02c"
 
 
 def shift_colours(shift_types: list[dict]) -> dict[str, tuple[str, str]]:

@@ -36,16 +36,6 @@ def holiday_dates(country: str, start: dt.date, end: dt.date) -> frozenset[dt.da
     return frozenset(found)
 
 
-def holiday_name(country: str, day: dt.date) -> str:
-    """The name of the public holiday ``day`` in ``country`` ('' if none)."""
-    if not country:
-        return ""
-    try:
-        return holidays.country_holidays(country, years=day.year).get(day, "")
-    except NotImplementedError:
-        return ""
-
-
 def local(day: dt.date, time: dt.time, zone: str) -> dt.datetime:
     """The aware datetime of a local wall-clock ``time`` on ``day`` in ``zone``."""
     return dt.datetime.combine(day, time, tzinfo=ZoneInfo(zone))
@@ -70,8 +60,3 @@ def minutes_between(origin: dt.datetime, moment: dt.datetime) -> int:
     """Whole minutes from ``origin`` to ``moment`` (real elapsed time)."""
     delta = moment.astimezone(UTC) - origin.astimezone(UTC)
     return int(delta.total_seconds() // 60)
-
-
-def overlaps(a_start: dt.datetime, a_end: dt.datetime, b_start: dt.datetime, b_end: dt.datetime) -> bool:
-    """True when the half-open intervals ``[a_start, a_end)`` and ``[b_start, b_end)`` meet."""
-    return a_start < b_end and b_start < a_end

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -15,6 +16,7 @@ from rich.table import Table
 from planner.check import check
 from planner.compile import CompileError
 from planner.curtois.cli import app as curtois_app
+from planner.exit_codes import ExitCode
 from planner.outputs import PlanFileError, read_plan, write_plan_folder
 from planner.scenario_files import ScenarioError, load_scenario
 
@@ -25,10 +27,15 @@ app.add_typer(bench_app, name="bench")
 console = Console()
 err = Console(stderr=True)
 
+# options several commands share (rota solve, demo, replan)
+TimeLimit = Annotated[float, typer.Option("--time-limit", min=0.1, help="Seconds of search.")]
+Workers = Annotated[int, typer.Option("--workers", min=1, max=64, help="CP-SAT search workers.")]
+Seed = Annotated[int, typer.Option("--seed", min=0, help="Random seed.")]
+
 
 def _fail(message: str) -> typer.Exit:
     err.print(f"[bold red]error:[/] {escape(message)}")  # '[rules]' is text, not markup
-    return typer.Exit(code=2)
+    return typer.Exit(code=ExitCode.bad_input)
 
 
 def _load(path: Path):
@@ -89,12 +96,12 @@ def plan_with_progress(sc, label: str, options_kwargs: dict, show: bool = True):
 
 @app.command()
 def solve(
-    scenario: Path = typer.Argument(..., help="Scenario folder (CSV files + settings.toml)."),
-    out: Path = typer.Option(..., "--out", help="Folder to write the plan into."),
-    time_limit: float = typer.Option(30.0, "--time-limit", min=0.1, help="Seconds of search."),
-    workers: int = typer.Option(2, "--workers", min=1, max=64, help="CP-SAT search workers."),
-    seed: int = typer.Option(0, "--seed", min=0, help="Random seed."),
-    log: bool = typer.Option(False, "--log", help="Print the CP-SAT search log."),
+    scenario: Annotated[Path, typer.Argument(help="Scenario folder (CSV files + settings.toml).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the plan into.")],
+    time_limit: TimeLimit = 30.0,
+    workers: Workers = 2,
+    seed: Seed = 0,
+    log: Annotated[bool, typer.Option("--log", help="Print the CP-SAT search log.")] = False,
 ) -> None:
     """Plan SCENARIO and write assignments.csv, coverage.csv and summary.json into OUT."""
     sc = _load(scenario)
@@ -105,8 +112,14 @@ def solve(
         dict(time_limit=time_limit, workers=workers, seed=seed, log=log))
     data = write_plan_folder(out, sc, outcome, options)
     print_summary(data, out)
-    if outcome.report.violations:
-        raise typer.Exit(code=1)
+    raise typer.Exit(code=plan_exit_code(outcome))
+
+
+def plan_exit_code(outcome) -> ExitCode:
+    """The exit code of a command that planned: no plan, a hard violation, or ok."""
+    if not outcome.result.status.has_plan:
+        return ExitCode.no_plan
+    return ExitCode.violation if outcome.report.violations else ExitCode.ok
 
 
 def print_summary(data: dict, out: Path) -> None:
@@ -137,8 +150,8 @@ def print_summary(data: dict, out: Path) -> None:
 
 @app.command("check")
 def check_cmd(
-    scenario: Path = typer.Argument(..., help="Scenario folder."),
-    plan_dir: Path = typer.Argument(..., help="Plan folder holding assignments.csv."),
+    scenario: Annotated[Path, typer.Argument(help="Scenario folder.")],
+    plan_dir: Annotated[Path, typer.Argument(help="Plan folder holding assignments.csv.")],
 ) -> None:
     """Check a plan folder against SCENARIO; exit 1 when a hard rule is violated."""
     sc = _load(scenario)
@@ -156,7 +169,7 @@ def check_cmd(
         if len(report.violations) > 50:
             console.print(f"... and {len(report.violations) - 50} more")
         console.print(f"[bold red]{len(report.violations)} hard violation(s)[/]")
-        raise typer.Exit(code=1)
+        raise typer.Exit(code=ExitCode.violation)
     console.print("[green]no hard violation[/]")
 
 

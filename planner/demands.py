@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
-from planner.calendar import holiday_dates, local, overlaps, wall_interval
+from planner.calendar import holiday_dates, local, wall_interval
 from planner.domain import Client, OnCallRotation, Scenario, Technician
 
 DAY = dt.timedelta(days=1)

@@ -9,17 +9,15 @@ Typical use::
     result = solve(problem, SolveOptions(time_limit=60, workers=2, seed=0,
                                          on_progress=print, stop=job.cancelled))
 
-To re-solve one model with part of a plan frozen (large-neighbourhood search)::
-
-    m = build_model(problem)               # variables + every rule, once
-    m.set_hint(assignments, oncall)        # complete hint from a plan
-    with m.fixed({m.x[p, d]: 1, ...}):     # temporary domain fixing
-        result = run(m, options)
-
-:func:`solver.evaluate.evaluate` recomputes a plan's penalties and
-:func:`solver.greedy.greedy_plan` builds the constructive warm start and
-:func:`solver.repair.repair_plan` re-plans, one person at a time, whoever a warm start
-leaves breaking their own hard rules.
+``solve`` warm-starts from a constructive plan (:func:`solver.greedy.greedy_plan`,
+repaired person by person by :func:`solver.repair.repair_plan` and swept by
+:mod:`solver.sweep`), completes it into a first plan, runs CP-SAT on the whole model and
+then a large-neighbourhood search (:mod:`solver.lns`) that re-solves the same model with
+most decision variables fixed to the incumbent; problems too big for one model are
+re-planned a few people at a time (:mod:`solver.decompose`). :func:`build_model` gives
+the model alone (variables and every rule, with ``set_hint`` and the ``fixed`` context
+that narrows domains for one solve); :func:`solver.evaluate.evaluate` recomputes a plan's
+penalties.
 """
 
 from solver.problem import (
@@ -32,9 +30,9 @@ from solver.problem import (
     Rules,
     Weights,
 )
-from solver.result import FairnessFigure, Gap, Progress, SolveOptions, SolveResult
+from solver.result import FairnessFigure, Gap, Progress, SolveOptions, SolveResult, SolveStatus
 from solver.build import build_model
-from solver.solve import run, solve
+from solver.solve import solve
 from solver.validate import ProblemError
 
 __all__ = [
@@ -51,8 +49,8 @@ __all__ = [
     "Rules",
     "SolveOptions",
     "SolveResult",
+    "SolveStatus",
     "Weights",
     "build_model",
-    "run",
     "solve",
 ]

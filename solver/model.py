@@ -7,8 +7,7 @@ is only one). Builders look variables up by person and day, never by scanning al
 duties, so building stays linear in the number of variables.
 
 :class:`ModelBuilder` holds all of it so that a model can be built once and solved
-again with some variables fixed (see :meth:`ModelBuilder.fixed`), e.g. by a
-large-neighbourhood search.
+again with some variables fixed (see :meth:`ModelBuilder.fixed`).
 """
 
 from __future__ import annotations
@@ -189,21 +188,22 @@ class ModelBuilder:
         proto.values.extend(values[i] for i in idx)
 
     @contextlib.contextmanager
-    def fixed(self, values: Mapping[Lit, int]) -> Iterator["ModelBuilder"]:
-        """Temporarily fix variables to values (domains restored on exit).
+    def fixed(self, values: Values) -> Iterator["ModelBuilder"]:
+        """Temporarily fix variables, keyed by model index, to values (domains restored on exit).
 
-        Meant for re-solving one built model with part of a plan frozen (e.g. a
-        large-neighbourhood search)::
+        For solving one built model with part of a plan frozen: the hint phase of
+        :func:`solver.lns.search` completes a plan with every decision variable fixed
+        (:func:`solver.phases.hint_phase`)::
 
-            with builder.fixed({builder.x[p, d]: 1, ...}):
-                result = run(builder, options)
+            with builder.fixed({builder.x[p, d].index: 1, ...}):
+                code = cp_model.CpSolver().solve(builder.model)
         """
         variables = self.model.proto.variables
         saved = []
         try:
-            for var, value in values.items():
-                dom = variables[var.index].domain
-                saved.append((var.index, list(dom)))
+            for index, value in values.items():
+                dom = variables[index].domain
+                saved.append((index, list(dom)))
                 dom.clear()
                 dom.extend([int(value), int(value)])
             yield self

@@ -113,75 +113,44 @@ def hint_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
     if not len(hint.vars):
         return cp_model.UNKNOWN
     values = dict(zip(hint.vars, hint.values))
-    dom = m.model.proto.variables
-    saved = []
-    for var in list(m.x.values()) + list(m.y.values()):
-        i = var.index
-        if i in values:
-            d = dom[i].domain
-            saved.append((i, list(d)))
-            d.clear()
-            d.extend([values[i], values[i]])
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.num_workers = 1
-    p.max_time_in_seconds = max(0.05, min(deadline - time.perf_counter(), 0.25 * float(options.time_limit)))
-    p.random_seed = int(options.seed)
-    # everything that matters is fixed, so propagation alone decides; presolve of a
-    # 1.15 M-variable model ran for minutes past its time limit, without it: 2.5 s
-    p.cp_model_presolve = False
-    p.linearization_level = 0  # only a completion is wanted: no LP to build
-    p.log_search_progress = bool(options.log)
-    shared.track(solver, True)
-    try:
-        code = solver.solve(m.model)
-    finally:
-        shared.track(solver, False)
-        for i, d in saved:
-            dom[i].domain.clear()
-            dom[i].domain.extend(d)
+    decision = [var.index for var in (*m.x.values(), *m.y.values()) if var.index in values]
+    with m.fixed({i: values[i] for i in decision}):
+        code, solver = _completion(m, options, shared, deadline, first_only=False)
     if code == cp_model.INFEASIBLE and not shared.halted:
         # repair: free only the people whose own rules the hint breaks, whole horizon
         plan = [key for key, var in m.x.items() if values.get(var.index)]
         bad = set(invalid_people(m.problem, plan))
         if bad:
-            saved = []
-            for var in list(m.x.values()) + list(m.y.values()):
-                i = var.index
-                if i in values:
-                    d = dom[i].domain
-                    saved.append((i, list(d)))
-                    d.clear()
-                    d.extend([values[i], values[i]])
-            for pid in bad:
-                for _, var in m.person_vars(pid):
-                    dom[var.index].domain.clear()
-                    dom[var.index].domain.extend([0, 1])
-                for _, _, var in m.oncall_by_person.get(pid, ()):
-                    dom[var.index].domain.clear()
-                    dom[var.index].domain.extend([0, 1])
-            solver = cp_model.CpSolver()
-            p = solver.parameters
-            p.num_workers = 1
-            p.max_time_in_seconds = max(0.05, min(deadline - time.perf_counter(),
-                                                  0.25 * float(options.time_limit)))
-            p.random_seed = int(options.seed)
-            p.cp_model_presolve = False
-            p.linearization_level = 0
-            p.stop_after_first_solution = True
-            p.log_search_progress = bool(options.log)
-            shared.track(solver, True)
-            try:
-                code = solver.solve(m.model)
-            finally:
-                shared.track(solver, False)
-                for i, d in saved:
-                    dom[i].domain.clear()
-                    dom[i].domain.extend(d)
+            free = {var.index for pid in bad for _, var in m.person_vars(pid)}
+            free |= {var.index for pid in bad for _, _, var in m.oncall_by_person.get(pid, ())}
+            with m.fixed({i: values[i] for i in decision if i not in free}):
+                code, solver = _completion(m, options, shared, deadline, first_only=True)
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         shared.offer(np.fromiter(solver.response_proto.solution, dtype=np.int64),
                      round(solver.objective_value))
     return code
+
+
+def _completion(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline: float,
+                first_only: bool) -> tuple[int, cp_model.CpSolver]:
+    """One-worker CP-SAT on ``m`` as its domains stand (most variables fixed by the caller)."""
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers = 1
+    p.max_time_in_seconds = max(0.05, min(deadline - time.perf_counter(),
+                                          0.25 * float(options.time_limit)))
+    p.random_seed = int(options.seed)
+    # everything that matters is fixed, so propagation alone decides; presolve of a
+    # 1.15 M-variable model ran for minutes past its time limit, without it: 2.5 s
+    p.cp_model_presolve = False
+    p.linearization_level = 0  # only a completion is wanted: no LP to build
+    p.stop_after_first_solution = first_only
+    p.log_search_progress = bool(options.log)
+    shared.track(solver, True)
+    try:
+        return solver.solve(m.model), solver
+    finally:
+        shared.track(solver, False)
 
 
 def plain_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline: float,

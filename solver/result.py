@@ -3,7 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Callable, Mapping
+
+
+class SolveStatus(StrEnum):
+    """How a solve ended; the value is the string written to JSON and ``summary.json``."""
+
+    optimal = "optimal"
+    """A plan, proven optimal."""
+    feasible = "feasible"
+    """A plan, not proven optimal."""
+    infeasible = "infeasible"
+    """The hard rules conflict: no plan exists (see ``SolveResult.conflicts``)."""
+    unknown = "unknown"
+    """No plan within the limit, or stopped before the first one."""
+    invalid = "invalid"
+    """CP-SAT rejected the model."""
+
+    @property
+    def has_plan(self) -> bool:
+        """True when the result carries a plan (optimal or feasible)."""
+        return self in (SolveStatus.optimal, SolveStatus.feasible)
 
 
 @dataclass(frozen=True)
@@ -65,14 +86,14 @@ class FairnessFigure:
 class SolveResult:
     """What :func:`solver.solve` returns.
 
-    ``status`` is one of ``optimal``, ``feasible``, ``infeasible``, ``unknown``,
-    ``invalid``. ``assignments`` are (person id, duty id) pairs; ``oncall`` are
+    ``status`` says how the search ended (``status.has_plan`` when there is a plan).
+    ``assignments`` are (person id, duty id) pairs; ``oncall`` are
     (person id, period id, role) with role ``primary`` or ``backup``.
     ``penalties`` maps a soft-rule name to its weighted penalty; their sum is
     ``objective``.
     """
 
-    status: str
+    status: SolveStatus
     assignments: tuple[tuple[str, str], ...] = ()
     oncall: tuple[tuple[str, str, str], ...] = ()
     objective: int | None = None

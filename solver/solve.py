@@ -1,13 +1,17 @@
-"""``solve(problem, options) -> SolveResult``: build the CP-SAT model, search, report.
+"""``solve(problem, options) -> SolveResult``: warm start, build the model, search, report.
 
-Two steps that a large-neighbourhood search can reuse separately:
-:func:`build_model` builds the variables and every rule once; :func:`run` searches
-a built model (optionally inside ``builder.fixed({...})``) and reads the plan back.
+1. Huge problems (``LnsSettings.decompose_pairs`` decision pairs or more) never build the
+   whole model: :func:`solver.decompose.decomposed_search` re-plans a few people at a time.
+2. Otherwise :func:`build_model` builds the variables and every rule once; a constructive
+   plan (:func:`solver.greedy.greedy_plan`, or the problem's own hint) is repaired person
+   by person (:mod:`solver.repair`), swept (:mod:`solver.sweep`) and set as the hint.
+3. :func:`solver.lns.search` completes the hint, runs CP-SAT on the whole model, then a
+   large-neighbourhood search on the same model; it alone polls ``options.stop``.
+4. The best plan's penalties are recomputed by :func:`solver.evaluate.evaluate`.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 
 from ortools.sat.python import cp_model
@@ -19,21 +23,19 @@ from solver.explain import explain
 from solver.greedy import greedy_plan, invalid_people
 from solver.lns import search
 from solver.model import ModelBuilder
-from solver.params import LNS, full_parameters
+from solver.params import LNS
 from solver.problem import Problem
 from solver.repair import repair_until
-from solver.result import Progress, SolveOptions, SolveResult
+from solver.result import SolveOptions, SolveResult, SolveStatus
 from solver.sweep import separable, sweep
 
 _STATUS = {
-    cp_model.OPTIMAL: "optimal",
-    cp_model.FEASIBLE: "feasible",
-    cp_model.INFEASIBLE: "infeasible",
-    cp_model.MODEL_INVALID: "invalid",
-    cp_model.UNKNOWN: "unknown",
+    cp_model.OPTIMAL: SolveStatus.optimal,
+    cp_model.FEASIBLE: SolveStatus.feasible,
+    cp_model.INFEASIBLE: SolveStatus.infeasible,
+    cp_model.MODEL_INVALID: SolveStatus.invalid,
+    cp_model.UNKNOWN: SolveStatus.unknown,
 }
-
-_POLL_SECONDS = 0.05
 
 REPAIR_SHARE = 0.25
 """Share of the time budget the repair of a warm start uses first."""
@@ -52,117 +54,14 @@ SWEEP_SHARE = 0.4
 (:mod:`solver.sweep`; it usually ends sooner, after one pass over everyone)."""
 
 
-class _Watcher(cp_model.CpSolverSolutionCallback):
-    """Records improving solutions, forwards them, and honours ``stop()``."""
-
-    def __init__(self, options: SolveOptions, started: float) -> None:
-        super().__init__()
-        self.options = options
-        self.started = started
-        self.events: list[Progress] = []
-        self.first: float | None = None
-        self.error: BaseException | None = None
-
-    def on_solution_callback(self) -> None:
-        elapsed = time.perf_counter() - self.started
-        if self.first is None:
-            self.first = elapsed
-        event = Progress(elapsed, self.objective_value, self.best_objective_bound)
-        self.events.append(event)
-        try:
-            if self.options.on_progress is not None:
-                self.options.on_progress(event)
-            if self.options.stop is not None and self.options.stop():
-                self.stop_search()
-        except BaseException as exc:  # noqa: BLE001 - re-raised after the search
-            # an exception must not unwind through the C++ solver: keep it, stop, re-raise
-            self.error = exc
-            self.stop_search()
-
-
-def _parameters(solver: cp_model.CpSolver, options: SolveOptions, spent: float) -> None:
-    # the limit is the caller's wall-time budget: model building already used ``spent``
-    full_parameters(solver.parameters, options, float(options.time_limit) - spent)
-    if options.deterministic_time is not None:
-        solver.parameters.max_deterministic_time = float(options.deterministic_time)
-
-
-def run(m: ModelBuilder, options: SolveOptions, started: float | None = None) -> SolveResult:
-    """Search a built model and read the plan, penalties and figures back.
-
-    Parameters
-    ----------
-    m : a model from :func:`build_model` (possibly with variables fixed).
-    options : time limit, workers, seed, log, progress callback, stop poll.
-    started : ``time.perf_counter()`` at which timings start (default: now).
-    """
-    started = time.perf_counter() if started is None else started
-    solver = cp_model.CpSolver()
-    _parameters(solver, options, time.perf_counter() - started)
-    watcher = _Watcher(options, started)
-    done = threading.Event()
-    poller = None
-    if options.stop is not None:
-        stop = options.stop
-
-        def poll() -> None:
-            # the callback only runs on new solutions; this thread covers the time between
-            while not done.wait(_POLL_SECONDS):
-                try:
-                    requested = stop()
-                except BaseException as exc:  # noqa: BLE001
-                    watcher.error = exc
-                    requested = True
-                if requested:
-                    solver.stop_search()
-                    return
-
-        poller = threading.Thread(target=poll, name="rota-stop-poll", daemon=True)
-        poller.start()
-    try:
-        code = solver.solve(m.model, watcher)
-    finally:
-        done.set()
-        if poller is not None:
-            poller.join()
-    if watcher.error is not None:
-        raise watcher.error
-    status = _STATUS.get(code, "unknown")
-    wall = time.perf_counter() - started
-    bound = solver.best_objective_bound if status in ("optimal", "feasible") else None
-    if status not in ("optimal", "feasible"):
-        conflicts = ()
-        if status == "infeasible" and options.explain:
-            conflicts = explain(m, time_limit=max(1.0, min(10.0, options.time_limit)))
-        return SolveResult(
-            status=status,
-            wall_seconds=time.perf_counter() - started,
-            first_solution_seconds=watcher.first,
-            progress=tuple(watcher.events),
-            conflicts=conflicts,
-        )
-    final = solver.objective_value
-    if not watcher.events or watcher.events[-1].objective != final:
-        # CP-SAT may end on a solution it did not report through the callback
-        # (found while stopping); report it so progress ends where the result does
-        event = Progress(wall, final, solver.best_objective_bound)
-        watcher.events.append(event)
-        if options.on_progress is not None:
-            options.on_progress(event)
-        if watcher.first is None:
-            watcher.first = wall
-    values = list(solver.response_proto.solution)
-    return _result(m, status, values, bound, wall, watcher.first, watcher.events)
-
-
-def _result(m: ModelBuilder, status: str, values, bound, wall: float, first, events) -> SolveResult:
+def _result(m: ModelBuilder, status: SolveStatus, values, bound, wall: float, first, events) -> SolveResult:
     """The plan of a solution vector, its penalties recomputed by :func:`evaluate`."""
     assignments = tuple(key for key, var in m.x.items() if values[var.index])
     oncall = tuple(key for key, var in m.y.items() if values[var.index])
     return _plan_result(m.problem, status, assignments, oncall, bound, wall, first, events)
 
 
-def _plan_result(problem: Problem, status: str, assignments, oncall, bound, wall: float, first,
+def _plan_result(problem: Problem, status: SolveStatus, assignments, oncall, bound, wall: float, first,
                  events) -> SolveResult:
     ev = evaluate(problem, assignments, oncall)
     source = None if bound is None else ("cp-sat" if bound > 0 else "non-negative penalties")
@@ -187,8 +86,8 @@ def _solve_decomposed(problem: Problem, options: SolveOptions, started: float) -
     out = decomposed_search(problem, options, started, REPAIR_SHARE)
     wall = time.perf_counter() - started
     if out.assignments is None:
-        return SolveResult(status="unknown", wall_seconds=wall, progress=tuple(out.events))
-    return _plan_result(problem, "feasible", out.assignments, out.oncall, None, wall, out.first,
+        return SolveResult(status=SolveStatus.unknown, wall_seconds=wall, progress=tuple(out.events))
+    return _plan_result(problem, SolveStatus.feasible, out.assignments, out.oncall, None, wall, out.first,
                         out.events)
 
 
@@ -250,11 +149,11 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
         if set(assignments) != set(map(tuple, problem.hint)):
             m.set_hint(assignments, problem.oncall_hint)
     out = search(m, options, started)
-    status = _STATUS.get(out.code, "unknown")
+    status = _STATUS.get(out.code, SolveStatus.unknown)
     wall = time.perf_counter() - started
     if out.values is None:
         conflicts = ()
-        if status == "infeasible" and options.explain:
+        if status is SolveStatus.infeasible and options.explain:
             conflicts = explain(m, time_limit=max(1.0, min(10.0, options.time_limit)))
         return SolveResult(status=status, wall_seconds=wall, first_solution_seconds=out.first,
                            progress=tuple(out.events), conflicts=conflicts)

@@ -321,3 +321,24 @@ def test_empty_files(demo: Path) -> None:
     (demo / "clients.csv").write_text("", encoding="utf-8")
     assert error(demo) == ("clients.csv, line 1: empty file: the first line must name "
                            "the columns")
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ('min_rest_hours = 11', 'min_rest_hours = "eleven"',
+     "settings.toml, line 8, column 'rules.min_rest_hours': expected a number, not 'eleven'"),
+    ("over_weight = 1", "over_weigth = 1",
+     "settings.toml, line 15, column 'weights.over_weigth': unknown key (known: tiers, "
+     "over_weight, peak_weight_factor, oncall_unfilled_weight, fairness, continuity_weight, "
+     "backup_use_weight)"),
+    ('"night" = 4', '"night" = "four"',
+     "settings.toml, line 27, column 'weights.fairness': expected a number, not 'four'"),
+    ("exempt_horizon_edges = true", "exempt_horizon_edges = 1",
+     "settings.toml, line 10, column 'rules.exempt_horizon_edges': Input should be a valid boolean"),
+    ("days = 28", 'days = "28"', "settings.toml, line 5, column 'horizon.days': not an integer: '28'"),
+    ('name = "Démo', 'name = 3\nlabel = "Démo', "settings.toml, line 1, column 'name': must be a string"),
+    ("oncall_min_gap = 1", "oncall_min_gap = 1.5",
+     "settings.toml, line 9, column 'rules.oncall_min_gap': not an integer: 1.5"),
+])
+def test_settings_types_are_checked_with_file_line_and_key(demo: Path, old, new, expected) -> None:
+    replace_settings(demo, old, new)
+    assert error(demo).startswith(expected), error(demo)

@@ -9,19 +9,19 @@ own and create their own as *pending*.
 
 # No ``from __future__ import annotations``: FastAPI must see the real body types
 # of the routes built inside crud_router.
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
+from fastapi import APIRouter, HTTPException, Path, Query, Response
 from sqlalchemy import func
+from pydantic import Field, create_model
 from sqlmodel import Session, SQLModel, select
 
 from api import tables as t
-from api.auth import current_user, own_technician
-from api.deps import get_session
-from api.errors import build_or_422, conflict, not_found, unprocessable
+from api.auth import own_technician
+from api.deps import CurrentUser, SessionDep
+from api.errors import build_or_422, conflict, not_found
 from api.schemas.common import INT32
 from api.schemas.domain import ApprovalUpdate
 
@@ -107,40 +107,36 @@ def crud_router(e: Entity) -> APIRouter:
             raise not_found(e.label, key)
         return row
 
+    # the filter columns of this entity, as optional query parameters
+    Filters = create_model(f"{e.name}_filters", **{
+        f: (str | None, Field(None, max_length=64)) for f in e.filters})
+
     def list_rows(
-        session: Session = Depends(get_session),
-        user: t.UserRow = Depends(current_user),
+        session: SessionDep,
+        user: CurrentUser,
+        *,
         offset: int = Query(0, ge=0, le=INT32),
         limit: int = Query(1000, ge=1, le=10_000),
-        **filters: Any,
+        filters: Annotated[Filters, Query()],
     ) -> list[Any]:
         _allow(user, e.read, is_owned)
         q = select(e.table)
         if is_owned and user.role == t.UserRole.technician:
             q = q.where(e.table.technician == user.technician_id)
-        for k, v in filters.items():
-            if v is not None:
-                q = q.where(getattr(e.table, k) == v)
+        for k, v in filters.model_dump(exclude_none=True).items():
+            q = q.where(getattr(e.table, k) == v)
         rows = session.exec(q.order_by(e.table.id).offset(offset).limit(limit)).all()
         return [_public(e, r) for r in rows]
 
-    # FastAPI reads the signature: add one optional query parameter per filter column.
-    sig = inspect.signature(list_rows)
-    params = [p for p in sig.parameters.values() if p.kind != p.VAR_KEYWORD]
-    params += [
-        inspect.Parameter(f, inspect.Parameter.KEYWORD_ONLY, default=Query(None, max_length=64), annotation=str | None)
-        for f in e.filters
-    ]
-    list_rows.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
     router.add_api_route(
         "", list_rows, methods=["GET"], response_model=list[e.public],
         summary=f"List {e.name}", operation_id=f"list_{e.name}",
     )
 
     def create(
+        session: SessionDep,
+        user: CurrentUser,
         body: e.create,  # type: ignore[name-defined]
-        session: Session = Depends(get_session),
-        user: t.UserRow = Depends(current_user),
     ) -> Any:
         _allow(user, e.write, is_owned)
         data = body.model_dump()
@@ -168,9 +164,9 @@ def crud_router(e: Entity) -> APIRouter:
     )
 
     def read(
+        session: SessionDep,
+        user: CurrentUser,
         key: id_type = id_path,  # type: ignore[valid-type]
-        session: Session = Depends(get_session),
-        user: t.UserRow = Depends(current_user),
     ) -> Any:
         _allow(user, e.read, is_owned)
         row = get_row(session, key)
@@ -184,10 +180,10 @@ def crud_router(e: Entity) -> APIRouter:
     )
 
     def update(
+        session: SessionDep,
+        user: CurrentUser,
         body: e.update,  # type: ignore[name-defined]
         key: id_type = id_path,  # type: ignore[valid-type]
-        session: Session = Depends(get_session),
-        user: t.UserRow = Depends(current_user),
     ) -> Any:
         _allow(user, e.write, False)
         # FOR UPDATE (PostgreSQL): a concurrent PATCH of the same row waits for this one
@@ -223,9 +219,9 @@ def crud_router(e: Entity) -> APIRouter:
     )
 
     def remove(
+        session: SessionDep,
+        user: CurrentUser,
         key: id_type = id_path,  # type: ignore[valid-type]
-        session: Session = Depends(get_session),
-        user: t.UserRow = Depends(current_user),
     ) -> Response:
         _allow(user, e.write, is_owned)
         row = get_row(session, key)
@@ -249,10 +245,10 @@ def crud_router(e: Entity) -> APIRouter:
     if is_owned:
 
         def set_status(
+            session: SessionDep,
+            user: CurrentUser,
             body: ApprovalUpdate,
             key: int = Path(ge=1, le=INT32),
-            session: Session = Depends(get_session),
-            user: t.UserRow = Depends(current_user),
         ) -> Any:
             _allow(user, e.write, False)
             row = get_row(session, key)

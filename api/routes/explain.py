@@ -5,32 +5,28 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query
-from sqlmodel import Session
+from fastapi import APIRouter, HTTPException, Query
 
 from planner.cover import CoverError, who_can_cover
 from planner.explain import explain_gaps
 from planner.robustness import robustness
-from api import tables as t
-from api.auth import staff
 from api.daytwo import plan_inputs
-from api.deps import get_session
+from api.deps import SessionDep, StaffUser
 from api.routes.crud import ERRORS
-from api.schemas.common import INT32
+from api.schemas.common import PlanId
 from api.schemas.daytwo import CoverOptionPublic, ExplainPublic, RobustnessPublic
 
 router = APIRouter(prefix="/plans", tags=["day two"], responses=ERRORS)
-PlanId = Path(ge=1, le=INT32)
 
 
 @router.get("/{plan_id}/explain", response_model=ExplainPublic,
             summary="Every coverage gap: who could have worked it, the rule that kept each "
                     "out (checked), the smallest fixes with their cost")
 def explain_plan(
-    plan_id: int = PlanId,
+    _: StaffUser,
+    session: SessionDep,
+    plan_id: PlanId,
     contractor_cost: int = Query(100, ge=0, le=1_000_000),
-    _: t.UserRow = Depends(staff),
-    session: Session = Depends(get_session),
 ) -> ExplainPublic:
     _row, scenario, plan = plan_inputs(session, plan_id)
     gaps = explain_gaps(scenario, plan, contractor_cost=contractor_cost)
@@ -41,14 +37,15 @@ def explain_plan(
             summary="Who can take a duty (open, or given up by ?giver=) without breaking a "
                     "hard rule, cheapest first")
 def cover_duty(
+    _: StaffUser,
+    session: SessionDep,
+    *,  # keyword-only: the path parameter keeps its place after the query ones
     client: str = Query(..., min_length=1, max_length=64),
     date: dt.date = Query(...),
     shift: str = Query(..., min_length=1, max_length=64),
     skill: str = Query("", max_length=64),
     giver: str | None = Query(None, max_length=64),
-    plan_id: int = PlanId,
-    _: t.UserRow = Depends(staff),
-    session: Session = Depends(get_session),
+    plan_id: PlanId,
 ) -> list[CoverOptionPublic]:
     _row, scenario, plan = plan_inputs(session, plan_id)
     try:
@@ -61,9 +58,9 @@ def cover_duty(
 @router.get("/{plan_id}/robustness", response_model=RobustnessPublic,
             summary="N-1 per client and day, single points of failure, cross-training advice")
 def plan_robustness(
-    plan_id: int = PlanId,
-    _: t.UserRow = Depends(staff),
-    session: Session = Depends(get_session),
+    _: StaffUser,
+    session: SessionDep,
+    plan_id: PlanId,
 ) -> RobustnessPublic:
     _row, scenario, plan = plan_inputs(session, plan_id)
     r = robustness(scenario, plan)

@@ -4,24 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
 from sqlmodel import Session, select
 
 from api import export
 from api import tables as t
-from api.auth import manager_only, staff
-from api.deps import get_session
+from api.deps import ManagerUser, SessionDep, StaffUser
 from api.notify import notify_publication
 from api.plans import ensure_draft, get_plan, publish
 from api.routes.crud import ERRORS
-from api.schemas.common import INT32, Day
+from api.schemas.common import Day, PlanId
 from api.schemas.plans import (
     AssignmentPublic, CoveragePublic, FairnessPublic, OnCallPublic, PlanPublic, PlanUpdate,
     PublishResult,
 )
 
 router = APIRouter(prefix="/plans", tags=["plans"], responses=ERRORS)
-PlanId = Path(ge=1, le=INT32)
 
 
 def _public(plan: t.PlanRow) -> PlanPublic:
@@ -30,10 +28,10 @@ def _public(plan: t.PlanRow) -> PlanPublic:
 
 @router.get("", response_model=list[PlanPublic], summary="List plan versions, newest first")
 def list_plans(
+    _: StaffUser,
+    session: SessionDep,
     status: str | None = Query(None, pattern="^(draft|published|superseded)$"),
     limit: int = Query(100, ge=1, le=1000),
-    _: t.UserRow = Depends(staff),
-    session: Session = Depends(get_session),
 ) -> list[PlanPublic]:
     q = select(t.PlanRow)
     if status:
@@ -43,17 +41,19 @@ def list_plans(
 
 @router.get("/{plan_id}", response_model=PlanPublic, summary="Read a plan version and its figures")
 def read_plan(
-    plan_id: int = PlanId, _: t.UserRow = Depends(staff), session: Session = Depends(get_session)
+    _: StaffUser,
+    session: SessionDep,
+    plan_id: PlanId,
 ) -> PlanPublic:
     return _public(get_plan(session, plan_id))
 
 
 @router.patch("/{plan_id}", response_model=PlanPublic, summary="Rename a draft plan")
 def update_plan(
+    _: ManagerUser,
+    session: SessionDep,
     body: PlanUpdate,
-    plan_id: int = PlanId,
-    _: t.UserRow = Depends(manager_only),
-    session: Session = Depends(get_session),
+    plan_id: PlanId,
 ) -> PlanPublic:
     plan = get_plan(session, plan_id)
     ensure_draft(plan)
@@ -67,8 +67,9 @@ def update_plan(
 @router.delete("/{plan_id}", status_code=204, response_class=Response,
                summary="Delete a draft plan")
 def delete_plan(
-    plan_id: int = PlanId, _: t.UserRow = Depends(manager_only),
-    session: Session = Depends(get_session),
+    _: ManagerUser,
+    session: SessionDep,
+    plan_id: PlanId,
 ) -> Response:
     plan = get_plan(session, plan_id)
     ensure_draft(plan)
@@ -80,9 +81,11 @@ def delete_plan(
 @router.post("/{plan_id}/publish", response_model=PublishResult,
              summary="Publish a draft (the published plans it overlaps become superseded)")
 def publish_plan(
-    background: BackgroundTasks, request: Request,
-    plan_id: int = PlanId, user: t.UserRow = Depends(manager_only),
-    session: Session = Depends(get_session),
+    user: ManagerUser,
+    session: SessionDep,
+    background: BackgroundTasks,
+    request: Request,
+    plan_id: PlanId,
 ) -> PublishResult:
     plan = get_plan(session, plan_id)
     superseded = publish(session, plan, user)
@@ -114,13 +117,13 @@ def _assignments(
 @router.get("/{plan_id}/assignments", response_model=list[AssignmentPublic],
             summary="A plan's shifts, filtered by technician, client and dates (inclusive)")
 def plan_assignments(
-    plan_id: int = PlanId,
+    _: StaffUser,
+    session: SessionDep,
+    plan_id: PlanId,
     technician: str | None = Query(None, max_length=64),
     client: str | None = Query(None, max_length=64),
     start: Day | None = None,
     end: Day | None = None,
-    _: t.UserRow = Depends(staff),
-    session: Session = Depends(get_session),
 ) -> list[AssignmentPublic]:
     get_plan(session, plan_id)
     rows = _assignments(session, plan_id, technician, client, start, end)
@@ -129,10 +132,10 @@ def plan_assignments(
 
 @router.get("/{plan_id}/oncall", response_model=list[OnCallPublic], summary="A plan's on-call duties")
 def plan_oncall(
-    plan_id: int = PlanId,
+    _: StaffUser,
+    session: SessionDep,
+    plan_id: PlanId,
     technician: str | None = Query(None, max_length=64),
-    _: t.UserRow = Depends(staff),
-    session: Session = Depends(get_session),
 ) -> list[OnCallPublic]:
     get_plan(session, plan_id)
     q = select(t.PlanOnCallRow).where(t.PlanOnCallRow.plan_id == plan_id)
@@ -145,11 +148,11 @@ def plan_oncall(
 @router.get("/{plan_id}/coverage", response_model=list[CoveragePublic],
             summary="Coverage per client, date, shift and skill (gaps_only: the shortfalls)")
 def plan_coverage(
-    plan_id: int = PlanId,
+    _: StaffUser,
+    session: SessionDep,
+    plan_id: PlanId,
     gaps_only: bool = False,
     client: str | None = Query(None, max_length=64),
-    _: t.UserRow = Depends(staff),
-    session: Session = Depends(get_session),
 ) -> list[CoveragePublic]:
     rows = get_plan(session, plan_id).coverage or []
     return [
@@ -161,7 +164,9 @@ def plan_coverage(
 @router.get("/{plan_id}/fairness", response_model=list[FairnessPublic],
             summary="Fairness: per tag and group, counts per technician and their spread")
 def plan_fairness(
-    plan_id: int = PlanId, _: t.UserRow = Depends(staff), session: Session = Depends(get_session)
+    _: StaffUser,
+    session: SessionDep,
+    plan_id: PlanId,
 ) -> list[FairnessPublic]:
     return [FairnessPublic.from_row(r) for r in get_plan(session, plan_id).fairness or []]
 
@@ -186,7 +191,9 @@ XLSX_RESPONSE = {200: {"content": {XLSX: {"schema": {"type": "string", "format":
 @router.get("/{plan_id}/export.csv", response_class=Response, responses=CSV_RESPONSE,
             summary="A plan's shifts as CSV (local times with offsets)")
 def export_csv(
-    plan_id: int = PlanId, _: t.UserRow = Depends(staff), session: Session = Depends(get_session)
+    _: StaffUser,
+    session: SessionDep,
+    plan_id: PlanId,
 ) -> Response:
     get_plan(session, plan_id)
     names, zones, _r = _lookups(session)
@@ -200,7 +207,9 @@ def export_csv(
 @router.get("/{plan_id}/export.xlsx", response_class=Response, responses=XLSX_RESPONSE,
             summary="A plan as an Excel workbook (shifts, on-call, coverage)")
 def export_xlsx(
-    plan_id: int = PlanId, _: t.UserRow = Depends(staff), session: Session = Depends(get_session)
+    _: StaffUser,
+    session: SessionDep,
+    plan_id: PlanId,
 ) -> Response:
     plan = get_plan(session, plan_id)
     names, zones, rot_zones = _lookups(session)

@@ -4,40 +4,36 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
-from sqlmodel import Session
+from fastapi import APIRouter, HTTPException, Query, Request
 
 from planner.check import Context
 from planner.check.stability import changes as plan_changes
 from planner.replan.changes import ChangeError, changes_from_dict
 from planner.replan.run import notices, with_baseline
 from api import tables as t
-from api.auth import staff
 from api.daytwo import parse_moment, plan_inputs
-from api.deps import get_session, get_settings
+from api.deps import SessionDep, SettingsDep, StaffUser
 from api.errors import conflict, unprocessable
 from api.mapping import rows_to_plan
 from api.plans import get_plan
 from api.routes.crud import ERRORS
-from api.schemas.common import INT32
+from api.schemas.common import INT32, PlanId
 from api.schemas.daytwo import ChangesPublic, ReplanRequest
 from api.schemas.plans import JobPublic
-from api.settings import Settings
 
 router = APIRouter(prefix="/plans", tags=["day two"], responses=ERRORS)
-PlanId = Path(ge=1, le=INT32)
 
 
 @router.post("/{plan_id}/replan", response_model=JobPublic, status_code=202,
              summary="Re-plan after changes with as few changes as possible (a job; "
                      "yields a new draft)")
 def start_replan(
+    user: StaffUser,
+    session: SessionDep,
+    settings: SettingsDep,
     body: ReplanRequest,
     request: Request,
-    plan_id: int = PlanId,
-    user: t.UserRow = Depends(staff),
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
+    plan_id: PlanId,
 ) -> JobPublic:
     if body.time_limit > settings.max_time_limit:
         raise unprocessable("time_limit", f"time_limit is above the server's maximum of "
@@ -69,10 +65,10 @@ def start_replan(
 @router.get("/{plan_id}/changes", response_model=ChangesPublic,
             summary="What changed against the plan this one was derived from (or ?against=)")
 def read_changes(
-    plan_id: int = PlanId,
+    _: StaffUser,
+    session: SessionDep,
+    plan_id: PlanId,
     against: int | None = Query(None, ge=1, le=INT32),
-    _: t.UserRow = Depends(staff),
-    session: Session = Depends(get_session),
 ) -> ChangesPublic:
     row, scenario, plan = plan_inputs(session, plan_id)
     base_id = against or (row.options or {}).get("derived_from")

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from api import tables as t
-from api.auth import staff
-from api.deps import get_session
+from api.deps import SessionDep, StaffUser
 from api.plans import get_plan
 from api.routes.crud import ERRORS
-from api.routes.plans import PlanId
+from api.schemas.common import PlanId
 
 router = APIRouter(prefix="/plans", tags=["plans"], responses=ERRORS)
 
@@ -35,7 +34,9 @@ class RosterPublic(BaseModel):
 @router.get("/{plan_id}/roster", response_model=RosterPublic,
             summary="A plan's shifts and on-call periods in compact columns (the dashboard's grid)")
 def plan_roster(
-    plan_id: int = PlanId, _: t.UserRow = Depends(staff), session: Session = Depends(get_session)
+    _: StaffUser,
+    session: SessionDep,
+    plan_id: PlanId,
 ) -> Response:
     get_plan(session, plan_id)
     A, O = t.PlanAssignmentRow, t.PlanOnCallRow

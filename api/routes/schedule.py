@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from sqlmodel import Session, func, select
 
 from planner.validation import MAX_HORIZON_DAYS, check_date
 from api import tables as t
-from api.auth import anyone, own_technician, staff, token_digest
-from api.deps import get_session
+from api.auth import own_technician, token_digest
+from api.deps import AnyUser, SessionDep, StaffUser
 from api.errors import not_found
 from api.ical import build_calendar
 from api.routes.crud import ERRORS
@@ -59,11 +59,11 @@ def _technician(session: Session, tid: str) -> t.TechnicianRow:
 @router.get("/technicians/{technician_id}/schedule", response_model=Schedule,
             summary="A technician's published shifts and on-call periods (default: next 8 weeks)")
 def schedule(
+    user: AnyUser,
+    session: SessionDep,
     technician_id: str = Path(min_length=1, max_length=64),
     start: Day | None = None,
     end: Day | None = None,
-    user: t.UserRow = Depends(anyone),
-    session: Session = Depends(get_session),
 ) -> Schedule:
     own_technician(user, technician_id)
     _technician(session, technician_id)
@@ -119,10 +119,10 @@ def _feed(session: Session, technician: t.TechnicianRow, request: Request) -> Re
 @router.get("/technicians/{technician_id}/schedule.ics", response_class=Response, responses=ICS,
             summary="A technician's schedule as iCalendar (bearer token)")
 def schedule_ics(
+    user: AnyUser,
+    session: SessionDep,
     request: Request,
     technician_id: str = Path(min_length=1, max_length=64),
-    user: t.UserRow = Depends(anyone),
-    session: Session = Depends(get_session),
 ) -> Response:
     own_technician(user, technician_id)
     return _feed(session, _technician(session, technician_id), request)
@@ -131,9 +131,9 @@ def schedule_ics(
 @router.get("/calendar/{token}.ics", response_class=Response, responses=ICS,
             summary="A person's calendar feed at their secret URL (no login: the URL is the key)")
 def calendar_feed(
+    session: SessionDep,
     request: Request,
     token: str = Path(min_length=1, max_length=128),
-    session: Session = Depends(get_session),
 ) -> Response:
     digest = token_digest(token)  # only the secret's digest is stored
     user = session.exec(select(t.UserRow).where(t.UserRow.ical_digest == digest)).first()
@@ -148,10 +148,10 @@ def calendar_feed(
 @router.get("/oncall/now", response_model=list[OnCallNow],
             summary="Who is on call now, and next, per client and role (published plans)")
 def oncall_now(
+    _: StaffUser,
+    session: SessionDep,
     client: str | None = Query(None, max_length=64),
     at: dt.datetime | None = Query(None, description="instant to ask about (default: now)"),
-    _: t.UserRow = Depends(staff),
-    session: Session = Depends(get_session),
 ) -> list[OnCallNow]:
     when = at or dt.datetime.now(dt.timezone.utc)
     if when.tzinfo is None:

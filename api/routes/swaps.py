@@ -3,23 +3,22 @@ a manager or coordinator approves a swap into a new draft plan."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Path
+from fastapi import APIRouter, HTTPException
 from sqlmodel import Session
 
 from planner.check import check
 from planner.swaps import DutyRef, SwapError, evaluate_swap
 from api import tables as t
-from api.auth import anyone, own_technician, staff
+from api.auth import own_technician
 from api.daytwo import plan_inputs, store_draft
-from api.deps import get_session
+from api.deps import AnyUser, SessionDep, StaffUser
 from api.errors import conflict, not_found
 from api.routes.crud import ERRORS
-from api.schemas.common import INT32
+from api.schemas.common import PlanId
 from api.schemas.daytwo import SwapRequest, SwapVerdict
 from api.schemas.plans import PlanPublic
 
 router = APIRouter(prefix="/plans", tags=["day two"], responses=ERRORS)
-PlanId = Path(ge=1, le=INT32)
 
 
 def _ref(d) -> DutyRef:
@@ -50,10 +49,10 @@ def _verdict(r) -> SwapVerdict:
              summary="Propose a swap or give-away: does it break a hard rule (which, for "
                      "whom), and what it does to the objective")
 def propose_swap(
+    user: AnyUser,
+    session: SessionDep,
     body: SwapRequest,
-    plan_id: int = PlanId,
-    user: t.UserRow = Depends(anyone),
-    session: Session = Depends(get_session),
+    plan_id: PlanId,
 ) -> SwapVerdict:
     own_technician(user, body.technician)
     if user.role == t.UserRole.technician.value:
@@ -69,10 +68,10 @@ def propose_swap(
 @router.post("/{plan_id}/swaps/approve", response_model=PlanPublic, status_code=201,
              summary="Approve a swap into a new draft plan (409 if it breaks a hard rule)")
 def approve_swap(
+    user: StaffUser,
+    session: SessionDep,
     body: SwapRequest,
-    plan_id: int = PlanId,
-    user: t.UserRow = Depends(staff),
-    session: Session = Depends(get_session),
+    plan_id: PlanId,
 ) -> PlanPublic:
     row, scenario, r = _evaluate(session, plan_id, body)
     if not r.ok:

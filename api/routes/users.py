@@ -10,11 +10,8 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from api import tables as t
-from api.auth import (
-    anyone, authenticate, create_user, hash_password, issue_token, manager_only, oauth2_scheme,
-    revoke_tokens, set_ical_secret, token_digest,
-)
-from api.deps import get_session, get_settings
+from api.auth import authenticate, create_user, hash_password, issue_token, revoke_tokens, set_ical_secret, token_digest
+from api.deps import AnyUser, ManagerUser, SessionDep, SettingsDep, oauth2_scheme
 from api.errors import conflict, not_found, unprocessable
 from api.routes.crud import ERRORS
 from api.schemas.common import INT32
@@ -28,10 +25,10 @@ router = APIRouter(tags=["users"], responses=ERRORS)
 @router.post("/auth/token", response_model=Token, summary="Log in (OAuth2 password flow)",
              responses={400: {"description": "Incorrect username or password"}})
 def login(
+    session: SessionDep,
+    settings: SettingsDep,
     request: Request,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
 ) -> Token:
     if "\x00" in form.username or "\x00" in form.password:
         raise HTTPException(400, detail="incorrect username or password")
@@ -54,9 +51,9 @@ def login(
 @router.post("/auth/logout", status_code=204, response_class=Response,
              summary="Log out (the bearer token stops working)")
 def logout(
-    token: str | None = Depends(oauth2_scheme),
-    _: t.UserRow = Depends(anyone),
-    session: Session = Depends(get_session),
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+    _: AnyUser,
+    session: SessionDep,
 ) -> Response:
     session.exec(delete(t.TokenRow).where(t.TokenRow.digest == token_digest(token or "")))
     session.commit()
@@ -68,7 +65,9 @@ def _public(user: t.UserRow) -> UserPublic:
 
 
 @router.get("/users/me", response_model=UserPublic, summary="The logged-in user")
-def me(user: t.UserRow = Depends(anyone)) -> UserPublic:
+def me(
+    user: AnyUser,
+) -> UserPublic:
     return _public(user)
 
 
@@ -80,7 +79,9 @@ def calendar_url(request: Request, settings: Settings, token: str) -> str:
 @router.get("/users/me/calendar", response_model=CalendarLink,
             summary="Whether I have a calendar-feed link and since when (the URL is shown "
                     "only once, by POST)")
-def my_calendar(user: t.UserRow = Depends(anyone)) -> CalendarLink:
+def my_calendar(
+    user: AnyUser,
+) -> CalendarLink:
     if not user.technician_id:
         raise conflict("this user is not linked to a technician and has no schedule")
     # only the secret's digest is stored: the URL cannot be shown again
@@ -92,10 +93,10 @@ def my_calendar(user: t.UserRow = Depends(anyone)) -> CalendarLink:
              summary="Create or replace my calendar-feed secret; the URL is shown this once "
                      "(an old URL stops working)")
 def rotate_calendar(
+    user: AnyUser,
+    session: SessionDep,
+    settings: SettingsDep,
     request: Request,
-    user: t.UserRow = Depends(anyone),
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
 ) -> CalendarLink:
     if not user.technician_id:
         raise conflict("this user is not linked to a technician and has no schedule")
@@ -108,14 +109,17 @@ def rotate_calendar(
 
 @router.get("/users", response_model=list[UserPublic], summary="List users")
 def list_users(
-    _: t.UserRow = Depends(manager_only), session: Session = Depends(get_session)
+    _: ManagerUser,
+    session: SessionDep,
 ) -> list[UserPublic]:
     return [_public(u) for u in session.exec(select(t.UserRow).order_by(t.UserRow.id)).all()]
 
 
 @router.post("/users", response_model=UserPublic, status_code=201, summary="Create a user")
 def add_user(
-    body: UserCreate, _: t.UserRow = Depends(manager_only), session: Session = Depends(get_session)
+    _: ManagerUser,
+    session: SessionDep,
+    body: UserCreate,
 ) -> UserPublic:
     if session.exec(select(t.UserRow).where(t.UserRow.username == body.username)).first():
         raise conflict(f"user {body.username} already exists")
@@ -139,19 +143,19 @@ def _user(session: Session, user_id: int) -> t.UserRow:
 
 @router.get("/users/{user_id}", response_model=UserPublic, summary="Read a user")
 def read_user(
+    _: ManagerUser,
+    session: SessionDep,
     user_id: int = Path(ge=1, le=INT32),
-    _: t.UserRow = Depends(manager_only),
-    session: Session = Depends(get_session),
 ) -> UserPublic:
     return _public(_user(session, user_id))
 
 
 @router.patch("/users/{user_id}", response_model=UserPublic, summary="Change a user")
 def update_user(
+    me_: ManagerUser,
+    session: SessionDep,
     body: UserUpdate,
     user_id: int = Path(ge=1, le=INT32),
-    me_: t.UserRow = Depends(manager_only),
-    session: Session = Depends(get_session),
 ) -> UserPublic:
     user = _user(session, user_id)
     changes = body.model_dump(exclude_unset=True)
@@ -184,9 +188,9 @@ def update_user(
 
 @router.delete("/users/{user_id}", status_code=204, response_class=Response, summary="Delete a user")
 def delete_user(
+    me_: ManagerUser,
+    session: SessionDep,
     user_id: int = Path(ge=1, le=INT32),
-    me_: t.UserRow = Depends(manager_only),
-    session: Session = Depends(get_session),
 ) -> Response:
     user = _user(session, user_id)
     if user.id == me_.id:

@@ -9,11 +9,15 @@ import datetime as dt
 from pydantic import (
     AfterValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema, create_model, model_validator,
 )
+from fastapi import Path
 from sqlmodel import SQLModel
 
 from planner.validation import ID_MAX, check_date, check_id, check_text
 
 INT32 = 2**31 - 1
+
+PlanId = Annotated[int, Path(ge=1, le=INT32)]
+"""A plan version id in a route's path."""
 
 
 def _no_nul(value: Any) -> Any:

@@ -13,7 +13,6 @@ from dashboard import state
 from dashboard.client import RotaClient, RotaError, ValidationFailed
 
 TITLE, ICON, URL = "Solve", ":material/bolt:", "solve"
-FINISHED = ("succeeded", "failed", "cancelled")
 
 
 def _default_horizon(c: RotaClient) -> tuple[dt.date, int]:

@@ -32,9 +32,6 @@ HARD_RULES = (
 )
 """The README's hard rules 1-9, in its order."""
 
-INPUT_RULES = ("unknown_employee", "unknown_shift", "day_out_of_range")
-"""Roster entries that do not fit the instance at all."""
-
 
 @dataclass(frozen=True)
 class Violation:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Annotated
 from typing import Optional
 
 import typer
@@ -29,13 +30,14 @@ from planner.curtois.results import (
 from planner.curtois.roster import plan_to_roster, roster_path, write_roster
 from planner.curtois.to_domain import instance_to_scenario
 from planner.domain import Scenario
+from planner.exit_codes import ExitCode
 
 app = typer.Typer(add_completion=False, help="Public benchmarks, solved by Rota's own solver.")
 console = Console()
 err = Console(stderr=True)
 
 
-def _fail(message: str, code: int = 2) -> typer.Exit:
+def _fail(message: str, code: int = ExitCode.bad_input) -> typer.Exit:
     err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(code=code)
 
@@ -116,15 +118,20 @@ def _table(results: list[InstanceResult], seeds: int, title: str) -> Table:
 
 @app.command("curtois")
 def curtois(
-    files: list[Path] = typer.Argument(..., help="Instance files (InstanceN.txt), Curtois & Qu format."),
-    time_limit: float = typer.Option(60.0, "--time-limit", min=0.1, help="Seconds of search per run."),
-    workers: int = typer.Option(2, "--workers", min=1, max=64, help="CP-SAT search workers."),
-    seeds: int = typer.Option(1, "--seeds", min=1, max=100, help="Runs per instance, seeds 0..K-1."),
-    out: Path = typer.Option(Path("bench-curtois"), "--out", help="Folder for rosters and results.csv."),
-    best_known: Optional[Path] = typer.Option(
-        None, "--best-known", help=f"Best-known values (default: {BEST_KNOWN_FILE} next to each file)."
-    ),
-    log: bool = typer.Option(False, "--log", help="Print the CP-SAT search log."),
+    files: Annotated[list[Path], typer.Argument(
+        help="Instance files (InstanceN.txt), Curtois & Qu format.")],
+    time_limit: Annotated[float, typer.Option(
+        "--time-limit", min=0.1, help="Seconds of search per run.")] = 60.0,
+    workers: Annotated[int, typer.Option(
+        "--workers", min=1, max=64, help="CP-SAT search workers.")] = 2,
+    seeds: Annotated[int, typer.Option(
+        "--seeds", min=1, max=100, help="Runs per instance, seeds 0..K-1.")] = 1,
+    out: Annotated[Path, typer.Option(
+        "--out", help="Folder for rosters and results.csv.")] = Path("bench-curtois"),
+    best_known: Annotated[Optional[Path], typer.Option(
+        "--best-known",
+        help=f"Best-known values (default: {BEST_KNOWN_FILE} next to each file).")] = None,
+    log: Annotated[bool, typer.Option("--log", help="Print the CP-SAT search log.")] = False,
 ) -> None:
     """Solve each FILE with Rota's solver, check every roster independently, print the table.
 
@@ -183,7 +190,7 @@ def curtois(
     if problems:
         for p in problems:
             err.print(f"[bold red]FAILED[/] {p}", highlight=False, soft_wrap=True)
-        raise typer.Exit(code=1)
+        raise typer.Exit(code=ExitCode.violation)
 
 
 if __name__ == "__main__":  # until the rota entry point mounts it: python -m planner.curtois.cli

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planner.curtois.checker import CheckResult
+from solver import SolveStatus
 
 BEST_KNOWN_FILE = "best_known.csv"
 RESULT_COLUMNS = (
@@ -74,7 +75,7 @@ class SeedRun:
     """One solve of one instance with one seed, and what the checker made of its roster."""
 
     seed: int
-    status: str
+    status: SolveStatus
     solver_objective: int | None
     domain_objective: int | None
     check: CheckResult
@@ -91,7 +92,7 @@ class SeedRun:
     def problems(self) -> list[str]:
         """Why this run cannot be trusted (empty when the roster is valid and agreed)."""
         out = []
-        if self.status not in ("optimal", "feasible"):
+        if not SolveStatus(self.status).has_plan:
             out.append(f"solver status {self.status}: no roster found")
         if self.check.violations:
             first = "; ".join(v.message for v in self.check.violations[:3])

@@ -22,7 +22,7 @@ from planner.domain import Absence, AbsenceKind, Scenario
 from planner.scenario_io import tables as t
 from planner.scenario_io.errors import ScenarioError
 from planner.scenario_io.load import _build, _check_references, _fill_times, _read_rows
-from planner.scenario_io.settings import RULE_KEYS, WEIGHT_KEYS, _rules
+from planner.scenario_io.settings import read_changed_settings
 from planner.validation import check_date
 
 APPENDED = (t.ABSENCES, t.PEAKS, t.REQUESTS, t.COVERAGE, t.FIXED)
@@ -181,9 +181,7 @@ def _settings(path: Path, base: Scenario):
         if key not in ("rules", "weights"):
             raise ScenarioError(SETTINGS, "a change may only set [rules] and [weights] "
                                 "(the horizon stays)", column=key)
-    parsed = _rules(text, data.get("rules", {}), data.get("weights", {}))
-    given = [RULE_KEYS[k] for k in data.get("rules", {})] + \
-        [WEIGHT_KEYS[k] for k in data.get("weights", {})]
+    parsed, given = read_changed_settings(path)
     update = {attr: getattr(parsed, attr) for attr in given}
     return base.rules.model_copy(update=update), sorted(f"{k} = {v}" for k, v in update.items())
 

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.markup import escape
 
-from planner.cli import _fail, _load, console, plan_with_progress, print_summary  # noqa: F401
+from planner.cli import (  # noqa: F401 (plan_with_progress: patched by tests)
+    Seed, Workers, _fail, _load, console, plan_exit_code, plan_with_progress, print_summary,
+)
+from planner.exit_codes import ExitCode
 from planner.outputs import PlanFileError, read_plan
 from planner.scenario_files import ScenarioError
 from planner.validation import MAX_HOURS, MAX_INT, check_date
@@ -58,20 +62,23 @@ def write_json(path: Path, data: dict) -> None:
 
 @app.command()
 def replan(
-    scenario: Path = typer.Argument(..., help="Scenario folder the published plan was made for."),
-    plan_dir: Path = typer.Option(..., "--plan", help="Folder of the published plan."),
-    changes_path: Path = typer.Option(..., "--changes",
-                                      help="Changes folder or file (docs/changes-format.md)."),
-    out: Path = typer.Option(..., "--out", help="Folder to write the re-plan into."),
-    now: str | None = typer.Option(None, "--now", help="ISO moment of the re-plan (default: now)."),
-    frozen_hours: float = typer.Option(48.0, "--frozen-hours", min=0, max=MAX_HOURS,
-                                       help="Hours after --now in which nothing changes."),
-    max_changes: int | None = typer.Option(None, "--max-changes", min=0, max=MAX_INT,
-                                           help="Hard budget of changed duties."),
-    time_limit: float = typer.Option(10.0, "--time-limit", min=0.1, max=24 * 3600,
-                                     help="Seconds of search."),
-    workers: int = typer.Option(2, "--workers", min=1, max=64, help="CP-SAT search workers."),
-    seed: int = typer.Option(0, "--seed", min=0, help="Random seed."),
+    scenario: Annotated[Path, typer.Argument(
+        help="Scenario folder the published plan was made for.")],
+    plan_dir: Annotated[Path, typer.Option("--plan", help="Folder of the published plan.")],
+    changes_path: Annotated[Path, typer.Option(
+        "--changes", help="Changes folder or file (docs/changes-format.md).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the re-plan into.")],
+    now: Annotated[str | None, typer.Option(
+        "--now", help="ISO moment of the re-plan (default: now).")] = None,
+    frozen_hours: Annotated[float, typer.Option(
+        "--frozen-hours", min=0, max=MAX_HOURS,
+        help="Hours after --now in which nothing changes.")] = 48.0,
+    max_changes: Annotated[int | None, typer.Option(
+        "--max-changes", min=0, max=MAX_INT, help="Hard budget of changed duties.")] = None,
+    time_limit: Annotated[float, typer.Option(
+        "--time-limit", min=0.1, max=24 * 3600, help="Seconds of search.")] = 10.0,
+    workers: Workers = 2,
+    seed: Seed = 0,
 ) -> None:
     """Repair a published plan after changes, changing as little as possible.
 
@@ -102,20 +109,20 @@ def replan(
     console.print(f"changes: {rp['changes']} chosen, {rp['forced_removals']} forced removals, "
                   f"{rp['technicians_notified']} technicians to notify "
                   f"(written: {out / 'changes.csv'}, {out / 'notify.csv'})")
-    if r.outcome.report.violations:
-        raise typer.Exit(code=1)
+    raise typer.Exit(code=plan_exit_code(r.outcome))
 
 
 @app.command()
 def explain(
-    scenario: Path = typer.Argument(..., help="Scenario folder."),
-    plan_dir: Path = typer.Argument(..., help="Plan folder holding assignments.csv."),
-    json_out: Path | None = typer.Option(None, "--json", help="Also write the explanation as JSON."),
-    contractor_cost: int = typer.Option(100, "--contractor-cost", min=0,
-                                        help="Objective cost of one external contractor duty."),
-    solve: float = typer.Option(0.0, "--solve", min=0,
-                                help="Also re-plan each gap's best train/relax fixes with the "
-                                     "solver, this many seconds each (0 = checker only)."),
+    scenario: Annotated[Path, typer.Argument(help="Scenario folder.")],
+    plan_dir: Annotated[Path, typer.Argument(help="Plan folder holding assignments.csv.")],
+    json_out: Annotated[Path | None, typer.Option(
+        "--json", help="Also write the explanation as JSON.")] = None,
+    contractor_cost: Annotated[int, typer.Option(
+        "--contractor-cost", min=0, help="Objective cost of one external contractor duty.")] = 100,
+    solve: Annotated[float, typer.Option(
+        "--solve", min=0, help="Also re-plan each gap's best train/relax fixes with the "
+                               "solver, this many seconds each (0 = checker only).")] = 0.0,
 ) -> None:
     """Explain every coverage gap of a plan: who could have worked it, what kept them out,
     and the smallest fixes."""
@@ -147,15 +154,15 @@ def explain(
 
 @app.command()
 def cover(
-    scenario: Path = typer.Argument(..., help="Scenario folder."),
-    plan_dir: Path = typer.Argument(..., help="Plan folder holding assignments.csv."),
-    client: str = typer.Option(..., "--client", help="Client of the duty."),
-    date: str = typer.Option(..., "--date", help="Date of the duty (YYYY-MM-DD)."),
-    shift: str = typer.Option(..., "--shift", help="Shift type of the duty."),
-    skill: str = typer.Option("", "--skill", help="Skill of the duty ('' = none)."),
-    giver: str | None = typer.Option(None, "--giver",
-                                     help="Technician giving the duty up (default: an open duty)."),
-    limit: int = typer.Option(10, "--limit", min=1, help="How many to list."),
+    scenario: Annotated[Path, typer.Argument(help="Scenario folder.")],
+    plan_dir: Annotated[Path, typer.Argument(help="Plan folder holding assignments.csv.")],
+    client: Annotated[str, typer.Option("--client", help="Client of the duty.")],
+    date: Annotated[str, typer.Option("--date", help="Date of the duty (YYYY-MM-DD).")],
+    shift: Annotated[str, typer.Option("--shift", help="Shift type of the duty.")],
+    skill: Annotated[str, typer.Option("--skill", help="Skill of the duty ('' = none).")] = "",
+    giver: Annotated[str | None, typer.Option(
+        "--giver", help="Technician giving the duty up (default: an open duty).")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="How many to list.")] = 10,
 ) -> None:
     """Who can take a duty without breaking a hard rule, cheapest first."""
     from planner.cover import CoverError, who_can_cover
@@ -173,7 +180,7 @@ def cover(
     if not options:
         console.print("nobody can take it without breaking a hard rule "
                       "(see `rota explain` for why)")
-        raise typer.Exit(code=1)
+        raise typer.Exit(code=ExitCode.no_plan)
     for o in options[:limit]:
         extra = ", ".join(f"{k} {v:+d}" for k, v in sorted(o.penalties.items()))
         console.print(f"{o.technician:<10} {o.name:<24} cost {o.cost:+5d}  "
@@ -182,9 +189,10 @@ def cover(
 
 @app.command()
 def robustness(
-    scenario: Path = typer.Argument(..., help="Scenario folder."),
-    plan_dir: Path = typer.Argument(..., help="Plan folder holding assignments.csv."),
-    json_out: Path | None = typer.Option(None, "--json", help="Also write the report as JSON."),
+    scenario: Annotated[Path, typer.Argument(help="Scenario folder.")],
+    plan_dir: Annotated[Path, typer.Argument(help="Plan folder holding assignments.csv.")],
+    json_out: Annotated[Path | None, typer.Option(
+        "--json", help="Also write the report as JSON.")] = None,
 ) -> None:
     """N-1 per client and day, single points of failure, cross-training advice."""
     from planner.robustness import robustness as compute

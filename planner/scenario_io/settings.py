@@ -7,9 +7,12 @@ import json
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import ValidationError
+from pydantic import (
+    BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr,
+    ValidationError,
+)
 
 from planner.domain import Horizon, RuleSettings
 from planner.scenario_io.errors import ScenarioError
@@ -17,24 +20,82 @@ from planner.scenario_io.text import read_text
 
 FILE = "settings.toml"
 
-# settings.toml key -> RuleSettings field, per section
-RULE_KEYS = {
-    "min_rest_hours": "min_rest_hours",
-    "forbidden_successions": "forbidden_successions",
-    "oncall_min_gap": "oncall_min_gap",
-    "exempt_horizon_edges": "exempt_horizon_edges",
+def _no_bool(value: Any) -> Any:
+    if isinstance(value, bool):  # TOML true/false is no number (pydantic would read true as 1)
+        raise ValueError(f"expected a number, not {str(value).lower()}")
+    return value
+
+
+def _date(value: Any) -> Any:
+    if isinstance(value, dt.datetime) or not isinstance(value, (dt.date, str)):
+        raise ValueError(f"bad date {value!r} (expected YYYY-MM-DD)")
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else value
+    except ValueError:
+        raise ValueError(f"bad date {value!r} (expected YYYY-MM-DD)") from None
+
+
+Number = Annotated[StrictInt | StrictFloat, BeforeValidator(_no_bool)]
+"""A TOML number; the ranges are :class:`planner.domain.RuleSettings`' own."""
+
+
+class _Table(BaseModel):
+    """A TOML table: every key known, types as TOML writes them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @classmethod
+    def file_keys(cls) -> list[str]:
+        """The keys of the table, as written in the file."""
+        return [f.alias or name for name, f in cls.model_fields.items()]
+
+
+class HorizonTable(_Table):
+    start: Annotated[dt.date, BeforeValidator(_date)]
+    days: StrictInt
+
+
+# each key is the RuleSettings field of the same name, or the one its alias names
+class RulesTable(_Table):
+    min_rest_hours: Number | None = None
+    forbidden_successions: list[tuple[StrictStr, StrictStr]] | None = None
+    """No shift of the second type on the day after one of the first type."""
+    oncall_min_gap: StrictInt | None = None
+    exempt_horizon_edges: StrictBool | None = None
+
+
+class WeightsTable(_Table):
+    tier_weights: dict[int, Number] | None = Field(None, alias="tiers")
+    over_weight: Number | None = None
+    peak_weight_factor: Number | None = None
+    oncall_unfilled_weight: Number | None = None
+    fairness_weights: dict[str, Number] | None = Field(None, alias="fairness")
+    continuity_weight: Number | None = None
+    backup_use_weight: Number | None = None
+
+
+class SettingsFile(_Table):
+    """The structure and types of ``settings.toml`` (values are checked by the domain)."""
+
+    name: StrictStr = ""
+    horizon: HorizonTable
+    rules: RulesTable = RulesTable()
+    weights: WeightsTable = WeightsTable()
+
+
+class ChangedSettings(_Table):
+    """A changes folder's ``settings.toml``: rule parameters and weights only."""
+
+    rules: RulesTable = RulesTable()
+    weights: WeightsTable = WeightsTable()
+
+
+_HINTS = {
+    ("rules", "forbidden_successions"):
+        'expected a list of shift-type pairs, e.g. [["late", "early"]]',
+    ("weights", "tiers"): "keys must be tier numbers, e.g. [weights.tiers] 1 = 100",
 }
-WEIGHT_KEYS = {
-    "tiers": "tier_weights",
-    "over_weight": "over_weight",
-    "peak_weight_factor": "peak_weight_factor",
-    "oncall_unfilled_weight": "oncall_unfilled_weight",
-    "fairness": "fairness_weights",
-    "continuity_weight": "continuity_weight",
-    "backup_use_weight": "backup_use_weight",
-}
-HORIZON_KEYS = ("start", "days")
-TOP_KEYS = ("name", "horizon", "rules", "weights")
+"""Messages clearer than pydantic's for the nested values of a key."""
 
 
 def key_line(text: str, section: str | None, key: str) -> int | None:
@@ -59,6 +120,48 @@ def _err(text: str, section: str | None, key: str, msg: str) -> ScenarioError:
     return ScenarioError(FILE, msg, line=key_line(text, section, key), column=name)
 
 
+def _file_error(text: str, model: type[_Table], exc: ValidationError) -> ScenarioError:
+    """The first error of ``exc`` as a message naming the file, line and key."""
+    first = exc.errors()[0]
+    loc = [str(part) for part in first["loc"]]
+    kind, msg = first["type"], first["msg"].removeprefix("Value error, ")
+    if len(loc) == 1:
+        table = model.model_fields.get(loc[0])
+        if kind == "extra_forbidden":
+            return _err(text, None, loc[0], f"unknown key (known: {', '.join(model.file_keys())})")
+        if kind == "missing":
+            return ScenarioError(FILE, f"missing [{loc[0]}] section (start, days)")
+        if isinstance(table.annotation, type) and issubclass(table.annotation, _Table):
+            return ScenarioError(FILE, f"[{loc[0]}] must be a table")
+        return _err(text, None, loc[0], "must be a string" if kind == "string_type" else msg)
+    section, key = loc[0], loc[1]
+    if kind == "extra_forbidden":
+        table = model.model_fields[section].annotation
+        return _err(text, section, key, f"unknown key (known: {', '.join(table.file_keys())})")
+    if kind == "missing":
+        return ScenarioError(FILE, f"[{section}]: missing key {key!r}")
+    if (section, key) in _HINTS and (len(loc) > 2 or "list" in kind or "dict" in kind):
+        msg = _HINTS[section, key]
+    elif kind == "int_type" and not isinstance(first["input"], bool):
+        number = any(e["type"] == "float_type" for e in exc.errors())  # int or float
+        msg = (f"expected a number, not {first['input']!r}" if number
+               else f"not an integer: {first['input']!r}")
+    return _err(text, section, key, msg)
+
+
+def _load(path: Path, model: type[_Table]) -> tuple[str, dict, Any]:
+    """The text of a TOML file, its data and its validated :class:`_Table`."""
+    text = read_text(path, FILE)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(FILE, f"not valid TOML: {exc}") from None
+    try:
+        return text, data, model.model_validate(data)
+    except ValidationError as exc:
+        raise _file_error(text, model, exc) from None
+
+
 def read_settings(folder: Path) -> tuple[str, Horizon, RuleSettings]:
     """Read ``settings.toml`` of a scenario folder.
 
@@ -70,96 +173,44 @@ def read_settings(folder: Path) -> tuple[str, Horizon, RuleSettings]:
     Raises
     ------
     ScenarioError
-        If the file is missing, is not valid TOML, or holds an unknown or bad key.
+        If the file is missing, is not valid TOML, or holds an unknown or bad key (the
+        message names the line and the key).
     """
     path = folder / FILE
     if not path.is_file():
         if path.exists():
             raise ScenarioError(FILE, "is a folder (or not a regular file): expected a file")
         raise ScenarioError(FILE, f"file not found in scenario folder {str(folder)!r}")
-    text = read_text(path, FILE)
+    text, _, file = _load(path, SettingsFile)
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(FILE, f"not valid TOML: {exc}") from None
-    for key in data:
-        if key not in TOP_KEYS:
-            raise _err(text, None, key, f"unknown key (known: {', '.join(TOP_KEYS)})")
-    name = data.get("name", "")
-    if not isinstance(name, str):
-        raise _err(text, None, "name", "must be a string")
-    horizon = _horizon(text, data.get("horizon"))
-    rules = _rules(text, data.get("rules", {}), data.get("weights", {}))
-    return name, horizon, rules
-
-
-def _section(text: str, section: str, value: Any, known) -> dict:
-    if not isinstance(value, dict):
-        raise ScenarioError(FILE, f"[{section}] must be a table")
-    for key in value:
-        if key not in known:
-            raise _err(text, section, key, f"unknown key (known: {', '.join(known)})")
-    return value
-
-
-def _horizon(text: str, value: Any) -> Horizon:
-    if value is None:
-        raise ScenarioError(FILE, "missing [horizon] section (start, days)")
-    h = _section(text, "horizon", value, HORIZON_KEYS)
-    for key in HORIZON_KEYS:
-        if key not in h:
-            raise ScenarioError(FILE, f"[horizon]: missing key {key!r}")
-    start = h["start"]
-    if isinstance(start, str):
-        try:
-            start = dt.date.fromisoformat(start)
-        except ValueError:
-            raise _err(text, "horizon", "start",
-                       f"bad date {start!r} (expected YYYY-MM-DD)") from None
-    if not isinstance(start, dt.date) or isinstance(start, dt.datetime):
-        raise _err(text, "horizon", "start", f"bad date {start!r} (expected YYYY-MM-DD)")
-    days = h["days"]
-    if not isinstance(days, int) or isinstance(days, bool):
-        raise _err(text, "horizon", "days", f"not an integer: {days!r}")
-    try:
-        return Horizon(start=start, days=days)
+        horizon = Horizon(start=file.horizon.start, days=file.horizon.days)
     except ValidationError as exc:
         raise _err(text, "horizon", "days", _msg(exc)) from None
+    rules, _ = rule_settings(text, file.rules, file.weights)
+    return file.name, horizon, rules
 
 
-def _rules(text: str, rules: Any, weights: Any) -> RuleSettings:
+def read_changed_settings(path: Path) -> tuple[RuleSettings, list[str]]:
+    """A changes folder's ``settings.toml``: the rule settings it gives (defaults for the
+    others) and the :class:`RuleSettings` fields it sets."""
+    text, _, file = _load(path, ChangedSettings)
+    return rule_settings(text, file.rules, file.weights)
+
+
+def rule_settings(text: str, rules: RulesTable,
+                  weights: WeightsTable) -> tuple[RuleSettings, list[str]]:
+    """The :class:`RuleSettings` of the ``[rules]`` and ``[weights]`` tables and the fields
+    they set; a bad value is reported at its line in ``text``."""
     values: dict[str, Any] = {}
     where: dict[str, tuple[str, str]] = {}
-    for section, raw, keys in (("rules", rules, RULE_KEYS), ("weights", weights, WEIGHT_KEYS)):
-        for key, val in _section(text, section, raw, keys).items():
-            values[keys[key]] = val
-            where[keys[key]] = (section, key)
-    for field, val in values.items():
-        # TOML true/false is no number (pydantic would read true as 1)
-        if isinstance(val, bool) and field != "exempt_horizon_edges":
-            section, key = where[field]
-            raise _err(text, section, key, f"expected a number, not {str(val).lower()}")
-        if isinstance(val, dict) and any(isinstance(v, bool) for v in val.values()):
-            section, key = where[field]
-            raise _err(text, section, key, "expected numbers, not true/false")
-    fs = values.get("forbidden_successions")
-    if fs is not None:
-        if not isinstance(fs, list) or not all(
-            isinstance(p, list) and len(p) == 2 and all(isinstance(s, str) for s in p)
-            for p in fs
-        ):
-            raise _err(text, "rules", "forbidden_successions",
-                       'expected a list of shift-type pairs, e.g. [["late", "early"]]')
-        values["forbidden_successions"] = frozenset(tuple(p) for p in fs)
-    tiers = values.get("tier_weights")
-    if isinstance(tiers, dict):
-        try:
-            values["tier_weights"] = {int(k): v for k, v in tiers.items()}
-        except ValueError:
-            raise _err(text, "weights", "tiers",
-                       "keys must be tier numbers, e.g. [weights.tiers] 1 = 100") from None
+    for section, table in (("rules", rules), ("weights", weights)):
+        for field, value in table.model_dump(exclude_none=True).items():
+            values[field] = value
+            where[field] = (section, type(table).model_fields[field].alias or field)
+    if "forbidden_successions" in values:
+        values["forbidden_successions"] = frozenset(map(tuple, values["forbidden_successions"]))
     try:
-        return RuleSettings(**values)
+        return RuleSettings(**values), list(values)
     except ValidationError as exc:
         first = exc.errors()[0]
         section, key = where.get(str(first["loc"][0]) if first["loc"] else "", ("rules", "?"))

@@ -46,3 +46,20 @@ def test_an_empty_schedule_is_a_valid_calendar():
     cal = icalendar.Calendar.from_ical(
         build_calendar(t.TechnicianRow(id="T1", contract="X"), [], [], {}, {}, {}))
     assert cal.walk("VEVENT") == []
+
+
+def test_folding_never_splits_an_escape_and_reads_back_exactly():
+    # icalendar's folding keeps "\," and "\;" whole (clients choke on a split escape);
+    # one of these paddings puts an escape on every possible fold position
+    tech = t.TechnicianRow(id="T1", contract="X")
+    a = t.PlanAssignmentRow(plan_id=1, technician="T1", date=dt.date(2027, 7, 5), shift="day",
+                            client="C1", skill="", start=dt.datetime(2027, 7, 5, 7, tzinfo=UTC),
+                            end=dt.datetime(2027, 7, 5, 15, tzinfo=UTC))
+    for pad in range(8):
+        name = "x" * pad + "a,b;c," * 30
+        body = build_calendar(tech, [a], [], {"C1": "Europe/Paris"}, {"C1": name}, {})
+        lines = body.split(b"\r\n")
+        assert all(len(line) <= 75 for line in lines)
+        assert not any(line.endswith(b"\\") for line in lines), pad
+        (event,) = icalendar.Calendar.from_ical(body).walk("VEVENT")
+        assert str(event["SUMMARY"]) == f"day shift – {name}"

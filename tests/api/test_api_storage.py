@@ -64,7 +64,7 @@ def test_a_malformed_folder_writes_nothing_and_names_file_and_line(db, scenario,
     lines[3] = lines[3].replace(",FT38,", ",NOPE,").replace(",FT40,", ",NOPE,").replace(",OPS24,", ",NOPE,")
     path.write_text("\n".join(lines) + "\n")
     result = runner.invoke(cli, ["import", str(folder), "--database-url", db.url])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # bad input (README, Commands: exit codes)
     assert "technicians.csv" in result.output
     with Session(db.engine) as s:
         assert s.exec(select(func.count()).select_from(t.TechnicianRow)).one() == 0
@@ -86,13 +86,13 @@ def test_cli_import_export_users(db, scenario, tmp_path):
     assert r.exit_code == 0, r.output
     r = runner.invoke(cli, ["users", "add", "t1", "--role", "technician", *url],
                       env={"ROTA_PASSWORD": "s3cret-enough"})
-    assert r.exit_code == 1 and "linked to a technician" in r.output
+    assert r.exit_code == 2 and "linked to a technician" in r.output
     r = runner.invoke(cli, ["users", "add", "t1", "--role", "technician", "--technician", "T001",
                             *url], env={"ROTA_PASSWORD": "s3cret-enough"})
     assert r.exit_code == 0, r.output
     r = runner.invoke(cli, ["users", "add", "weak", "--role", "manager", *url],
                       env={"ROTA_PASSWORD": "short"})
-    assert r.exit_code == 1 and "at least 8" in r.output
+    assert r.exit_code == 2 and "at least 8" in r.output
     r = runner.invoke(cli, ["users", "list", *url])
     assert "boss\tmanager" in r.output and "t1\ttechnician technician=T001" in r.output
     with Session(db.engine) as s:

@@ -159,3 +159,15 @@ def test_removing_the_duty_of_a_fixed_shift_is_409(client, users, db):
     r = client.delete(f"{V1}/coverage-rules/{rule['id']}", headers=h)
     assert r.status_code == 409, r.text
     assert "matches no coverage demand" in r.json()["detail"]
+
+
+def test_list_filters_select_rows_and_unknown_query_keys_are_ignored(client, users):
+    h = users.headers("manager")
+    every = client.get(V1 + "/coverage-rules", headers=h).json()
+    some = client.get(V1 + "/coverage-rules?client=C01", headers=h).json()
+    assert some and len(some) < len(every)
+    assert all(r["client"] == "C01" for r in some)
+    assert some == [r for r in every if r["client"] == "C01"]
+    assert client.get(V1 + "/coverage-rules?client=C01&colour=red", headers=h).json() == some
+    r = client.get(V1 + "/coverage-rules?client=" + "x" * 65, headers=h)
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "client"]

@@ -74,12 +74,12 @@ def test_free_port_is_bindable():
 def test_short_password_is_refused(tmp_path):
     r = CliRunner().invoke(app, ["up", "--password", "short", "--database-url",
                                  f"sqlite:///{tmp_path / 'x.db'}"])
-    assert r.exit_code == 1
+    assert r.exit_code == 2
     assert "--password: give at least 8 characters" in r.output
     assert not (tmp_path / "x.db").exists()  # refused before touching the database
 
 
 def test_dashboard_needs_an_http_url():
     r = CliRunner().invoke(app, ["dashboard", "--api", "localhost:8000"])
-    assert r.exit_code == 1
+    assert r.exit_code == 2
     assert "--api 'localhost:8000': give an http:// or https:// URL" in r.output

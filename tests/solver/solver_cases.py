@@ -18,6 +18,7 @@ from solver import (
     Rules,
     SolveOptions,
     SolveResult,
+    SolveStatus,
     Weights,
     solve,
 )
@@ -109,6 +110,28 @@ OPTS = SolveOptions(time_limit=10.0, workers=1, seed=7)
 def run(p: Problem, **kw) -> SolveResult:
     """Solve with one worker and a fixed seed."""
     return solve(p, replace(OPTS, **kw) if kw else OPTS)
+
+
+def solve_built(m, seconds: float = 20.0, seed: int = 7) -> SolveResult:
+    """The oracle of the fixing tests: one-worker CP-SAT on a built model as its domains stand
+    (variables fixed by ``m.fixed`` included); ``objective`` is CP-SAT's own."""
+    from ortools.sat.python import cp_model
+
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = seconds
+    name = solver.status_name(solver.solve(m.model))
+    status = SolveStatus("invalid" if name == "MODEL_INVALID" else name.lower())
+    if not status.has_plan:
+        return SolveResult(status=status)
+    return SolveResult(
+        status=status,
+        assignments=tuple(k for k, v in m.x.items() if solver.boolean_value(v)),
+        oncall=tuple(k for k, v in m.y.items() if solver.boolean_value(v)),
+        objective=round(solver.objective_value),
+        best_bound=solver.best_objective_bound,
+    )
 
 
 def random_problem(seed: int, people: int = 8, days: int = 7, clients: int = 2) -> Problem:

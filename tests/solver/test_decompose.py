@@ -7,7 +7,7 @@ import time
 from dataclasses import replace
 
 import pytest
-from solver_cases import random_problem
+from solver_cases import random_problem, solve_built
 from test_solver_greedy import fixed_to
 
 from solver import SolveOptions, build_model, solve
@@ -15,7 +15,6 @@ from solver.decompose import decomposed_search, oncall_problem, pairs_count
 from solver.evaluate import evaluate
 from solver.greedy import greedy_plan, invalid_people
 from solver.repair import repair_plan
-from solver.solve import run as run_model
 
 solve_module = importlib.import_module("solver.solve")
 decompose_module = importlib.import_module("solver.decompose")
@@ -88,8 +87,8 @@ def _best_oncall_with_duties_fixed(p, assignments):
     """The oracle: the whole model with every duty variable fixed, on-call free."""
     m = build_model(p)
     held = set(assignments)
-    with m.fixed({var: int(key in held) for key, var in m.x.items()}):
-        return run_model(m, SolveOptions(time_limit=20, workers=1, seed=3))
+    with m.fixed({var.index: int(key in held) for key, var in m.x.items()}):
+        return solve_built(m, seconds=20, seed=3)
 
 
 @pytest.mark.parametrize("seed", range(4))

@@ -5,21 +5,19 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from solver_cases import OPTS, duty, problem, random_problem, run
+from solver_cases import duty, problem, random_problem, run, solve_built
 
 from solver import Person, build_model
 from solver.evaluate import evaluate
 from solver.greedy import greedy_plan
-from solver.solve import run as run_model
 
 
 def fixed_to(p, assignments, oncall):
     """Solve the model with every variable fixed to the plan (feasible iff no hard violation)."""
     m = build_model(replace(p, hint=assignments, oncall_hint=oncall))
     hint = m.model.proto.solution_hint
-    fix = {m.model.get_int_var_from_proto_index(i): v for i, v in zip(hint.vars, hint.values)}
-    with m.fixed(fix):
-        return run_model(m, OPTS)
+    with m.fixed(dict(zip(hint.vars, hint.values))):
+        return solve_built(m)
 
 
 @pytest.mark.parametrize("seed", range(12))
