@@ -2,14 +2,14 @@
 
 The API stores the job row (with the scenario to solve as JSON) and sends one message
 per job; a message only says "there is work": the worker that takes it claims the
-fairest queued job in the database (``api.job_claim.claim_next``), runs it
-(``api.job_run.run_claimed``), then claims again until no job can start. So:
+fairest queued job in the database (``api.job_claim.claim_next``) and runs it
+(``api.job_run.run_claimed``). So:
 
 - at-least-once delivery: messages are acknowledged after the task ends
   (``acks_late``) and given back when a worker process is lost; a message delivered
   twice finds nothing to claim, never a job twice nor a finished job;
-- a job over its team's solve limit waits queued: the worker that ends a solve of that
-  team claims it next;
+- a job over its team's solve limit waits queued: a worker that ends a solve sends one
+  more message while jobs wait, so the freed slot is taken;
 - each worker process renews its job's lease; the main process of every worker reaps
   the jobs whose lease ran out (``reap_expired``): requeued once with a fresh message,
   then failed with the reason.
@@ -23,7 +23,7 @@ import threading
 
 from celery import Celery, signals
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api import tables as t
 from api.db import make_engine
@@ -73,25 +73,35 @@ def make_celery(broker_url: str) -> Celery:
         broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
         worker_hijack_root_logger=False,
     )
-    app.task(name=TASK)(work)
+    app.task(name=TASK, bind=True)(work)
     return app
 
 
-def work(job_id: int | None = None) -> int:
-    """Task body: claim and run the fairest queued jobs until none can start.
+def work(task, job_id: int | None = None) -> str:
+    """Task body: claim the fairest queued job that can start, and run it.
 
     ``job_id`` names the job the message was sent for (logs only: the claim picks the
-    fairest job). Returns how many jobs this call ran.
+    fairest job). When queued jobs remain, one more message is sent before the task
+    ends (and so before its message is acknowledged): the slot this job frees may be
+    the one a job over its team's limit waits for, whose own message may be consumed.
     """
     s, eng = settings(), engine()
-    ran = 0
-    while (held := claim_next(eng, s.team_solve_limit, s.lease_seconds)) is not None:
-        log.info("solve job %s claimed by %s (attempt %d, message for job %s)",
-                 held.job_id, held.token, held.attempt, job_id)
-        status = run_one(eng, held, s)
-        log.info("solve job %s: %s", held.job_id, status)
-        ran += 1
-    return ran
+    held = claim_next(eng, s.team_solve_limit, s.lease_seconds)
+    if held is None:
+        return "nothing to claim"
+    log.info("solve job %s claimed by %s (attempt %d, message for job %s)",
+             held.job_id, held.token, held.attempt, job_id)
+    status = run_one(eng, held, s)
+    log.info("solve job %s: %s", held.job_id, status)
+    if queued(eng):
+        task.app.send_task(TASK, args=[None], queue=QUEUE)
+    return status
+
+
+def queued(eng: Engine) -> bool:
+    with Session(eng) as session:
+        return session.exec(select(t.SolveJobRow.id).where(
+            t.SolveJobRow.status == t.JobStatus.queued.value).limit(1)).first() is not None
 
 
 def run_one(eng: Engine, held: Claim, s: Settings) -> str:
