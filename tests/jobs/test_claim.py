@@ -22,7 +22,7 @@ from api.job_run import payload_scenario, scenario_payload
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def engine(request, tmp_path, ) -> Iterator:
+def engine(request, tmp_path) -> Iterator:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'rota.db'}"
         upgrade(url)
@@ -151,3 +151,17 @@ def test_a_replans_scenario_survives_the_job_row():
     sc = with_baseline(scenario, Plan(assignments=(duty,)), dt.datetime(2027, 7, 6, tzinfo=tz),
                        24, 3)
     assert payload_scenario(scenario_payload(sc)) == sc
+
+
+def test_an_unreachable_broker_fails_the_job_with_the_reason(engine):
+    from api.runners import UNREACHABLE, CeleryRunner
+
+    job_id = add(engine, team=1)
+    runner = CeleryRunner(engine, "redis://127.0.0.1:1/0")  # nothing listens there
+    try:
+        runner.submit(job_id, generate_scenario(12, 1, 0), {})
+    finally:
+        runner.shutdown()
+    failed = row(engine, job_id)
+    assert (failed.status, failed.error) == ("failed", UNREACHABLE)
+    assert failed.payload is not None

@@ -48,16 +48,21 @@ def test_two_jobs_run_in_parallel_on_two_workers(workers, submit, jobs_db, long_
     assert [p.id for p in plans_of(jobs_db, a)] == [ja.plan_id]
 
 
-def test_cancel_stops_a_running_search_within_two_seconds(workers, submit, jobs_db,
+def test_cancel_stops_a_running_search_within_two_seconds(workers, jobs_db, broker,
                                                         long_scenario):
+    store(jobs_db, long_scenario)
+    headers = manager_headers(jobs_db)
+    settings = Settings(database_url=jobs_db.url, broker_url=broker, max_time_limit=60)
     workers.start(1)
-    job_id = submit(long_scenario, time_limit=30)
-    # the search is under way: progress is written to the row
-    wait_for(lambda: job(jobs_db, job_id).objective is not None, 60, "no progress written")
-    asked = t.utcnow()
-    with jobs_db.engine.begin() as conn:  # what POST /solve-jobs/{id}/cancel writes
-        conn.execute(t.SolveJobRow.__table__.update()
-                     .where(t.SolveJobRow.id == job_id).values(cancel_requested=True))
+    with TestClient(create_app(settings, engine=jobs_db.engine)) as client:
+        r = client.post("/api/v1/solve-jobs", json={"time_limit": 30, "workers": 1},
+                        headers=headers)
+        job_id = r.json()["id"]
+        # the search is under way: progress is written to the row
+        wait_for(lambda: job(jobs_db, job_id).objective is not None, 60, "no progress written")
+        asked = t.utcnow()
+        r = client.post(f"/api/v1/solve-jobs/{job_id}/cancel", headers=headers)
+        assert r.status_code == 202 and r.json()["cancel_requested"]
     done = finished(jobs_db, job_id, timeout=30)
     assert done.status == "cancelled"
     assert done.finished_at - asked < dt.timedelta(seconds=2), done.finished_at - asked
