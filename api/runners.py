@@ -71,6 +71,23 @@ class CeleryRunner:
         self.celery.close()
 
 
+def enqueue(engine: Engine, runner: Runner, scenario: Scenario, options: dict,
+            scenario_id: int = 1, name: str = "") -> int:
+    """Store a queued job of ``scenario_id`` that solves ``scenario``, hand it to ``runner``;
+    returns its id (for scripts and tests: the routes add who asked and the horizon)."""
+    from sqlmodel import Session
+
+    with Session(engine) as session:
+        job = t.SolveJobRow(scenario_id=scenario_id, name=name, options=options,
+                            horizon_start=scenario.horizon.start,
+                            horizon_days=scenario.horizon.days, created_at=t.utcnow())
+        session.add(job)
+        session.commit()
+        job_id = job.id
+    runner.submit(job_id, scenario, options)
+    return job_id
+
+
 def make_runner(settings: Settings, engine: Engine) -> Runner:
     """The runner ``settings`` ask for: Celery with a broker URL, else the process pool."""
     if settings.broker_url:

@@ -19,14 +19,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session, SQLModel
 
 from planner.domain import Scenario
 from planner.generate import generate_scenario
-from api import tables as t
 from api.db import make_engine, upgrade
 
-from .helpers import wait_for
+from .helpers import empty_tables, wait_for
 
 POSTGRES_URL = os.environ.get("ROTA_TEST_POSTGRES_URL", "")
 BROKER_URL = os.environ.get("ROTA_TEST_BROKER_URL", "")
@@ -67,9 +65,7 @@ def _jobs_database() -> Iterator[JobsDb]:
 @pytest.fixture
 def jobs_db(_jobs_database: JobsDb) -> JobsDb:
     """The jobs' PostgreSQL database, emptied before the test."""
-    with _jobs_database.engine.begin() as conn:
-        for table in reversed(SQLModel.metadata.sorted_tables):
-            conn.execute(table.delete())
+    empty_tables(_jobs_database.engine)
     return _jobs_database
 
 
@@ -149,21 +145,13 @@ def long_scenario() -> Scenario:
 @pytest.fixture
 def submit(jobs_db: JobsDb, broker: str):
     """Store a queued job of ``team`` (its scenario id) and enqueue it; returns its id."""
-    from api.runners import CeleryRunner
+    from api.runners import CeleryRunner, enqueue
 
     runner = CeleryRunner(jobs_db.engine, broker)
 
     def _submit(scenario: Scenario, time_limit: float, team: int = 1) -> int:
         options = {"time_limit": time_limit, "workers": 1, "seed": 0}
-        with Session(jobs_db.engine) as s:
-            job = t.SolveJobRow(scenario_id=team, horizon_start=scenario.horizon.start,
-                                horizon_days=scenario.horizon.days, options=options,
-                                created_at=t.utcnow())
-            s.add(job)
-            s.commit()
-            job_id = job.id
-        runner.submit(job_id, scenario, options)
-        return job_id
+        return enqueue(jobs_db.engine, runner, scenario, options, scenario_id=team)
 
     _submit.runner = runner  # type: ignore[attr-defined]
     yield _submit

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from planner.domain import Scenario
 from api import tables as t
@@ -15,13 +15,19 @@ from api import tables as t
 
 def wait_for(pred: Callable[[], object], timeout: float, what: str = "timed out",
              every: float = 0.1):
+    """The first true value of ``pred()``, polled every ``every`` s for ``timeout`` s."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = pred()
-        if value:
-            return value
+    while not (value := pred()):
+        if time.monotonic() > deadline:
+            raise AssertionError(what)
         time.sleep(every)
-    raise AssertionError(what)
+    return value
+
+
+def empty_tables(engine) -> None:
+    with engine.begin() as conn:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            conn.execute(table.delete())
 
 
 def job(db: Any, job_id: int) -> t.SolveJobRow:

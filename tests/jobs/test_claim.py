@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import update
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from planner.domain import Assignment, Plan
 from planner.generate import generate_scenario
@@ -20,6 +20,8 @@ from api.db import make_engine, upgrade
 from api.job_claim import LOST, claim, claim_next, reap_expired, renew
 from api.job_run import payload_scenario, scenario_payload
 
+from .helpers import empty_tables
+
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def engine(request, tmp_path) -> Iterator:
@@ -29,9 +31,7 @@ def engine(request, tmp_path) -> Iterator:
         eng = make_engine(url)
     else:
         eng = request.getfixturevalue("_jobs_database").engine
-    with eng.begin() as conn:
-        for table in reversed(SQLModel.metadata.sorted_tables):
-            conn.execute(table.delete())
+    empty_tables(eng)
     yield eng
     if request.param == "sqlite":
         eng.dispose()
