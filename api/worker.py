@@ -12,11 +12,13 @@ fairest queued job in the database (``api.job_claim.claim_next``) and runs it
   more message while jobs wait, so the freed slot is taken;
 - each worker process renews its job's lease; the main process of every worker reaps
   the jobs whose lease ran out (``reap_expired``): requeued once with a fresh message,
-  then failed with the reason.
+  then failed with the reason; and it sends a message when jobs wait while the broker
+  holds none (messages lost with a restarted broker).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import threading
@@ -134,11 +136,33 @@ def reap(app: Celery) -> tuple[list[int], list[int]]:
     return requeued, ended
 
 
+def nudge(app: Celery) -> bool:
+    """Send one message when jobs have waited a lease long while the broker holds none.
+
+    Messages can be lost with a broker restarted without persistence; the jobs are in the
+    database. A job waiting for its team's slot costs a no-op claim per pass, no more.
+    """
+    cutoff = t.utcnow() - dt.timedelta(seconds=settings().lease_seconds)
+    with Session(engine()) as session:
+        waiting = session.exec(select(t.SolveJobRow.id).where(
+            t.SolveJobRow.status == t.JobStatus.queued.value,
+            t.SolveJobRow.created_at < cutoff).limit(1)).first()
+    if waiting is None:
+        return False
+    with app.connection_for_write() as conn:
+        if conn.default_channel.queue_declare(QUEUE).message_count:
+            return False
+    log.warning("solve jobs wait but the broker holds no message: sending one")
+    app.send_task(TASK, args=[waiting], queue=QUEUE)
+    return True
+
+
 def _reaper(app: Celery, stop: threading.Event) -> None:
     every = max(0.5, settings().lease_seconds / 3)
     while not stop.wait(every):
         try:
             reap(app)
+            nudge(app)
         except Exception:  # noqa: BLE001 - a database blip must not end the reaper
             log.exception("lease reaper pass failed")
 

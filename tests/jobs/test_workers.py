@@ -162,3 +162,14 @@ def test_the_api_only_enqueues_and_workers_solve(workers, jobs_db, broker, long_
         body = client.get(f"/api/v1/solve-jobs/{job_id}", headers=headers).json()
         assert body["plan_id"] == done.plan_id and body["status"] == "succeeded"
     assert job(jobs_db, other_id).status == "running"
+
+
+def test_jobs_whose_messages_were_lost_still_run(workers, submit, jobs_db, long_scenario):
+    import redis
+
+    job_id = submit(long_scenario, time_limit=2)
+    redis.Redis.from_url(workers.broker).flushdb()  # a broker restarted without its data
+    time.sleep(2.5)  # the job has waited longer than a lease
+    workers.start(1)
+    done = finished(jobs_db, job_id, timeout=30)
+    assert (done.status, done.attempts) == ("succeeded", 1)
