@@ -204,6 +204,14 @@ def worker(
     settings = Settings(**overrides)
     if not settings.broker_url:
         raise _fail("no broker: set ROTA_BROKER_URL (or --broker-url), e.g. redis://127.0.0.1:6379/0")
+    from alembic.script import ScriptDirectory
+
+    from api.db import alembic_config, current_revision
+
+    head = ScriptDirectory.from_config(alembic_config(settings.database_url)).get_current_head()
+    if (found := current_revision(settings.database_url)) != head:
+        raise _fail(f"the database is at schema revision {found}, not {head}: run "
+                    "`rota db upgrade` (or start `rota serve`) first")
     typer.echo(f"Rota worker: {settings.worker_concurrency} solve(s) at once, database "
                f"{masked_url(settings.database_url)}, broker {masked_url(settings.broker_url)}")
     start_worker(settings, log_level)

@@ -57,12 +57,13 @@ def user_message(exc: BaseException) -> str:
 def finish_values(session: Session, job: t.SolveJobRow, outcome: Any, cancelled: bool) -> dict:
     """The final column values of ``job`` whose solve ended with ``outcome``.
 
-    A plan found is stored as a draft (in ``session``, not committed), cancelled or not.
+    A plan found is stored as a draft (in ``session``, not committed), cancelled or not;
+    the scenario stored for the workers is dropped (the plan row keeps what it needs).
     """
     result = outcome.result
     final: dict[str, Any] = {"elapsed": result.wall_seconds, "objective": result.objective,
                              "bound": result.best_bound, "finished_at": t.utcnow(),
-                             "lease_expires_at": None}
+                             "lease_expires_at": None, "payload": None}
     if result.status in ("optimal", "feasible"):
         final["plan_id"] = save_outcome(session, job, outcome).id
         final["status"] = (t.JobStatus.cancelled if cancelled else t.JobStatus.succeeded).value

@@ -165,3 +165,18 @@ def test_an_unreachable_broker_fails_the_job_with_the_reason(engine):
     failed = row(engine, job_id)
     assert (failed.status, failed.error) == ("failed", UNREACHABLE)
     assert failed.payload is not None
+
+
+def test_rota_worker_refuses_without_a_broker_or_an_unmigrated_database(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from api.cli import app
+
+    monkeypatch.delenv("ROTA_BROKER_URL", raising=False)
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    r = CliRunner().invoke(app, ["worker", "--database-url", url])
+    assert r.exit_code == 1 and "no broker: set ROTA_BROKER_URL" in r.output
+    r = CliRunner().invoke(app, ["worker", "--database-url", url,
+                                 "--broker-url", "redis://127.0.0.1:1/0"])
+    assert r.exit_code == 1
+    assert "the database is at schema revision None, not 0003_distributed_jobs" in r.output

@@ -46,6 +46,7 @@ def test_two_jobs_run_in_parallel_on_two_workers(workers, submit, jobs_db, long_
     assert ja.elapsed > 2 and jb.elapsed > 2 and (ja.attempts, jb.attempts) == (1, 1)
     assert ja.objective is not None and ja.bound is not None
     assert [p.id for p in plans_of(jobs_db, a)] == [ja.plan_id]
+    assert ja.payload is None  # the stored scenario is dropped once the job ends
 
 
 def test_cancel_stops_a_running_search_within_two_seconds(workers, jobs_db, broker,
