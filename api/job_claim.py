@@ -70,7 +70,7 @@ def claim_next(engine: Engine, team_limit: int, lease_seconds: float,
     Fairness: the team with the fewest running solves goes first, then the oldest job;
     so a team that queued a hundred jobs gets one slot in turn with the others, and a
     job over its team's limit waits queued (it is not refused). Returns None when no
-    job can start now.
+    job can start now. Only jobs whose scenario is stored (``payload``) are claimed.
     """
     token = token or new_token()
     running = _running_per_team()
@@ -80,7 +80,9 @@ def claim_next(engine: Engine, team_limit: int, lease_seconds: float,
         job_id = conn.execute(
             select(t.SolveJobRow.id)
             .outerjoin(running, running.c.team == TEAM_KEY)
-            .where(t.SolveJobRow.status == t.JobStatus.queued.value, n < team_limit)
+            .where(t.SolveJobRow.status == t.JobStatus.queued.value, n < team_limit,
+                   # the row is committed before its scenario is stored: wait for it
+                   t.SolveJobRow.payload.is_not(None))
             .order_by(n, t.SolveJobRow.id).limit(1)
         ).scalar()
         if job_id is None:

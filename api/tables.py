@@ -318,8 +318,10 @@ class SolveJobRow(SQLModel, table=True):
     # claim held by a worker and the lease it renews while it runs
     scenario_id: int = Field(default=1, index=True)
     """The scenario (team) the job plans: the key of the per-team solve limit."""
-    payload: dict | None = _json()
-    """The scenario to solve (JSON), for workers outside the API process."""
+    payload: dict | None = Field(default=None,
+                                 sa_column=Column(JSON(none_as_null=True), nullable=True))
+    """The scenario to solve (JSON), for workers outside the API process; SQL NULL until
+    stored (a job without it cannot be claimed by them)."""
     worker: str = ""
     """The claim holding a running job: ``host:pid:nonce`` of the worker process."""
     attempts: int = 0

@@ -38,6 +38,7 @@ def engine(request, tmp_path) -> Iterator:
 
 
 def add(engine, team: int, status: str = "queued", **values) -> int:
+    values.setdefault("payload", {"stored": True})
     with Session(engine) as s:
         job = t.SolveJobRow(status=status, scenario_id=team, horizon_start=dt.date(2027, 7, 5),
                             horizon_days=7, options={}, created_at=t.utcnow(), **values)
@@ -67,6 +68,15 @@ def test_a_job_over_its_teams_limit_waits_queued(engine):
     assert row(engine, waiting).status == "queued"
     other = add(engine, team=2)
     assert claim_next(engine, team_limit=1, lease_seconds=30).job_id == other
+
+
+def test_a_job_is_not_claimed_before_its_scenario_is_stored(engine):
+    job_id = add(engine, team=1, payload=None)
+    assert claim_next(engine, team_limit=2, lease_seconds=30) is None
+    with engine.begin() as conn:  # what CeleryRunner.submit writes next
+        conn.execute(update(t.SolveJobRow).where(t.SolveJobRow.id == job_id)
+                     .values(payload={"stored": True}))
+    assert claim_next(engine, team_limit=2, lease_seconds=30).job_id == job_id
 
 
 def test_a_claim_is_taken_once_and_never_of_a_finished_job(engine):
