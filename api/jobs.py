@@ -36,7 +36,7 @@ from planner.domain import Scenario
 from api import tables as t
 from api.db import make_engine
 from api.job_claim import claim
-from api.job_run import PROGRESS_EVERY, run_claimed, user_message  # noqa: F401 - re-exported
+from api.job_run import run_claimed, user_message
 
 log = logging.getLogger(__name__)
 
