@@ -174,3 +174,33 @@ def test_jobs_whose_messages_were_lost_still_run(workers, submit, jobs_db, long_
     workers.start(1)
     done = finished(jobs_db, job_id, timeout=30)
     assert (done.status, done.attempts) == ("succeeded", 1)
+
+
+def test_a_replan_goes_through_the_workers_too(workers, jobs_db, broker):
+    from planner.generate import generate_scenario
+
+    store(jobs_db, generate_scenario(20, 1, 0))
+    headers = manager_headers(jobs_db)
+    settings = Settings(database_url=jobs_db.url, broker_url=broker, max_time_limit=60)
+    workers.start(1)
+    with TestClient(create_app(settings, engine=jobs_db.engine)) as client:
+        r = client.post("/api/v1/solve-jobs", json={"time_limit": 3}, headers=headers)
+        solved = finished(jobs_db, r.json()["id"])
+        assert solved.status == "succeeded"
+        base = solved.plan_id
+        assert client.post(f"/api/v1/plans/{base}/publish", headers=headers).status_code == 200
+        body = {"changes": {"absences": [{"technician": "T001", "start": "2027-07-08",
+                                          "end": "2027-07-11", "kind": "unplanned"}]},
+                "now": "2027-07-05T00:00:00+00:00", "frozen_hours": 24, "time_limit": 5}
+        r = client.post(f"/api/v1/plans/{base}/replan", json=body, headers=headers)
+        assert r.status_code == 202, r.text
+        assert job(jobs_db, r.json()["id"]).payload["baseline"] is not None  # enqueued only
+        done = finished(jobs_db, r.json()["id"])
+        assert done.status == "succeeded", done
+        new = client.get(f"/api/v1/plans/{done.plan_id}", headers=headers).json()
+        assert new["status"] == "draft" and new["violations"] == []
+        assert new["options"]["derived_from"] == base
+        duties = client.get(f"/api/v1/plans/{done.plan_id}/assignments", headers=headers).json()
+    absent = [d for d in duties if d["technician"] == "T001"
+              and "2027-07-08" <= d["date"] <= "2027-07-11"]
+    assert absent == []
