@@ -15,10 +15,11 @@ from sqlalchemy.exc import DataError, IntegrityError
 from api.db import make_engine
 from api.deps import reject_nul
 from api.errors import request_validation_error
-from api.jobs import JobRunner, fail_unfinished
+from api.jobs import fail_unfinished
 from api.routes import jobs, plans, roster, schedule, users
 from api.routes import explain, replan, swaps  # day two (issue 11)
 from api.routes.entities import entity_routers
+from api.runners import Runner, make_runner
 from api.settings import Settings
 from api.throttle import LoginThrottle
 from api.logs import install_log_filters
@@ -39,7 +40,7 @@ absences and requests, created as pending).
 def create_app(
     settings: Settings | None = None,
     engine: Engine | None = None,
-    runner: JobRunner | None = None,
+    runner: Runner | None = None,
     recover_jobs: bool = True,
 ) -> FastAPI:
     """Build the application.
@@ -52,8 +53,9 @@ def create_app(
     """
     settings = settings or Settings()
     engine = engine or make_engine(settings.database_url)
-    runner = runner or JobRunner(engine, str(engine.url.render_as_string(hide_password=False)),
-                                 settings.workers)
+    runner = runner or make_runner(settings, engine)
+    # jobs on Celery workers outlive the server: their leases, not a restart, end them
+    recover_jobs = recover_jobs and getattr(runner, "jobs_end_with_server", True)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

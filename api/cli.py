@@ -158,14 +158,47 @@ def serve(
     from api.db import make_engine
     from api.jobs import fail_unfinished
 
-    engine = make_engine(settings.database_url)
-    fail_unfinished(engine, RESTARTED)  # once, before the processes start
-    engine.dispose()
+    if not settings.broker_url:  # in-process pools: their jobs died with the last server
+        engine = make_engine(settings.database_url)
+        fail_unfinished(engine, RESTARTED)  # once, before the processes start
+        engine.dispose()
     # the processes read their settings from the environment
     os.environ["DATABASE_URL"] = settings.database_url
     os.environ["ROTA_WORKERS"] = str(settings.workers)
     uvicorn.run("api.app:app_factory", factory=True, workers=http_workers, host=host, port=port,
                 log_level=log_level, access_log=access_log)
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[int | None, typer.Option(
+        min=1, max=64, help="Solves run at once (ROTA_WORKER_CONCURRENCY, default 1).")] = None,
+    broker_url: Annotated[str | None, typer.Option(
+        "--broker-url", envvar="ROTA_BROKER_URL",
+        help="Celery broker, e.g. redis://host:6379/0.")] = None,
+    database_url: DatabaseUrl = None,
+    log_level: Annotated[str, typer.Option(help="Worker log level.")] = "info",
+) -> None:
+    """Run solve jobs queued by the API (Celery; needs the database and the broker)."""
+    from api.db import current_revision, head_revision
+    from api.settings import Settings
+    from api.worker import start_worker
+
+    overrides = {"database_url": resolve_database_url(database_url)}
+    if broker_url:
+        overrides["broker_url"] = broker_url
+    if concurrency:
+        overrides["worker_concurrency"] = concurrency
+    settings = Settings(**overrides)
+    if not settings.broker_url:
+        raise fail("no broker: set ROTA_BROKER_URL (or --broker-url), e.g. redis://127.0.0.1:6379/0")
+    head = head_revision()
+    if (found := current_revision(settings.database_url)) != head:
+        raise fail(f"the database is at schema revision {found}, not {head}: run "
+                   "`rota db upgrade` (or start `rota serve`) first", ExitCode.unavailable)
+    typer.echo(f"Rota worker: {settings.worker_concurrency} solve(s) at once, database "
+               f"{masked_url(settings.database_url)}, broker {masked_url(settings.broker_url)}")
+    start_worker(settings, log_level)
 
 
 @users_app.command("add")

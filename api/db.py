@@ -57,6 +57,13 @@ def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
+def head_revision() -> str:
+    """The latest revision of the migrations shipped with this version of Rota."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
 def current_revision(url: str) -> str | None:
     """The revision the database at ``url`` is at (None when never migrated)."""
     from alembic.runtime.migration import MigrationContext

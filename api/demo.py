@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from api import tables as t
 from api.db import make_engine, upgrade
-from api.plans import save_outcome
+from api.job_run import finish_values
 from api.scenarios import import_scenario
 from planner.outputs import write_plan_folder
 from planner.scenario_files import load_scenario
@@ -44,19 +44,9 @@ def run_demo(database_url: str, folder: Path, out: Path, plan, options_kwargs: d
             session.commit()
             session.refresh(job)
             outcome, options = plan(scenario, scenario.name or folder.name, options_kwargs)
-            result = outcome.result
-            job.elapsed, job.objective, job.bound = (
-                result.wall_seconds, result.objective, result.best_bound)
-            job.finished_at = t.utcnow()
-            plan_id = None
-            if result.status.has_plan:
-                row = save_outcome(session, job, outcome)
-                session.flush()
-                plan_id = job.plan_id = row.id
-                job.status = t.JobStatus.succeeded.value
-            else:
-                job.status = t.JobStatus.failed.value
-                job.error = f"the solver found no plan (status {result.status})"
+            for name, value in finish_values(session, job, outcome, cancelled=False).items():
+                setattr(job, name, value)  # the job-finish logic of every solve job
+            plan_id = job.plan_id
             session.add(job)
             session.commit()
         data = write_plan_folder(out, scenario, outcome, options)

@@ -1,4 +1,8 @@
-"""Solve jobs: a pool of worker processes that plan, report progress and store plans.
+"""Solve jobs in the server: the embedded runner, a pool of worker processes.
+
+The default runner (``ROTA_BROKER_URL`` unset); ``api/worker.py`` holds the other one,
+Celery workers on any machine (see ``api/runners.py``). Both run a job through
+``api/job_run.py``.
 
 A job never runs in a request thread. The request stores a ``queued`` job row and
 hands the scenario to :class:`JobRunner`; a worker process marks it ``running``,
@@ -9,7 +13,7 @@ the pool: every job it held is marked failed with the reason and a fresh pool is
 started. At server start, jobs left unfinished by a previous server are failed.
 
 A worker writes to its job only while the row says ``running`` under its own
-process id (compare-and-set), so a result computed after a restarted server failed
+claim (compare-and-set), so a result computed after a restarted server failed
 the job is dropped, plan included; a watchdog thread ends a worker whose server
 process is gone. A failed job's ``error`` holds no traceback or server path (the
 traceback goes to the server log).
@@ -27,16 +31,14 @@ from concurrent.futures.process import BrokenProcessPool
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from planner.domain import Scenario
 from api import tables as t
 from api.db import make_engine
-from api.plans import save_outcome
+from api.job_claim import claim
+from api.job_run import run_claimed, user_message
 
 log = logging.getLogger(__name__)
-PROGRESS_EVERY = 0.5
-"""Seconds between two progress writes (and two cancellation polls) of a worker."""
 
 
 def _set(engine: Engine, job_id: int, only_unfinished: bool = True, **values) -> bool:
@@ -58,31 +60,6 @@ def fail_unfinished(engine: Engine, reason: str) -> int:
         ).rowcount
 
 
-def user_message(exc: BaseException) -> str:
-    """What a failed job tells its user: the planner's own message for bad data, else a
-    generic line (no traceback, no server paths; the details are in the server log)."""
-    from planner.compile import CompileError
-
-    if isinstance(exc, CompileError):
-        return f"the scenario cannot be planned: {exc}"[:2000]
-    return (f"internal error while solving ({type(exc).__name__}); the details are in the "
-            "server log")
-
-
-def _still_ours(job: t.SolveJobRow | None) -> bool:
-    return (job is not None and job.status == t.JobStatus.running.value
-            and job.worker_pid == os.getpid())
-
-
-def _set_mine(engine: Engine, job_id: int, **values) -> bool:
-    """Update job ``job_id`` only while it runs under this worker process."""
-    q = update(t.SolveJobRow).where(
-        t.SolveJobRow.id == job_id, t.SolveJobRow.status == t.JobStatus.running.value,
-        t.SolveJobRow.worker_pid == os.getpid())
-    with engine.begin() as conn:
-        return conn.execute(q.values(**values)).rowcount > 0
-
-
 def _watch_parent(parent: int, every: float = 1.0) -> None:
     """End this worker process when the server that started it is gone.
 
@@ -102,108 +79,27 @@ def worker_init(parent: int) -> None:
 
 
 def run_job(database_url: str, job_id: int, scenario: Scenario, options: dict) -> str:
-    """Worker-process body: solve job ``job_id`` and store its plan; returns the final status.
+    """Worker-process body: claim job ``job_id``, solve it and store its plan.
 
-    Errors inside the solve are caught and stored on the job; only the death of the
+    Returns the final status ("not queued" when the job was cancelled or taken
+    meanwhile). Errors inside the solve are stored on the job; only the death of the
     process itself is left to the pool's owner.
     """
-    from planner.pipeline import plan_scenario  # heavy import, only in workers
-    from solver.result import SolveOptions
-
     engine = make_engine(database_url)
     try:
-        with engine.begin() as conn:  # queued -> running, unless cancelled meanwhile
-            claimed = conn.execute(
-                update(t.SolveJobRow)
-                .where(t.SolveJobRow.id == job_id, t.SolveJobRow.status == t.JobStatus.queued.value)
-                .values(status=t.JobStatus.running.value, started_at=t.utcnow(), worker_pid=os.getpid())
-            ).rowcount
-        if not claimed:
+        held = claim(engine, job_id)  # queued -> running, unless cancelled meanwhile
+        if held is None:
             return "not queued"
-        last_write = [0.0]
-        cancelled = [False]
-        last_poll = [0.0]
-
-        def on_progress(p) -> None:
-            now = time.monotonic()
-            if now - last_write[0] >= PROGRESS_EVERY:
-                last_write[0] = now
-                _set_mine(engine, job_id, elapsed=p.elapsed, objective=p.objective, bound=p.bound)
-
-        def stop() -> bool:
-            now = time.monotonic()
-            if not cancelled[0] and now - last_poll[0] >= PROGRESS_EVERY:
-                last_poll[0] = now
-                with Session(engine) as s:
-                    row = s.get(t.SolveJobRow, job_id)
-                    # stop too when the job is no longer ours (failed by a restarted server)
-                    cancelled[0] = bool(row is None or row.cancel_requested
-                                        or row.status != t.JobStatus.running.value
-                                        or row.worker_pid != os.getpid())
-            return cancelled[0]
-
-        solve_options = SolveOptions(
-            time_limit=options["time_limit"], workers=options["workers"],
-            seed=options["seed"], on_progress=on_progress, stop=stop,
-        )
-        if options.get("patience"):  # re-plans: stop once no better plan comes
-            from planner.replan.run import with_patience
-
-            solve_options = with_patience(solve_options, float(options["patience"]))
-        outcome = plan_scenario(scenario, solve_options)
-        result = outcome.result
-        with Session(engine) as session:
-            # FOR UPDATE: hold the row while the plan is stored, so that a restarted
-            # server failing it now waits and sees the final status
-            job = session.get(t.SolveJobRow, job_id, with_for_update=True)
-            if not _still_ours(job):
-                log.warning("solve job %s is no longer held by worker %s: result dropped",
-                            job_id, os.getpid())
-                return "not ours"
-            final = {
-                "elapsed": result.wall_seconds,
-                "objective": result.objective,
-                "bound": result.best_bound,
-                "finished_at": t.utcnow(),
-            }
-            if result.status.has_plan:
-                plan = save_outcome(session, job, outcome)
-                final["plan_id"] = plan.id
-                final["status"] = (
-                    t.JobStatus.cancelled.value if job.cancel_requested else t.JobStatus.succeeded.value
-                )
-            elif job.cancel_requested:
-                final["status"] = t.JobStatus.cancelled.value
-            else:
-                final["status"] = t.JobStatus.failed.value
-                final["error"] = f"the solver found no plan (status {result.status})"
-            # compare-and-set: the final write counts only if the job is still running
-            # under this worker (else the plan just added is rolled back with it)
-            done = session.execute(
-                update(t.SolveJobRow)
-                .where(t.SolveJobRow.id == job_id,
-                       t.SolveJobRow.status == t.JobStatus.running.value,
-                       t.SolveJobRow.worker_pid == os.getpid())
-                .values(**final)
-            ).rowcount
-            if not done:
-                session.rollback()
-                log.warning("solve job %s was finished elsewhere: result dropped", job_id)
-                return "not ours"
-            session.commit()
-            return final["status"]
-    except Exception as e:  # noqa: BLE001 - any failure must end up on the job row
-        # the traceback stays in the server log; the user gets a message without paths
-        log.exception("solve job %s failed", job_id)
-        _set_mine(engine, job_id, status=t.JobStatus.failed.value, finished_at=t.utcnow(),
-                  error=user_message(e))
-        return t.JobStatus.failed.value
+        return run_claimed(engine, held, scenario, options)
     finally:
         engine.dispose()
 
 
 class JobRunner:
     """The server's pool of solve worker processes."""
+
+    jobs_end_with_server = True
+    """Jobs live in this server's processes: a restarted server fails those left over."""
 
     def __init__(self, engine: Engine, database_url: str, workers: int) -> None:
         self.engine = engine

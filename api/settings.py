@@ -41,3 +41,16 @@ class Settings(BaseSettings):
     webhook_attempts: int = Field(default=4, ge=1, le=10)
     webhook_backoff: float = Field(default=0.5, ge=0, le=60)
     """Seconds before the first retry; doubled at each further retry."""
+    # distributed solve jobs (api/worker.py, `rota worker`); broker unset = in-process pool
+    broker_url: str = ""
+    """Celery broker (``redis://host:6379/0``): when set, the API only enqueues solve jobs
+    and ``rota worker`` processes run them."""
+    worker_concurrency: int = Field(default=1, ge=1, le=64)
+    """Solves one ``rota worker`` runs at once (its child processes)."""
+    cpsat_workers: int = Field(default=0, ge=0, le=64)
+    """CP-SAT search workers per job on a ``rota worker`` (0: as each request asks)."""
+    team_solve_limit: int = Field(default=2, ge=1, le=1000)
+    """Concurrent solves per team (today: per scenario); more wait queued."""
+    lease_seconds: float = Field(default=30.0, ge=1.0, le=3600.0)
+    """A running job's lease, renewed every third of it; a job whose worker let it run out
+    is retried once elsewhere, then failed."""

@@ -332,6 +332,18 @@ class SolveJobRow(SQLModel, table=True):
     bound: float | None = None
     error: str = ""
     plan_id: int | None = None
+    # distributed solve jobs (api/job_claim.py): the scenario the job solves, the
+    # claim held by a worker and the lease it renews while it runs
+    scenario_id: int = Field(default=1, index=True)
+    """The scenario (team) the job plans: the key of the per-team solve limit."""
+    payload: dict | None = Field(default=None,
+                                 sa_column=Column(JSON(none_as_null=True), nullable=True))
+    """The scenario to solve (JSON), for workers outside the API process; SQL NULL until
+    stored (a job without it cannot be claimed by them)."""
+    worker: str = ""
+    """The claim holding a running job: ``host:pid:nonce`` of the worker process."""
+    attempts: int = 0
+    lease_expires_at: dt.datetime | None = _utc()
 
 
 # --- users ----------------------------------------------------------------------

@@ -56,6 +56,7 @@ def start_solve(
     session.commit()
     session.refresh(job)
     request.app.state.jobs.submit(job.id, scenario, options)
+    session.refresh(job)  # a runner that could not queue it has failed it
     return _public(job)
 
 
