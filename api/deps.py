@@ -1,4 +1,4 @@
-"""Request dependencies and their ``Annotated`` aliases, used by every route.
+"""Request dependencies and their ``Annotated`` aliases, used by the routes.
 
 ``SessionDep`` (the database session), ``SettingsDep`` (the app's settings),
 ``CurrentUser`` (the bearer token's user, 401 without one) and the role checks
@@ -83,9 +83,12 @@ def require(*roles: t.UserRole) -> Callable[..., t.UserRow]:
     return dependency
 
 
-ManagerUser = Annotated[t.UserRow, Depends(require(t.UserRole.manager))]
-StaffUser = Annotated[t.UserRow, Depends(require(t.UserRole.manager, t.UserRole.coordinator))]
-AnyUser = Annotated[t.UserRow, Depends(require(*t.UserRole))]
+manager_only = require(t.UserRole.manager)
+staff = require(t.UserRole.manager, t.UserRole.coordinator)
+anyone = require(*t.UserRole)
+ManagerUser = Annotated[t.UserRow, Depends(manager_only)]
+StaffUser = Annotated[t.UserRow, Depends(staff)]
+AnyUser = Annotated[t.UserRow, Depends(anyone)]
 
 
 async def reject_nul(request: Request) -> None:
