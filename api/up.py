@@ -229,7 +229,13 @@ def register(app: typer.Typer) -> None:
             raise fail(f"the dashboard did not start on port {port} (is it taken? try --port 0)",
                        ExitCode.unavailable)
         typer.secho(f"\nRota is up: open http://{host}:{port}", fg=typer.colors.GREEN, bold=True)
-        typer.echo(f"  API: {api_url}/api/v1/docs   database: {url}")
+        from api.logs import masked_url
+
+        typer.echo(f"  API: {api_url}/api/v1/docs   database: {masked_url(url)}")
+        if os.environ.get("ROTA_BROKER_URL"):
+            typer.secho("  ROTA_BROKER_URL is set: solve jobs go to the broker and wait for "
+                        "`rota worker` processes (unset it to solve inside the API)",
+                        fg=typer.colors.YELLOW)
         if login.password is not None:
             typer.echo(f"  sign in as {login.username!r} with password {login.password!r}")
             if password is None:
