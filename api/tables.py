@@ -94,6 +94,7 @@ class TechnicianRow(SQLModel, table=True):
     """Position in the scenario (files list entities in a meaningful order)."""
     name: str = ""
     email: str = ""
+    phone: str = Field(default="", sa_column_kwargs={"server_default": ""})
     country: str = ""
     contract: str = Field(index=True)
     skills: list = _json()

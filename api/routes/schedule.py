@@ -10,13 +10,13 @@ from sqlmodel import Session, func, select
 
 from planner.validation import MAX_HORIZON_DAYS, check_date
 from api import tables as t
-from api.auth import anyone, own_technician, staff, token_digest
+from api.auth import anyone, own_technician, token_digest
 from api.deps import get_session
 from api.errors import not_found
 from api.ical import build_calendar
 from api.routes.crud import ERRORS
 from api.schemas.common import Day
-from api.schemas.plans import AssignmentPublic, OnCallNow, OnCallPublic, Schedule
+from api.schemas.plans import AssignmentPublic, OnCallContact, OnCallNow, OnCallPublic, Schedule
 
 router = APIRouter(tags=["schedules"], responses=ERRORS)
 PUBLISHED = t.PlanStatus.published.value
@@ -145,12 +145,23 @@ def calendar_feed(
     return _feed(session, tech, request)
 
 
+def _contact(session: Session, duty: t.PlanOnCallRow | None) -> OnCallContact | None:
+    """Name, phone and e-mail of the person on a duty, and nothing else of theirs."""
+    if duty is None:
+        return None
+    tech = session.get(t.TechnicianRow, duty.technician)
+    if tech is None:
+        return OnCallContact(name=duty.technician)
+    return OnCallContact(name=tech.name or tech.id, phone=tech.phone, email=tech.email)
+
+
 @router.get("/oncall/now", response_model=list[OnCallNow],
-            summary="Who is on call now, and next, per client and role (published plans)")
+            summary="Who is on call now, and next, per client and role, with how to reach them "
+                    "(published plans; every signed-in user: technicians need to reach them)")
 def oncall_now(
     client: str | None = Query(None, max_length=64),
     at: dt.datetime | None = Query(None, description="instant to ask about (default: now)"),
-    _: t.UserRow = Depends(staff),
+    _: t.UserRow = Depends(anyone),
     session: Session = Depends(get_session),
 ) -> list[OnCallNow]:
     when = at or dt.datetime.now(dt.timezone.utc)
@@ -181,5 +192,6 @@ def oncall_now(
                     client=c, rotation=rot.id, role=role,
                     now=OnCallPublic.from_row(now) if now else None,
                     next=OnCallPublic.from_row(nxt) if nxt else None,
+                    now_contact=_contact(session, now), next_contact=_contact(session, nxt),
                 ))
     return out

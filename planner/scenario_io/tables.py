@@ -93,7 +93,7 @@ CONTRACTS = Table("contracts.csv", d.Contract, "contracts", (
 ), required_file=True, id_column="id")
 
 TECHNICIANS = Table("technicians.csv", d.Technician, "technicians", (
-    ID, Column("name"), Column("email"), Column("country"),
+    ID, Column("name"), Column("email"), Column("phone"), Column("country"),
     Column("contract", required=True),
     _list("skills"), _list("clients"), _list("roles"),
     _bool("oncall"), Column("site"), Column("timezone"),
