@@ -243,33 +243,51 @@ def test_whatif_peak_falls_back_to_a_solve_and_discards(fake):
 def test_data_page_lists_every_table(fake):
     at = run_page("data", "manager")
     listed = {c[1][0] for c in all_calls() if c[0] == "list"}
-    assert {"technicians", "clients", "coverage-rules", "contracts", "absences", "peaks"} <= listed
-    assert len(at.tabs) == 6
+    assert listed == {"technicians", "clients", "coverage-rules", "contracts", "shift-types",
+                      "rotations", "skills", "absences", "peaks"}
+    assert [t.label for t in at.tabs] == ["Technicians", "Clients", "Coverage rules", "Contracts",
+                                          "Shift types", "On-call rotations", "Skills", "Absences",
+                                          "Peaks"]
 
 
-def test_data_edits_keep_the_refused_rows_with_their_field_messages(fake):
+def test_an_empty_table_still_has_its_columns():
+    from dashboard.views.data import to_frame
+
+    frame = to_frame([], "rotations")
+    assert list(frame.columns)[:3] == ["id", "name", "clients"] and frame.empty
+    assert list(to_frame([{"name": "x", "id": "a"}], "skills").columns) == ["id", "name"]
+
+
+def _refuse_bad_phones(monkeypatch, fake):
     from dashboard.client import ValidationFailed
+
+    def update(self, entity, key, changes):
+        self._rec("update", entity, key, changes)
+        if changes.get("phone", "+").startswith("0"):
+            raise ValidationFailed("phone", {"phone": ["phone '0470' is not a phone number in "
+                                                       "international form"]})
+        return changes
+
+    monkeypatch.setattr(fake, "update", update)
+
+
+def test_data_edits_keep_the_refused_rows_with_their_field_messages(fake, monkeypatch):
     from dashboard.views.data import apply_edits, to_frame
     from tests.dashboard.fake import ENTITIES, FakeClient
 
+    _refuse_bad_phones(monkeypatch, fake)
     c = FakeClient()
-    frame = to_frame(ENTITIES["technicians"])
-    assert frame.loc[0, "skills"] == "linux"
-    edits = {"edited_rows": {0: {"email": "x" * 600}, 1: {"skills": "windows; linux"}},
+    frame = to_frame(ENTITIES["technicians"], "technicians")
+    assert frame.loc[0, "skills"] == "linux" and frame.columns[0] == "id"
+    edits = {"edited_rows": {0: {"phone": "0470"}, 1: {"skills": "windows; linux"}},
              "added_rows": [{"id": "T9", "contract": "FT", "skills": "linux"}],
              "deleted_rows": [2]}
-    refuse = ValidationFailed("email: too long", {"email": ["String should have at most 500 characters"]})
-
-    def update(entity, key, changes):
-        c.calls.append(("update", (entity, key, changes)))
-        if key == "T1":
-            raise refuse
-        return changes
-
-    c.update = update
     done: set = set()
-    errors = apply_edits(c, "technicians", "id", frame, edits, done)
-    assert errors == [{"row": "T1", "field": "email", "message": "String should have at most 500 characters"}]
+    refused = apply_edits(c, "technicians", "id", frame, edits, done)
+    assert [(r["row"], r["kind"], r["errors"]) for r in refused] == [
+        ("T1", "edit", {"phone": "phone '0470' is not a phone number in international form"})]
+    assert refused[0]["values"]["phone"] == "0470"  # as typed
+    assert refused[0]["original"]["phone"] == "+33 6 39 98 00 01"
     assert ("update", ("technicians", "T2", {"skills": ["windows", "linux"]})) in c.calls
     assert ("create", ("technicians", {"id": "T9", "contract": "FT", "skills": ["linux"]})) in c.calls
     assert ("delete", ("technicians", "T3")) in c.calls
@@ -277,3 +295,34 @@ def test_data_edits_keep_the_refused_rows_with_their_field_messages(fake):
     c.calls.clear()
     apply_edits(c, "technicians", "id", frame, edits, done)
     assert [x[0] for x in c.calls] == ["update"] and c.calls[0][1][1] == "T1"
+
+
+def test_a_refused_row_shows_the_message_under_its_field_and_keeps_the_typing(fake, monkeypatch):
+    from dashboard.views import data
+
+    _refuse_bad_phones(monkeypatch, fake)
+    monkeypatch.setattr(data, "pending_edits", lambda key: (
+        {"edited_rows": {0: {"phone": "0470", "site": "Lens"}}} if key == "ed_technicians_0" else {}))
+    at = run_page("data", "manager")
+    at.button(key="save_technicians").click().run()
+    assert not at.exception
+    phone = next(w for w in at.text_input if w.label == "phone")
+    assert phone.value == "0470" and next(w for w in at.text_input if w.label == "site").value == "Lens"
+    # the message sits right under the phone field, in the same column of the form
+    column = phone.parent
+    kids = list(column.children.values())
+    i = kids.index(phone)
+    assert kids[i + 1] in at.error and "international form" in kids[i + 1].value
+    assert "1 change(s) refused" in at.error[0].value
+    # a failed fix keeps what was typed in the form
+    phone.input("0471").run()
+    at.button[1].click().run()  # the form's "Save this row"
+    phone = next(w for w in at.text_input if w.label == "phone")
+    assert phone.value == "0471" and any("international form" in e.value for e in at.error)
+    # the fix goes through: only the fields that differ from the stored row are sent
+    phone.input("+32 470 00 00 01").run()
+    at.button[1].click().run()
+    sent = [x for x in all_calls() if x[0] == "update"][-1]
+    assert sent == ("update", ("technicians", "T1", {"phone": "+32 470 00 00 01", "site": "Lens"}))
+    assert "Saved." in text_of(at)
+    assert not [w for w in at.text_input if w.label == "phone"]
