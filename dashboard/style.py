@@ -98,7 +98,7 @@ CSS = """
   table.rota-grid thead th {position: sticky; top: 0; z-index: 2; background: #f7f7f9;
                    font-weight: 600; text-align: center;}
   table.rota-grid tbody th {position: sticky; left: 0; z-index: 1; background: #fff;
-                   text-align: left; font-weight: 500; min-width: 170px; max-width: 210px;
+                   text-align: left; font-weight: 500; min-width: 170px; max-width: 260px;
                    overflow: hidden; text-overflow: ellipsis;}
   table.rota-grid thead th:first-child {left: 0; z-index: 3; text-align: left;}
   table.rota-grid th.we {background: #eceef4;}

@@ -111,10 +111,14 @@ def page(c: RotaClient) -> None:
     _kpis(c, data, days)
     _actions(c, plan, data)
     shown = _filters(techs)
+    order = st.columns([1, 1, 4])
+    by = order[0].selectbox("Sort by", list(grid.SORTS), key="sort_by")
+    descending = order[1].toggle("Descending", key="sort_desc")
+    shown = grid.sort_technicians(shown, by, descending)
     text, kind = grid.roster_grid(
         shown, days, data["assignments"], data["oncall"],
         grid.absent_days(ent["absences"], days),
-        grid.public_holidays([t.get("country", "") for t in shown], days))
+        grid.public_holidays([t.get("country", "") for t in shown], days), grid.SORTS[by])
     st.markdown(style.legend_html(shift_types), unsafe_allow_html=True)
     st.caption(f"{len(shown)} of {len(techs)} technicians")
     st.html(grid.grid_html(text, kind, style.shift_colours(shift_types), days))

@@ -127,6 +127,26 @@ def test_roster_kpis_filters_and_publish(fake):
     assert "Plan #2 published" in text_of(at)
 
 
+def test_roster_grid_sorts_by_site_role_and_client(fake):
+    import re
+
+    def order(at):
+        return re.findall(r"<tr><th>([^<(]+) \(", at.get("html")[0].proto.body)
+
+    at = run_page("roster", "manager", plan_id=1)
+    assert order(at) == ["Camille Lefèvre", "Léa Vasseur", "Wout Peeters"]  # by name
+    at.selectbox(key="sort_by").select("site").run()
+    assert order(at) == ["Camille Lefèvre", "Léa Vasseur", "Wout Peeters"]  # Lille, Lille, Liège
+    assert "Wout Peeters (T2) · Liège" in at.get("html")[0].proto.body
+    at.toggle(key="sort_desc").set_value(True).run()
+    assert order(at) == ["Wout Peeters", "Camille Lefèvre", "Léa Vasseur"]
+    at.selectbox(key="sort_by").select("role").run()
+    assert order(at) == ["Camille Lefèvre", "Léa Vasseur", "Wout Peeters"]  # operations > helpdesk
+    at.toggle(key="sort_desc").set_value(False)
+    at.selectbox(key="sort_by").select("client").run()
+    assert order(at) == ["Wout Peeters", "Camille Lefèvre", "Léa Vasseur"]  # BNK < BNK, LOG < LOG
+
+
 def test_roster_published_plan_has_no_publish_button(fake):
     at = run_page("roster", "manager", plan_id=1)
     assert not [b for b in at.button if b.key == "publish"]
@@ -309,19 +329,19 @@ def test_a_refused_row_shows_the_message_under_its_field_and_keeps_the_typing(fa
     phone = next(w for w in at.text_input if w.label == "phone")
     assert phone.value == "0470" and next(w for w in at.text_input if w.label == "site").value == "Lens"
     # the message sits right under the phone field, in the same column of the form
-    column = phone.parent
-    kids = list(column.children.values())
-    i = kids.index(phone)
-    assert kids[i + 1] in at.error and "international form" in kids[i + 1].value
+    under = [kids[i + 1] for col in at.columns for kids in [list(col.children.values())]
+             for i, k in enumerate(kids[:-1]) if getattr(k, "label", None) == "phone"]
+    assert len(under) == 1 and under[0].type == "error" and "international form" in under[0].value
     assert "1 change(s) refused" in at.error[0].value
     # a failed fix keeps what was typed in the form
-    phone.input("0471").run()
-    at.button[1].click().run()  # the form's "Save this row"
+    phone.input("0471")
+    submit = next(b for b in at.button if b.label == "Save this row")
+    submit.click().run()
     phone = next(w for w in at.text_input if w.label == "phone")
     assert phone.value == "0471" and any("international form" in e.value for e in at.error)
     # the fix goes through: only the fields that differ from the stored row are sent
-    phone.input("+32 470 00 00 01").run()
-    at.button[1].click().run()
+    phone.input("+32 470 00 00 01")
+    next(b for b in at.button if b.label == "Save this row").click().run()
     sent = [x for x in all_calls() if x[0] == "update"][-1]
     assert sent == ("update", ("technicians", "T1", {"phone": "+32 470 00 00 01", "site": "Lens"}))
     assert "Saved." in text_of(at)
