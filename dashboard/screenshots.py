@@ -46,7 +46,11 @@ def _refused_phone(d) -> None:
     keys = ActionChains(d)
     for _ in range(3):  # id, name, email, phone
         keys.send_keys(Keys.ARROW_RIGHT)
-    keys.send_keys("0470 12 34 56").send_keys(Keys.ENTER).perform()
+    keys.send_keys("0").perform()  # the first key opens the cell's editor: let it open
+    time.sleep(0.7)
+    ActionChains(d).send_keys("470 12 34 56").perform()
+    time.sleep(0.5)
+    ActionChains(d).send_keys(Keys.ENTER).perform()
     time.sleep(1)
     b.click_button(d, "Save technicians")
     b.wait_text(d, "international form")

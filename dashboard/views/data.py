@@ -202,7 +202,10 @@ def _fix_form(c: RotaClient, entity: str, item: dict, done: set, refused: list[d
             cols = st.columns(3)
             for i, (field, text) in enumerate(item["values"].items()):
                 with cols[i % 3]:
-                    typed[field] = st.text_input(field, text, key=f"{fid}_{field}")
+                    # an edited row keeps its id (it is in the URL of the change)
+                    fixed_key = item["kind"] == "edit" and field == TABLES[entity][1]
+                    typed[field] = st.text_input(field, text, key=f"{fid}_{field}",
+                                                 disabled=fixed_key)
                     if field in item["errors"]:
                         st.error(item["errors"][field], icon=":material/error:")
             sent = st.form_submit_button("Save this row", type="primary")

@@ -100,17 +100,17 @@ def _scenario(stack, d) -> None:
         assert "Roster" not in [e.text for e in d.find_elements("css selector", "[data-testid=stSidebarNav] a")]
         b.screenshot(d, ARTIFACTS / "4-my-schedule.png")
 
+        # the calendar link really serves the published schedule
+        url = d.find_element("css selector", "code").text.strip()
+        ics = httpx.get(url, timeout=30)
+        assert ics.status_code == 200 and "BEGIN:VEVENT" in ics.text
+
         # who is on call, with a phone to call; nothing of the plans' pages
         b.open_page(d, stack.url, "oncall")
         phone = b.wait_css(d, 'table.rota-oncall a[href^="tel:+"]')
         assert phone.text.startswith("☎ +3")
         assert "Periods of a plan" not in d.find_element("tag name", "body").text
         b.screenshot(d, ARTIFACTS / "4b-oncall-technician.png")
-
-        # the calendar link really serves the published schedule
-        url = d.find_element("css selector", "code").text.strip()
-        ics = httpx.get(url, timeout=30)
-        assert ics.status_code == 200 and "BEGIN:VEVENT" in ics.text
 
         # a coordinator runs a what-if peak from the published plan and compares
         add_user(stack.api_url, stack.password, "rot1", "coordinator")
