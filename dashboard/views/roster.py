@@ -19,7 +19,7 @@ def _filters(techs: list[dict]) -> tuple[list[dict], str | None]:
             vals.update(v or []) if many else vals.add(v)
         return sorted(x for x in vals if x)
 
-    cols = st.columns([1, 1, 1, 1, 1, 0.8, 0.6], vertical_alignment="bottom")
+    cols = st.columns([1, 1, 1, 1, 1, 0.8, 0.7], vertical_alignment="bottom")
     chosen = dict(
         client=cols[0].multiselect("Client", opts("clients"), key="f_client"),
         skill=cols[1].multiselect("Skill", opts("skills"), key="f_skill"),
@@ -28,7 +28,7 @@ def _filters(techs: list[dict]) -> tuple[list[dict], str | None]:
         contract=cols[4].multiselect("Contract", opts("contract", False), key="f_contract"),
     )
     by = cols[5].selectbox("Sort by", list(grid.SORTS), key="sort_by")
-    descending = cols[6].toggle("Descending", key="sort_desc")
+    descending = cols[6].toggle("Reverse", key="sort_desc", help="Sort from Z to A")
     return grid.sort_technicians(grid.filter_technicians(techs, **chosen), by, descending), grid.SORTS[by]
 
 
