@@ -20,7 +20,7 @@ import streamlit as st
 
 from api.schemas import domain as schemas
 from dashboard import state
-from dashboard.client import Conflict, RotaClient, RotaError, ValidationFailed
+from dashboard.client import ApiDown, RotaClient, RotaError, Unauthorized, ValidationFailed
 
 TITLE, ICON, URL = "Data", ":material/table_edit:", "data"
 TABLES = {
@@ -141,7 +141,9 @@ def apply_edits(c: RotaClient, entity: str, key_col: str, frame: pd.DataFrame, e
         try:
             call()
             done.add(tag)
-        except (ValidationFailed, Conflict, RotaError) as e:
+        except (ApiDown, Unauthorized):
+            raise  # not about the row: the page shows the banner or returns to sign-in
+        except RotaError as e:  # 422, 409, 403, 404: the row's own refusal
             shown = set(values) if kind != "delete" else set()
             refused.append({"tag": tag, "kind": kind, "key": key, "row": label, "values": values,
                             "original": original, "errors": _field_messages(e, shown)})
@@ -221,6 +223,8 @@ def _fix_form(c: RotaClient, entity: str, item: dict, done: set, refused: list[d
             c.create(entity, body)
         else:
             c.update(entity, item["key"], body)
+    except (ApiDown, Unauthorized):
+        raise
     except RotaError as e:
         item["errors"] = _field_messages(e, set(item["values"]))
         st.rerun()  # the form shows the new messages; its fields keep what was typed

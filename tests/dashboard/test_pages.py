@@ -346,3 +346,15 @@ def test_a_refused_row_shows_the_message_under_its_field_and_keeps_the_typing(fa
     assert sent == ("update", ("technicians", "T1", {"phone": "+32 470 00 00 01", "site": "Lens"}))
     assert "Saved." in text_of(at)
     assert not [w for w in at.text_input if w.label == "phone"]
+
+def test_data_save_with_the_api_down_shows_the_banner_not_a_refused_row(fake, monkeypatch):
+    from dashboard.views import data
+
+    fake.fail = {"update": ApiDown("connection refused")}
+    monkeypatch.setattr(data, "pending_edits", lambda key: (
+        {"edited_rows": {0: {"site": "Lens"}}} if key == "ed_technicians_0" else {}))
+    at = run_page("data", "manager")
+    at.button(key="save_technicians").click().run()
+    assert not at.exception
+    assert "not reachable" in at.error[0].value
+    assert not [w for w in at.text_input if w.label == "site"]  # no fix form
