@@ -25,7 +25,10 @@ if it was rendered under the same stamp. A write commits its data and its new st
 together, so a process can never see the new stamp with the old data; a body rendered
 just before a concurrent commit is stored under the old stamp and never served again.
 Random stamps (not a counter) keep a database that is emptied and refilled from
-meeting a stamp an old entry still holds. Without a stamp row (never, once migrated,
+meeting a stamp an old entry still holds. The cost is on the write side: a writing
+transaction holds the stamp row until it commits, so concurrent writes to the watched
+tables queue behind each other (PostgreSQL renews it once per statement, SQLite, which
+has one writer at a time anyway, once per row); writes are rare next to these reads. Without a stamp row (never, once migrated,
 except in a database emptied by hand) nothing is cached.
 
 **Not in the responses, so not watched:** absences, requests, peaks, coverage rules
