@@ -13,7 +13,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, TypeDecorator
+from sqlalchemy import JSON, BigInteger, Column, DateTime, ForeignKey, Index, Integer, TypeDecorator
 from sqlmodel import Field, SQLModel
 
 from planner.domain import Contract
@@ -112,6 +112,7 @@ class TechnicianRow(SQLModel, table=True):
     """Position in the scenario (files list entities in a meaningful order)."""
     name: str = ""
     email: str = ""
+    phone: str = Field(default="", sa_column_kwargs={"server_default": ""})
     country: str = ""
     contract: str = Field(index=True)
     skills: list = _json()
@@ -380,3 +381,14 @@ class TokenRow(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False)
     )
     expires_at: dt.datetime = _utc(nullable=False)
+
+
+class ResponseStampRow(SQLModel, table=True):
+    """One row whose ``version`` takes a new random value, by database triggers, in every
+    transaction that changes what a published schedule or calendar feed shows (technicians,
+    clients, rotations, plans and their rows): see :mod:`api.cache`."""
+
+    __tablename__ = "response_stamp"
+    id: int = Field(default=1, primary_key=True)
+    version: int = Field(sa_column=Column(BigInteger, nullable=False))
+

@@ -6,7 +6,7 @@ technicians x 28 days, planned by ``rota up``) or a generated scenario
 --scenario``), signs in as the manager in a fresh browser session each run and
 measures, in the browser, from the click on *Sign in* to the grid painted (the
 technician count caption shown and the data grid's canvas drawn). Then, with the
-grid shown, the time to filter it to one client. The first sign-in of a fresh server
+grid shown, the time to filter it to one client, then to sort it by site. The first sign-in of a fresh server
 (imports) is reported apart; medians over ``--runs``.
 
 Usage::
@@ -84,6 +84,31 @@ def filter_time(driver, client: str) -> float:
     return time.perf_counter() - t0
 
 
+SORTED_BY_SITE = """
+const th = document.querySelector('table.rota-grid tbody th');
+return th ? th.textContent.includes(' · ') : false;
+"""
+
+
+def sort_time(driver) -> float:
+    """Sort the grid by site (the Sort by select box) until it is repainted sorted."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    ActionChains(driver).send_keys(Keys.ESCAPE).perform()  # close the filter's option list
+    box = next(e for e in driver.find_elements("css selector", '[data-testid="stSelectbox"]')
+               if "Sort by" in e.text)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
+    time.sleep(0.3)
+    box.find_element("css selector", "input").click()
+    b.wait_css(driver, '[role="option"]', 30)
+    option = next(o for o in driver.find_elements("css selector", '[role="option"]') if o.text == "site")
+    t0 = time.perf_counter()
+    option.click()
+    wait(driver, lambda: driver.execute_script(SORTED_BY_SITE) and painted(driver))
+    return time.perf_counter() - t0
+
+
 def prepare_generated(work: Path, technicians: int, weeks: int, time_limit: float) -> str:
     from planner.generate import generate_scenario
     from planner.scenario_io.save import save_scenario
@@ -125,9 +150,11 @@ def main() -> None:
             count = shown(driver)[0].split(" of ")[1].split()[0]
             print(f"sign-in runs: {', '.join(f'{r:.2f}' for r in runs)} s", flush=True)
             filters = [filter_time(driver, "")]
+            sorts = [sort_time(driver)]
             for _ in range(max(0, args.runs - 1)):
                 sign_in_time(driver, stack.url, stack.password, n)
                 filters.append(filter_time(driver, ""))
+                sorts.append(sort_time(driver))
     print(f"scenario: {args.scenario} ({count} technicians"
           + (f" x {args.weeks} weeks" if n else " x 28 days") + ")")
     print(f"machine: {platform.node()} {platform.machine()}, python {platform.python_version()}")
@@ -136,6 +163,7 @@ def main() -> None:
           f"(min {min(runs):.2f}, max {max(runs):.2f})")
     print(f"filter to one client -> grid repainted, median of {len(filters)}: "
           f"{statistics.median(filters):.2f} s")
+    print(f"sort by site -> grid repainted, median of {len(sorts)}: {statistics.median(sorts):.2f} s")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,11 @@ violation), starts ``rota serve`` on 127.0.0.1, and drives two endpoints with wr
 
 - ``GET /api/v1/technicians/{id}/schedule`` (JSON, bearer token, all 100 technicians
   in turn), and
-- ``GET /api/v1/calendar/{secret}.ics`` (the iCal feed, each technician's secret URL).
+- ``GET /api/v1/calendar/{secret}.ics`` (the iCal feed, each technician's secret URL),
+- ``GET /healthz`` (a trivial endpoint: the cost of the HTTP stack alone, same run).
+
+Beside each run's latency it reports the server's CPU time per request: user + system
+time of the ``rota serve`` process tree (``/proc``), read before and after the run.
 
 Each endpoint is measured twice: paced at about ``--rate`` requests per second
 (``--connections`` connections, each pausing between requests: wrk's ``delay()``)
@@ -117,6 +121,29 @@ def build_database(url: str, technicians: int, weeks: int, solve_seconds: float)
     }
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` and its live descendants (``/proc``)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) "
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    tree, todo = set(), [pid]
+    while todo:
+        p = todo.pop()
+        tree.add(p)
+        todo += [c for c, parent in parents.items() if parent == p and c not in tree]
+    return sum(times.get(p, 0.0) for p in tree)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -204,6 +231,7 @@ def main() -> None:
          "--no-access-log", "--http-workers", str(args.http_workers)],
         cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
+    load_before = f"{os.getloadavg()[0]:.1f}"
     try:
         import httpx
 
@@ -218,6 +246,7 @@ def main() -> None:
         endpoints = {
             "schedule JSON": ([f"/api/v1/technicians/{t}/schedule{q}" for t in keys["technicians"]], auth),
             "iCal feed": ([f"/api/v1/calendar/{f}.ics" for f in keys["feeds"]], {}),
+            "trivial (/healthz)": (["/healthz"], {}),
         }
         for paths, headers in endpoints.values():  # check once, and warm up
             for p in paths[:3]:
@@ -227,11 +256,15 @@ def main() -> None:
         for name, (paths, headers) in endpoints.items():
             pause = calibrate(base, paths, headers, args, folder)
             for mode, p in (("paced", pause), ("flat out", 0)):
+                cpu = tree_cpu_seconds(server.pid)
                 res = run_wrk(base, paths, headers, args.seconds, args.connections, p, folder)
-                res.update(endpoint=name, mode=mode, pause_ms=p)
+                cpu = tree_cpu_seconds(server.pid) - cpu
+                res.update(endpoint=name, mode=mode, pause_ms=p,
+                           cpu_ms_per_request=round(1000 * cpu / max(res["requests"], 1), 2))
                 rows.append(res)
-                print(f"{name:14} {mode:8} {res['rps']:8.1f} req/s  p50 {res['p50_ms']:6.2f} ms  "
-                      f"p99 {res['p99_ms']:6.2f} ms  non-2xx {res['non_2xx']}", flush=True)
+                print(f"{name:18} {mode:8} {res['rps']:8.1f} req/s  p50 {res['p50_ms']:6.2f} ms  "
+                      f"p99 {res['p99_ms']:6.2f} ms  CPU {res['cpu_ms_per_request']:5.2f} ms/req  "
+                      f"non-2xx {res['non_2xx']}", flush=True)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -240,13 +273,15 @@ def main() -> None:
     print(f"date: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC; machine: "
           f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
           f"Python {platform.python_version()}; database: {url.split(':')[0]}; "
-          f"rota serve --http-workers {args.http_workers}")
-    print("| endpoint | load | requests/s | p50 ms | p90 ms | p99 ms | max ms | errors |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+          f"rota serve --http-workers {args.http_workers}; load average before the runs "
+          f"{load_before}, after {os.getloadavg()[0]:.1f}")
+    print("| endpoint | load | requests/s | p50 ms | p90 ms | p99 ms | max ms | server CPU ms/req "
+          "| errors |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
         print(f"| {r['endpoint']} | {r['mode']} ({args.connections} conn.) | {r['rps']} | "
               f"{r['p50_ms']} | {r['p90_ms']} | {r['p99_ms']} | {r['max_ms']} | "
-              f"{r['socket_errors'] + r['non_2xx']} |")
+              f"{r['cpu_ms_per_request']} | {r['socket_errors'] + r['non_2xx']} |")
     if args.json:
         args.json.write_text(json.dumps({"keys": {k: v for k, v in keys.items()
                                                   if k not in ("token", "feeds", "technicians")},

@@ -66,11 +66,44 @@ def filter_technicians(techs: list[dict], client: list[str], skill: list[str], r
     return [t for t in techs if ok(t)]
 
 
+SORTS = {
+    # label: what a technician is sorted by (then by name and id), and shown beside the name
+    "technician": None,
+    "client": "clients",
+    "site": "site",
+    "role": "roles",
+}
+
+
+def _sort_value(t: dict, field: str | None) -> str:
+    v = t.get(field) if field else None
+    if isinstance(v, (list, tuple, set, frozenset)):
+        return ", ".join(sorted(v))
+    return v or ""
+
+
+def sort_technicians(techs: list[dict], by: str, descending: bool = False) -> list[dict]:
+    """Technicians sorted by ``by`` (a key of :data:`SORTS`), then name and id; those
+    with no value for it (no site, no client) last whatever the direction."""
+    field = SORTS[by]
+
+    def name(t: dict) -> tuple[str, str]:
+        return ((t.get("name") or t["id"]).casefold(), t["id"])
+
+    with_value = [t for t in techs if not field or _sort_value(t, field)]
+    without = [t for t in techs if field and not _sort_value(t, field)]
+    with_value.sort(key=name)
+    with_value.sort(key=lambda t: _sort_value(t, field).casefold() if field else name(t),
+                    reverse=descending)  # stable: same value, alphabetical
+    return with_value + sorted(without, key=name)
+
+
 def roster_grid(techs: list[dict], days: list[dt.date], assignments, oncall,
-                absent: dict[str, set[dt.date]], holidays_by_country: dict[str, set[dt.date]]
-                ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The grid (technician rows x day columns, text cells) and a same-shaped frame of
-    cell kinds: a shift type id, 'absent', 'holiday' or ''."""
+                absent: dict[str, set[dt.date]], holidays_by_country: dict[str, set[dt.date]],
+                sort_field: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The grid (technician rows x day columns, text cells, rows in the order of
+    ``techs``) and a same-shaped frame of cell kinds: a shift type id, 'absent',
+    'holiday' or ''. With ``sort_field``, each row's label shows that field's value."""
     index = {d: i for i, d in enumerate(days)}
     ids = [t["id"] for t in techs]
     row = {tid: i for i, tid in enumerate(ids)}
@@ -101,7 +134,8 @@ def roster_grid(techs: list[dict], days: list[dt.date], assignments, oncall,
             if c is not None and mark not in text[r][c]:
                 text[r][c] = (text[r][c] + " " + mark).strip()
             d += dt.timedelta(days=1)
-    labels = [f"{t.get('name') or t['id']} ({t['id']})" for t in techs]
+    labels = [f"{t.get('name') or t['id']} ({t['id']})"
+              + (f" · {_sort_value(t, sort_field) or '–'}" if sort_field else "") for t in techs]
     cols = [style.day_label(d) for d in days]
     return (pd.DataFrame(text, index=labels, columns=cols),
             pd.DataFrame(kind, index=labels, columns=cols))

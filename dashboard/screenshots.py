@@ -1,8 +1,9 @@
 """Regenerate the README screenshots (``docs/img/``) with the browser of the end-to-end test.
 
 Starts ``rota up`` on a temporary SQLite database (the demo, planned for
-``--time-limit`` seconds), publishes the plan, and photographs the Roster, Coverage
-and My schedule pages in headless Chromium::
+``--time-limit`` seconds), publishes the plan, and photographs the Roster, Coverage,
+On call, Data (a refused edit, its message under the field) and My schedule pages in
+headless Chromium::
 
     python -m dashboard.screenshots [--out docs/img] [--time-limit 30]
 """
@@ -26,6 +27,36 @@ def _api(api_url: str, password: str) -> httpx.Client:
     token = h.post("/auth/token", data={"username": "manager", "password": password}).json()
     h.headers["Authorization"] = f"Bearer {token['access_token']}"
     return h
+
+
+SHOTS = ("roster.png", "coverage.png", "oncall.png", "data-error.png", "my-schedule.png")
+
+
+def _refused_phone(d) -> None:
+    """Type a phone number without its country code into the first technician's row of
+    the Data table and save: the API refuses it and the page shows why under the field."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    grid = b.wait_css(d, '[data-testid="stDataFrame"]')
+    time.sleep(1.5)
+    # the first row's first cell (header and rows are 35 px high), then right to 'phone'
+    ActionChains(d).move_to_element_with_offset(grid, -grid.size["width"] // 2 + 40,
+                                                -grid.size["height"] // 2 + 52).click().perform()
+    keys = ActionChains(d)
+    for _ in range(3):  # id, name, email, phone
+        keys.send_keys(Keys.ARROW_RIGHT)
+    keys.send_keys("0").perform()  # the first key opens the cell's editor: let it open
+    time.sleep(0.7)
+    ActionChains(d).send_keys("470 12 34 56").perform()
+    time.sleep(0.5)
+    ActionChains(d).send_keys(Keys.ENTER).perform()
+    time.sleep(1)
+    b.click_button(d, "Save technicians")
+    b.wait_text(d, "international form")
+    el = d.find_element("xpath", "//*[contains(text(), 'Refused: change to')]")
+    d.execute_script("arguments[0].scrollIntoView({block: 'start'});", el)
+    time.sleep(1.5)
 
 
 def main() -> None:
@@ -54,6 +85,13 @@ def main() -> None:
             b.wait_text(d, "Gaps (")
             time.sleep(3)
             b.screenshot(d, args.out / "coverage.png", full=False)
+            b.open_page(d, stack.url, "oncall")
+            b.wait_css(d, "table.rota-oncall")
+            time.sleep(2)
+            b.screenshot(d, args.out / "oncall.png", full=False)
+            b.open_page(d, stack.url, "data")
+            _refused_phone(d)
+            b.screenshot(d, args.out / "data-error.png", full=False)
             d.set_window_size(1680, 1000)
             b.click_button(d, "Sign out")
             b.sign_in(d, stack.url, "camille", TECH_PASSWORD)
@@ -62,7 +100,7 @@ def main() -> None:
             b.wait_text(d, "/api/v1/calendar/")
             time.sleep(1.5)
             b.screenshot(d, args.out / "my-schedule.png", full=False)
-    print(f"written: {', '.join(str(args.out / n) for n in ('roster.png', 'coverage.png', 'my-schedule.png'))}")
+    print(f"written: {', '.join(str(args.out / n) for n in SHOTS)}")
 
 
 if __name__ == "__main__":

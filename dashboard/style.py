@@ -97,12 +97,18 @@ CSS = """
   table.rota-grid thead th {position: sticky; top: 0; z-index: 2; background: #f7f7f9;
                    font-weight: 600; text-align: center;}
   table.rota-grid tbody th {position: sticky; left: 0; z-index: 1; background: #fff;
-                   text-align: left; font-weight: 500; min-width: 170px; max-width: 210px;
+                   text-align: left; font-weight: 500; min-width: 170px; max-width: 260px;
                    overflow: hidden; text-overflow: ellipsis;}
   table.rota-grid thead th:first-child {left: 0; z-index: 3; text-align: left;}
   table.rota-grid th.we {background: #eceef4;}
   table.rota-grid td.we {background: #f6f7fa;}
   table.rota-grid b.oc {color: #c0392b; font-weight: 700;}
+  table.rota-oncall {border-collapse: collapse; font-size: 0.9rem;}
+  table.rota-oncall th, table.rota-oncall td {border-bottom: 1px solid #e3e3e3; padding: 6px 14px 6px 0;
+                   vertical-align: top; text-align: left;}
+  table.rota-oncall thead th {font-weight: 600; color: #555;}
+  table.rota-oncall a {text-decoration: none;}
+  table.rota-oncall .none, table.rota-oncall small {color: #888;}
 </style>
 """
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from planner.validation import (
     MAX_COUNT, MAX_FACTOR, MAX_HORIZON_DAYS, MAX_INT, Count, Country, Day, Hours, Id, Minutes,
-    Moment, OptId, Text, Weight, Zone, check_date,
+    Moment, OptId, Phone, Text, Weight, Zone, check_date,
 )
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -121,6 +121,8 @@ class Technician(Frozen):
     id: Id
     name: Text = ""
     email: Text = ""
+    phone: Phone = ""
+    """Where to reach the person on call, in international form (+32 2 555 01 23); optional."""
     country: Country = ""
     """ISO 3166 code of the country whose public holidays the person observes ('' = none)."""
     contract: Id

@@ -124,8 +124,39 @@ def check_country(value: str) -> str:
     return value
 
 
+_PHONE_RE = re.compile(r"\+[0-9][0-9 .()-]*")
+PHONE_DIGITS = (6, 15)
+"""Digits of a phone number with its country code (E.164 allows at most 15)."""
+
+
+def check_phone(value: str) -> str:
+    """A phone number in international form (``+32 2 555 01 23``) or '' (none given).
+
+    Spaces, dots, hyphens and parentheses may group the digits; the leading ``+`` and
+    country code are required, so that the number works from any country and as a
+    ``tel:`` link.
+    """
+    if not value:
+        return value
+    digits = sum(ch.isdigit() for ch in value)
+    if not _PHONE_RE.fullmatch(value) or not PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]:
+        raise ValueError(
+            f"phone {value!r} is not a phone number in international form: write + and the "
+            f"country code, then {PHONE_DIGITS[0]}-{PHONE_DIGITS[1]} digits in all, grouped by "
+            "spaces, '.', '-' or '()' (e.g. +32 2 555 01 23)"
+        )
+    return value
+
+
+def tel_uri(phone: str) -> str:
+    """The ``tel:`` URI of a checked phone number (RFC 3966: '+' and digits only)."""
+    return "tel:+" + "".join(ch for ch in phone if ch.isdigit())
+
+
 Text = Annotated[str, Field(max_length=TEXT_MAX), AfterValidator(check_text)]
 """Free text (names, reasons): no NUL or control character but tab and line break."""
+Phone = Annotated[str, Field(max_length=40), AfterValidator(check_phone)]
+"""A phone number in international form, or '' (see :func:`check_phone`)."""
 Id = Annotated[str, AfterValidator(check_id)]
 """An entity id (also a skill name): no separators of the file format or of a URL path."""
 OptId = Annotated[str, AfterValidator(_opt_id)]

@@ -209,7 +209,7 @@ def test_unknown_column(demo: Path) -> None:
     set_cell(demo, "technicians.csv", 1, "skills", "skils")
     assert error(demo) == (
         "technicians.csv, line 1, column 'skils': unknown column (known: id, name, email, "
-        "country, contract, skills, clients, roles, oncall, site, timezone)")
+        "phone, country, contract, skills, clients, roles, oncall, site, timezone)")
 
 
 def test_missing_required_column(demo: Path) -> None:

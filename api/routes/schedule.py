@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from sqlmodel import Session, func, select
@@ -11,12 +10,13 @@ from sqlmodel import Session, func, select
 from planner.validation import MAX_HORIZON_DAYS, check_date
 from api import tables as t
 from api.auth import own_technician, token_digest
-from api.deps import AnyUser, SessionDep, StaffUser
+from api.cache import cached_response
+from api.deps import AnyUser, SessionDep
 from api.errors import not_found
 from api.ical import build_calendar
 from api.routes.crud import ERRORS
 from api.schemas.common import Day
-from api.schemas.plans import AssignmentPublic, OnCallNow, OnCallPublic, Schedule
+from api.schemas.plans import AssignmentPublic, OnCallContact, OnCallNow, OnCallPublic, Schedule
 
 router = APIRouter(tags=["schedules"], responses=ERRORS)
 PUBLISHED = t.PlanStatus.published.value
@@ -57,16 +57,17 @@ def _technician(session: Session, tid: str) -> t.TechnicianRow:
 
 
 @router.get("/technicians/{technician_id}/schedule", response_model=Schedule,
+            responses={304: {"description": "Not modified (If-None-Match matched the ETag)"}},
             summary="A technician's published shifts and on-call periods (default: next 8 weeks)")
 def schedule(
     user: AnyUser,
     session: SessionDep,
+    request: Request,
     technician_id: str = Path(min_length=1, max_length=64),
     start: Day | None = None,
     end: Day | None = None,
 ) -> Schedule:
     own_technician(user, technician_id)
-    _technician(session, technician_id)
     start = start or dt.date.today()
     end = end or start + dt.timedelta(days=55)
     if end < start:
@@ -76,15 +77,22 @@ def schedule(
         raise HTTPException(422, detail=[{
             "loc": ["query", "end"], "type": "value_error",
             "msg": f"ask for at most {MAX_HORIZON_DAYS} days at a time"}])
-    a, o = published_schedule(session, technician_id, start, end)
-    # rows from the database are already valid: build without re-validation and send the
-    # JSON directly (this is the most read route; validating twice doubled its cost)
-    body = Schedule.model_construct(
-        technician=technician_id, start=start, end=end,
-        assignments=[AssignmentPublic.model_construct(**_pick(r, A_FIELDS)) for r in a],
-        oncall=[OnCallPublic.model_construct(**_pick(r, O_FIELDS)) for r in o],
-    )
-    return Response(body.model_dump_json(), media_type="application/json")
+
+    def render() -> bytes:
+        _technician(session, technician_id)
+        a, o = published_schedule(session, technician_id, start, end)
+        # rows from the database are already valid: build without re-validation and send
+        # the JSON directly (this is the most read route; validating twice doubled its cost)
+        body = Schedule.model_construct(
+            technician=technician_id, start=start, end=end,
+            assignments=[AssignmentPublic.model_construct(**_pick(r, A_FIELDS)) for r in a],
+            oncall=[OnCallPublic.model_construct(**_pick(r, O_FIELDS)) for r in o],
+        )
+        return body.model_dump_json().encode()
+
+    # authorised above: the cache is keyed by whose schedule it is (api.cache)
+    return cached_response(session, request, ("schedule", technician_id, start, end), render,
+                           "application/json", "private, no-cache")
 
 
 ICS = {
@@ -93,27 +101,30 @@ ICS = {
 }
 
 
-def _feed(session: Session, technician: t.TechnicianRow, request: Request) -> Response:
+def _feed(session: Session, technician_id: str, request: Request) -> Response:
+    """The feed of a technician the caller may read (checked by the caller)."""
     since = dt.date.today() - dt.timedelta(days=FEED_PAST_DAYS)
-    a, o = published_schedule(session, technician.id, since, None)
-    last_publication = session.exec(
-        select(func.max(t.PlanRow.published_at)).where(t.PlanRow.status == PUBLISHED)).one()
-    clients = session.exec(select(t.ClientRow)).all()
-    rotations = session.exec(select(t.RotationRow)).all()
-    body = build_calendar(
-        technician, a, o,
-        client_zones={c.id: c.timezone for c in clients},
-        client_names={c.id: c.name for c in clients},
-        rotation_zones={r.id: r.timezone for r in rotations},
-        host=request.url.hostname or "rota",
-        stamp=last_publication,
-    )
+    host = request.url.hostname or "rota"
+
+    def render() -> bytes:
+        technician = _technician(session, technician_id)
+        a, o = published_schedule(session, technician.id, since, None)
+        last_publication = session.exec(
+            select(func.max(t.PlanRow.published_at)).where(t.PlanRow.status == PUBLISHED)).one()
+        clients = session.exec(select(t.ClientRow)).all()
+        rotations = session.exec(select(t.RotationRow)).all()
+        return build_calendar(
+            technician, a, o,
+            client_zones={c.id: c.timezone for c in clients},
+            client_names={c.id: c.name for c in clients},
+            rotation_zones={r.id: r.timezone for r in rotations},
+            host=host,
+            stamp=last_publication,
+        )
+
     # calendar applications poll: let them revalidate cheaply
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    headers = {"Cache-Control": "private, max-age=300", "ETag": etag}
-    if etag in request.headers.get("if-none-match", ""):
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
+    return cached_response(session, request, ("ics", technician_id, since, host), render,
+                           "text/calendar; charset=utf-8", "private, max-age=300")
 
 
 @router.get("/technicians/{technician_id}/schedule.ics", response_class=Response, responses=ICS,
@@ -125,7 +136,7 @@ def schedule_ics(
     technician_id: str = Path(min_length=1, max_length=64),
 ) -> Response:
     own_technician(user, technician_id)
-    return _feed(session, _technician(session, technician_id), request)
+    return _feed(session, technician_id, request)
 
 
 @router.get("/calendar/{token}.ics", response_class=Response, responses=ICS,
@@ -139,16 +150,29 @@ def calendar_feed(
     user = session.exec(select(t.UserRow).where(t.UserRow.ical_digest == digest)).first()
     if user is None or not user.active or not user.technician_id:
         raise HTTPException(404, detail="unknown calendar")
-    tech = session.get(t.TechnicianRow, user.technician_id)
+    try:
+        return _feed(session, user.technician_id, request)
+    except HTTPException as e:  # the linked technician is gone
+        if e.status_code == 404:
+            raise HTTPException(404, detail="unknown calendar") from None
+        raise
+
+
+def _contact(session: Session, duty: t.PlanOnCallRow | None) -> OnCallContact | None:
+    """Name, phone and e-mail of the person on a duty, and nothing else of theirs."""
+    if duty is None:
+        return None
+    tech = session.get(t.TechnicianRow, duty.technician)
     if tech is None:
-        raise HTTPException(404, detail="unknown calendar")
-    return _feed(session, tech, request)
+        return OnCallContact(name=duty.technician)
+    return OnCallContact(name=tech.name or tech.id, phone=tech.phone, email=tech.email)
 
 
 @router.get("/oncall/now", response_model=list[OnCallNow],
-            summary="Who is on call now, and next, per client and role (published plans)")
+            summary="Who is on call now, and next, per client and role, with how to reach them "
+                    "(published plans; every signed-in user: technicians need to reach them)")
 def oncall_now(
-    _: StaffUser,
+    _: AnyUser,
     session: SessionDep,
     client: str | None = Query(None, max_length=64),
     at: dt.datetime | None = Query(None, description="instant to ask about (default: now)"),
@@ -181,5 +205,6 @@ def oncall_now(
                     client=c, rotation=rot.id, role=role,
                     now=OnCallPublic.from_row(now) if now else None,
                     next=OnCallPublic.from_row(nxt) if nxt else None,
+                    now_contact=_contact(session, now), next_contact=_contact(session, nxt),
                 ))
     return out

@@ -52,6 +52,8 @@ class ContractPublic(ContractCreate):
 class TechnicianBase(Schema):
     name: Text = ""
     email: Text = ""
+    phone: str = Field(default="", max_length=40,
+                       description="international form, e.g. +32 2 555 01 23 ('' = none)")
     country: str = Field(default="", max_length=8)
     contract: Id
     skills: list[Id] = []

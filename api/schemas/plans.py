@@ -114,12 +114,22 @@ class Schedule(Schema):
     oncall: list[OnCallPublic]
 
 
+class OnCallContact(Schema):
+    """How to reach a person on call (all a technician may see of a colleague)."""
+
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+
+
 class OnCallNow(Schema):
     client: str
     rotation: str
     role: str
     now: OnCallPublic | None
     next: OnCallPublic | None
+    now_contact: OnCallContact | None = None
+    next_contact: OnCallContact | None = None
 
 
 class Token(Schema):

@@ -1,6 +1,14 @@
-"""On call: who is on call now and next per rotation, and the periods as a timeline."""
+"""On call: who is on call now and next per rotation, how to reach them, and the periods
+of a plan as a timeline.
+
+Every signed-in user sees the now/next table with the phone numbers and e-mails of the
+people on call (a technician needs to reach them; the API gives nothing else of theirs);
+the timeline reads plan versions, which only coordinators and managers may.
+"""
 
 from __future__ import annotations
+
+import html
 
 import pandas as pd
 import plotly.express as px
@@ -8,33 +16,62 @@ import streamlit as st
 
 from dashboard import state, style
 from dashboard.client import RotaClient
+from planner.validation import tel_uri
 
 TITLE, ICON, URL = "On call", ":material/phone_in_talk:", "oncall"
 
 
-@state.page(*state.STAFF)
+def contact_html(contact) -> str:
+    """A person on call: name, then the phone as a ``tel:`` link and the e-mail as a
+    ``mailto:`` link (each only when known)."""
+    if contact is None:
+        return '<span class="none">nobody</span>'
+    parts = [f"<b>{html.escape(contact.name)}</b>"]
+    if contact.phone:
+        parts.append(f'<a href="{html.escape(tel_uri(contact.phone))}">☎ {html.escape(contact.phone)}</a>')
+    else:
+        parts.append('<span class="none">no phone</span>')
+    if contact.email:
+        parts.append(f'<a href="mailto:{html.escape(contact.email)}">{html.escape(contact.email)}</a>')
+    return "<br>".join(parts)
+
+
+def now_next_html(rows) -> str:
+    """One table row per rotation and role (a rotation serving several clients is listed
+    once, with its clients)."""
+    grouped: dict[tuple[str, str], list] = {}
+    for r in rows:
+        grouped.setdefault((r.rotation, r.role), []).append(r)
+    body = []
+    for (rotation, role), same in grouped.items():
+        r = same[0]
+        clients = ", ".join(sorted({x.client for x in same}))
+        until = f"until {style.when(r.now.end)}" if r.now else ""
+        since = f"from {style.when(r.next.start)}" if r.next else ""
+        body.append(
+            f"<tr><th>{html.escape(rotation)}<br><small>{html.escape(clients)}</small></th>"
+            f"<td>{html.escape(role)}</td>"
+            f"<td>{contact_html(r.now_contact if r.now else None)}<br><small>{until}</small></td>"
+            f"<td>{contact_html(r.next_contact if r.next else None)}<br><small>{since}</small></td></tr>")
+    return ('<table class="rota-oncall"><thead><tr><th>rotation · clients</th><th>role</th>'
+            f'<th>on call now</th><th>next</th></tr></thead><tbody>{"".join(body)}</tbody></table>')
+
+
+@state.page(*state.STAFF, *state.TECHNICIAN)
 def page(c: RotaClient) -> None:
     st.title("On call")
-    techs = {t["id"]: t for t in state.rows(c, "technicians")}
-
-    def who(o) -> str:
-        if o is None:
-            return "—"
-        t = techs.get(o.technician, {})
-        return f"{t.get('name') or o.technician} · {t.get('email') or 'no e-mail'}"
-
-    rows, seen = [], set()
-    for r in c.oncall_now():
-        if (r.rotation, r.role) in seen:
-            continue
-        seen.add((r.rotation, r.role))
-        rows.append({"rotation": r.rotation, "role": r.role, "now": who(r.now),
-                     "next": who(r.next), "next from": style.when(r.next.start) if r.next else ""})
     st.subheader("Now and next (published plans)")
+    rows = c.oncall_now()
     if rows:
-        st.dataframe(rows, hide_index=True)
+        st.html(now_next_html(rows))
     else:
         st.info("No published plan has on-call periods.")
+    if state.role() not in state.STAFF:
+        return
+    _timeline(c)
+
+
+def _timeline(c: RotaClient) -> None:
     st.subheader("Periods of a plan")
     plan_id = state.choose_plan(c)
     if plan_id is None:
@@ -43,6 +80,7 @@ def page(c: RotaClient) -> None:
     if not periods:
         st.info("This plan has no on-call periods.")
         return
+    techs = {t["id"]: t for t in state.rows(c, "technicians")}
     df = pd.DataFrame([{"rotation": f"{o.rotation} · {o.role}", "start": o.start, "end": o.end,
                         "technician": techs.get(o.technician, {}).get("name") or o.technician,
                         "role": o.role} for o in periods])

@@ -10,7 +10,8 @@ from dashboard.client import Conflict, RotaClient
 TITLE, ICON, URL = "Roster", ":material/calendar_view_month:", "roster"
 
 
-def _filters(techs: list[dict]) -> list[dict]:
+def _filters(techs: list[dict]) -> tuple[list[dict], str | None]:
+    """The technicians the filters keep, in the chosen order, and the field sorted by."""
     def opts(key: str, many: bool = True) -> list[str]:
         vals = set()
         for t in techs:
@@ -18,7 +19,7 @@ def _filters(techs: list[dict]) -> list[dict]:
             vals.update(v or []) if many else vals.add(v)
         return sorted(x for x in vals if x)
 
-    cols = st.columns(5)
+    cols = st.columns([1, 1, 1, 1, 1, 0.8, 0.7], vertical_alignment="bottom")
     chosen = dict(
         client=cols[0].multiselect("Client", opts("clients"), key="f_client"),
         skill=cols[1].multiselect("Skill", opts("skills"), key="f_skill"),
@@ -26,7 +27,9 @@ def _filters(techs: list[dict]) -> list[dict]:
         site=cols[3].multiselect("Site", opts("site", False), key="f_site"),
         contract=cols[4].multiselect("Contract", opts("contract", False), key="f_contract"),
     )
-    return grid.filter_technicians(techs, **chosen)
+    by = cols[5].selectbox("Sort by", list(grid.SORTS), key="sort_by")
+    descending = cols[6].toggle("Reverse", key="sort_desc", help="Sort from Z to A")
+    return grid.sort_technicians(grid.filter_technicians(techs, **chosen), by, descending), grid.SORTS[by]
 
 
 def _kpis(c: RotaClient, data: dict, days) -> None:
@@ -110,11 +113,11 @@ def page(c: RotaClient) -> None:
                f"{len(data['oncall'])} on-call periods")
     _kpis(c, data, days)
     _actions(c, plan, data)
-    shown = _filters(techs)
+    shown, sort_field = _filters(techs)
     text, kind = grid.roster_grid(
         shown, days, data["assignments"], data["oncall"],
         grid.absent_days(ent["absences"], days),
-        grid.public_holidays([t.get("country", "") for t in shown], days))
+        grid.public_holidays([t.get("country", "") for t in shown], days), sort_field)
     st.markdown(style.legend_html(shift_types), unsafe_allow_html=True)
     st.caption(f"{len(shown)} of {len(techs)} technicians")
     st.html(grid.grid_html(text, kind, style.shift_colours(shift_types), days))

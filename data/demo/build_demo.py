@@ -213,8 +213,10 @@ def technicians() -> tuple[Technician, ...]:
         email = f"{first}.{last}".lower().replace(" ", "")
         for a, b in (("é", "e"), ("è", "e"), ("ï", "i"), ("ë", "e"), ("ç", "c")):
             email = email.replace(a, b)
+        n = int(tid[1:])  # fictional numbers (France: the 06 39 98 range kept for fiction)
+        phone = f"+33 6 39 98 00 {n:02d}" if country == "FR" else f"+32 470 00 00 {n:02d}"
         out.append(Technician(
-            id=tid, name=name, email=f"{email}@rota-msp.example", country=country,
+            id=tid, name=name, email=f"{email}@rota-msp.example", phone=phone, country=country,
             contract=contract, skills=frozenset(skills.split(";")),
             clients=frozenset(clients.split(";")), roles=frozenset(roles.split(";")),
             oncall=bool(oncall), site=site, timezone=zone))

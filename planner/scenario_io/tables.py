@@ -104,7 +104,7 @@ CONTRACTS = Table("contracts.csv", d.Contract, "contracts", (
 """One column per parameter of :class:`planner.domain.Contract`, in its order."""
 
 TECHNICIANS = Table("technicians.csv", d.Technician, "technicians", (
-    ID, Column("name"), Column("email"), Column("country"),
+    ID, Column("name"), Column("email"), Column("phone"), Column("country"),
     Column("contract", required=True),
     _list("skills"), _list("clients"), _list("roles"),
     _bool("oncall"), Column("site"), Column("timezone"),

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from api.schemas.plans import (
-    AssignmentPublic, CalendarLink, CoveragePublic, FairnessPublic, JobPublic, OnCallNow,
-    OnCallPublic, PlanPublic, PublishResult, Schedule, UserPublic,
+    AssignmentPublic, CalendarLink, CoveragePublic, FairnessPublic, JobPublic, OnCallContact,
+    OnCallNow, OnCallPublic, PlanPublic, PublishResult, Schedule, UserPublic,
 )
 from dashboard.client import NotFound, RotaError
 
@@ -21,7 +21,8 @@ def _at(day: int, hour: int) -> dt.datetime:
 
 
 TECHS = [
-    {"id": "T1", "name": "Camille Lefèvre", "email": "camille@x.example", "country": "FR",
+    {"id": "T1", "name": "Camille Lefèvre", "email": "camille@x.example", "phone": "+33 6 39 98 00 01",
+     "country": "FR",
      "contract": "FT", "skills": ["linux"], "clients": ["LOG", "BNK"], "roles": ["operations"],
      "oncall": True, "site": "Lille", "timezone": "Europe/Paris"},
     {"id": "T2", "name": "Wout Peeters", "email": "wout@x.example", "country": "BE",
@@ -197,7 +198,15 @@ class FakeClient:
 
     def oncall_now(self, at=None):
         self._rec("oncall_now")
-        return [OnCallNow(client="LOG", rotation="SYS", role="primary", now=None, next=ONCALL[0])]
+        camille = OnCallContact(name="Camille Lefèvre", phone="+33 6 39 98 00 01",
+                                email="camille@x.example")
+        lea = OnCallContact(name="Léa Vasseur", phone="", email="lea@x.example")
+        return [OnCallNow(client="LOG", rotation="SYS", role="primary", now=None, next=ONCALL[0],
+                          next_contact=camille),
+                OnCallNow(client="BNK", rotation="SYS", role="primary", now=None, next=ONCALL[0],
+                          next_contact=camille),
+                OnCallNow(client="LOG", rotation="SYS", role="backup", now=ONCALL[1], next=None,
+                          now_contact=lea)]
 
     # entities
     def list(self, entity, **filters):

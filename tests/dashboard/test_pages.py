@@ -44,7 +44,7 @@ def test_page_renders(fake, module, role):
     assert len(at.title) == 1
 
 
-@pytest.mark.parametrize("module", STAFF_PAGES + MANAGER_PAGES)
+@pytest.mark.parametrize("module", [m for m in STAFF_PAGES if m != "oncall"] + MANAGER_PAGES)
 def test_technician_cannot_reach_staff_pages(fake, module):
     at = run_page(module, "technician")
     assert not at.exception
@@ -127,6 +127,26 @@ def test_roster_kpis_filters_and_publish(fake):
     assert "Plan #2 published" in text_of(at)
 
 
+def test_roster_grid_sorts_by_site_role_and_client(fake):
+    import re
+
+    def order(at):
+        return re.findall(r"<tr><th>([^<(]+) \(", at.get("html")[0].proto.body)
+
+    at = run_page("roster", "manager", plan_id=1)
+    assert order(at) == ["Camille Lefèvre", "Léa Vasseur", "Wout Peeters"]  # by name
+    at.selectbox(key="sort_by").select("site").run()
+    assert order(at) == ["Camille Lefèvre", "Léa Vasseur", "Wout Peeters"]  # Lille, Lille, Liège
+    assert "Wout Peeters (T2) · Liège" in at.get("html")[0].proto.body
+    at.toggle(key="sort_desc").set_value(True).run()
+    assert order(at) == ["Wout Peeters", "Camille Lefèvre", "Léa Vasseur"]
+    at.selectbox(key="sort_by").select("role").run()
+    assert order(at) == ["Camille Lefèvre", "Léa Vasseur", "Wout Peeters"]  # operations > helpdesk
+    at.toggle(key="sort_desc").set_value(False)
+    at.selectbox(key="sort_by").select("client").run()
+    assert order(at) == ["Wout Peeters", "Camille Lefèvre", "Léa Vasseur"]  # BNK < BNK, LOG < LOG
+
+
 def test_roster_published_plan_has_no_publish_button(fake):
     at = run_page("roster", "manager", plan_id=1)
     assert not [b for b in at.button if b.key == "publish"]
@@ -183,10 +203,23 @@ def test_fairness_draws_one_chart_per_group(fake):
     assert ("fairness", (1,)) in all_calls()
 
 
-def test_oncall_now_and_next(fake):
+def test_oncall_now_and_next_with_phones(fake):
     at = run_page("oncall", "coordinator")
-    table = at.dataframe[0].value
-    assert "Camille Lefèvre · camille@x.example" in set(table["next"])
+    table = at.get("html")[0].proto.body
+    # one row per rotation and role, its clients together
+    assert table.count("<tr>") == 3 and "BNK, LOG" in table
+    assert '<a href="tel:+33639980001">☎ +33 6 39 98 00 01</a>' in table
+    assert '<a href="mailto:camille@x.example">' in table
+    assert "Léa Vasseur" in table and "no phone" in table
+    assert "plans" in names() and len(at.get("plotly_chart")) == 1  # staff: the timeline too
+
+
+def test_technician_sees_who_is_on_call_and_nothing_else(fake):
+    at = run_page("oncall", "technician")
+    assert not at.exception and not at.error
+    assert "+33 6 39 98 00 01" in at.get("html")[0].proto.body
+    # the contacts come with the on-call answer: no plan or technician list is read
+    assert names() == ["oncall_now"]
 
 
 def test_my_schedule_calendar_link_and_absence(fake):
@@ -230,33 +263,51 @@ def test_whatif_peak_falls_back_to_a_solve_and_discards(fake):
 def test_data_page_lists_every_table(fake):
     at = run_page("data", "manager")
     listed = {c[1][0] for c in all_calls() if c[0] == "list"}
-    assert {"technicians", "clients", "coverage-rules", "contracts", "absences", "peaks"} <= listed
-    assert len(at.tabs) == 6
+    assert listed == {"technicians", "clients", "coverage-rules", "contracts", "shift-types",
+                      "rotations", "skills", "absences", "peaks"}
+    assert [t.label for t in at.tabs] == ["Technicians", "Clients", "Coverage rules", "Contracts",
+                                          "Shift types", "On-call rotations", "Skills", "Absences",
+                                          "Peaks"]
 
 
-def test_data_edits_keep_the_refused_rows_with_their_field_messages(fake):
+def test_an_empty_table_still_has_its_columns():
+    from dashboard.views.data import to_frame
+
+    frame = to_frame([], "rotations")
+    assert list(frame.columns)[:3] == ["id", "name", "clients"] and frame.empty
+    assert list(to_frame([{"name": "x", "id": "a"}], "skills").columns) == ["id", "name"]
+
+
+def _refuse_bad_phones(monkeypatch, fake):
     from dashboard.client import ValidationFailed
+
+    def update(self, entity, key, changes):
+        self._rec("update", entity, key, changes)
+        if changes.get("phone", "+").startswith("0"):
+            raise ValidationFailed("phone", {"phone": ["phone '0470' is not a phone number in "
+                                                       "international form"]})
+        return changes
+
+    monkeypatch.setattr(fake, "update", update)
+
+
+def test_data_edits_keep_the_refused_rows_with_their_field_messages(fake, monkeypatch):
     from dashboard.views.data import apply_edits, to_frame
     from tests.dashboard.fake import ENTITIES, FakeClient
 
+    _refuse_bad_phones(monkeypatch, fake)
     c = FakeClient()
-    frame = to_frame(ENTITIES["technicians"])
-    assert frame.loc[0, "skills"] == "linux"
-    edits = {"edited_rows": {0: {"email": "x" * 600}, 1: {"skills": "windows; linux"}},
+    frame = to_frame(ENTITIES["technicians"], "technicians")
+    assert frame.loc[0, "skills"] == "linux" and frame.columns[0] == "id"
+    edits = {"edited_rows": {0: {"phone": "0470"}, 1: {"skills": "windows; linux"}},
              "added_rows": [{"id": "T9", "contract": "FT", "skills": "linux"}],
              "deleted_rows": [2]}
-    refuse = ValidationFailed("email: too long", {"email": ["String should have at most 500 characters"]})
-
-    def update(entity, key, changes):
-        c.calls.append(("update", (entity, key, changes)))
-        if key == "T1":
-            raise refuse
-        return changes
-
-    c.update = update
     done: set = set()
-    errors = apply_edits(c, "technicians", "id", frame, edits, done)
-    assert errors == [{"row": "T1", "field": "email", "message": "String should have at most 500 characters"}]
+    refused = apply_edits(c, "technicians", "id", frame, edits, done)
+    assert [(r["row"], r["kind"], r["errors"]) for r in refused] == [
+        ("T1", "edit", {"phone": "phone '0470' is not a phone number in international form"})]
+    assert refused[0]["values"]["phone"] == "0470"  # as typed
+    assert refused[0]["original"]["phone"] == "+33 6 39 98 00 01"
     assert ("update", ("technicians", "T2", {"skills": ["windows", "linux"]})) in c.calls
     assert ("create", ("technicians", {"id": "T9", "contract": "FT", "skills": ["linux"]})) in c.calls
     assert ("delete", ("technicians", "T3")) in c.calls
@@ -264,3 +315,46 @@ def test_data_edits_keep_the_refused_rows_with_their_field_messages(fake):
     c.calls.clear()
     apply_edits(c, "technicians", "id", frame, edits, done)
     assert [x[0] for x in c.calls] == ["update"] and c.calls[0][1][1] == "T1"
+
+
+def test_a_refused_row_shows_the_message_under_its_field_and_keeps_the_typing(fake, monkeypatch):
+    from dashboard.views import data
+
+    _refuse_bad_phones(monkeypatch, fake)
+    monkeypatch.setattr(data, "pending_edits", lambda key: (
+        {"edited_rows": {0: {"phone": "0470", "site": "Lens"}}} if key == "ed_technicians_0" else {}))
+    at = run_page("data", "manager")
+    at.button(key="save_technicians").click().run()
+    assert not at.exception
+    phone = next(w for w in at.text_input if w.label == "phone")
+    assert phone.value == "0470" and next(w for w in at.text_input if w.label == "site").value == "Lens"
+    # the message sits right under the phone field, in the same column of the form
+    under = [kids[i + 1] for col in at.columns for kids in [list(col.children.values())]
+             for i, k in enumerate(kids[:-1]) if getattr(k, "label", None) == "phone"]
+    assert len(under) == 1 and under[0].type == "error" and "international form" in under[0].value
+    assert "1 change(s) refused" in at.error[0].value
+    # a failed fix keeps what was typed in the form
+    phone.input("0471")
+    submit = next(b for b in at.button if b.label == "Save this row")
+    submit.click().run()
+    phone = next(w for w in at.text_input if w.label == "phone")
+    assert phone.value == "0471" and any("international form" in e.value for e in at.error)
+    # the fix goes through: only the fields that differ from the stored row are sent
+    phone.input("+32 470 00 00 01")
+    next(b for b in at.button if b.label == "Save this row").click().run()
+    sent = [x for x in all_calls() if x[0] == "update"][-1]
+    assert sent == ("update", ("technicians", "T1", {"phone": "+32 470 00 00 01", "site": "Lens"}))
+    assert "Saved." in text_of(at)
+    assert not [w for w in at.text_input if w.label == "phone"]
+
+def test_data_save_with_the_api_down_shows_the_banner_not_a_refused_row(fake, monkeypatch):
+    from dashboard.views import data
+
+    fake.fail = {"update": ApiDown("connection refused")}
+    monkeypatch.setattr(data, "pending_edits", lambda key: (
+        {"edited_rows": {0: {"site": "Lens"}}} if key == "ed_technicians_0" else {}))
+    at = run_page("data", "manager")
+    at.button(key="save_technicians").click().run()
+    assert not at.exception
+    assert "not reachable" in at.error[0].value
+    assert not [w for w in at.text_input if w.label == "site"]  # no fix form

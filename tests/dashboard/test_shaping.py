@@ -91,3 +91,13 @@ def test_local_explanation_other_duty_and_rest():
         gap, TECHS, [], ENTITIES["shift-types"], [night, other])}
     assert rows["T1"]["rule"] == "min_rest" and rows["T1"]["reason"].startswith("rest after night")
     assert rows["T3"]["rule"] == "one_shift_per_day"
+
+
+def test_sorting_puts_missing_values_last_in_either_direction():
+    techs = [{"id": "T1", "name": "b", "site": ""}, {"id": "T2", "name": "a", "site": "Namur"},
+             {"id": "T3", "name": "c", "site": "Arlon"}, {"id": "T4", "name": "A", "site": "Namur"}]
+    ids = lambda ts: [t["id"] for t in ts]  # noqa: E731
+    assert ids(grid.sort_technicians(techs, "technician")) == ["T2", "T4", "T1", "T3"]
+    assert ids(grid.sort_technicians(techs, "site")) == ["T3", "T2", "T4", "T1"]
+    assert ids(grid.sort_technicians(techs, "site", descending=True)) == ["T2", "T4", "T3", "T1"]
+    assert ids(grid.sort_technicians(techs, "technician", descending=True)) == ["T3", "T1", "T4", "T2"]
