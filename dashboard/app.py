@@ -1,7 +1,7 @@
 """The Rota dashboard: ``streamlit run dashboard/app.py`` (``rota up`` does it).
 
 Builds the navigation from the signed-in role: signed out, only Sign-in exists; a
-technician gets My schedule and On call; coordinators and managers get the planning pages.
+technician gets My schedule; coordinators and managers get the planning pages.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ PAGES = {
     # role -> pages in menu order (the first is the landing page)
     "manager": [roster, solve, coverage, fairness, oncall, whatif, data],
     "coordinator": [roster, coverage, fairness, oncall, whatif],
-    "technician": [my_schedule, oncall],
+    "technician": [my_schedule],
 }
 
 

@@ -11,7 +11,7 @@ from planner.validation import MAX_HORIZON_DAYS, check_date
 from api import tables as t
 from api.auth import own_technician, token_digest
 from api.cache import cached_response
-from api.deps import AnyUser, SessionDep
+from api.deps import AnyUser, SessionDep, StaffUser
 from api.errors import not_found
 from api.ical import build_calendar
 from api.routes.crud import ERRORS
@@ -170,9 +170,9 @@ def _contact(session: Session, duty: t.PlanOnCallRow | None) -> OnCallContact | 
 
 @router.get("/oncall/now", response_model=list[OnCallNow],
             summary="Who is on call now, and next, per client and role, with how to reach them "
-                    "(published plans; every signed-in user: technicians need to reach them)")
+                    "(published plans; coordinators and managers)")
 def oncall_now(
-    _: AnyUser,
+    _: StaffUser,
     session: SessionDep,
     client: str | None = Query(None, max_length=64),
     at: dt.datetime | None = Query(None, description="instant to ask about (default: now)"),

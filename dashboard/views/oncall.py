@@ -1,9 +1,8 @@
 """On call: who is on call now and next per rotation, how to reach them, and the periods
 of a plan as a timeline.
 
-Every signed-in user sees the now/next table with the phone numbers and e-mails of the
-people on call (a technician needs to reach them; the API gives nothing else of theirs);
-the timeline reads plan versions, which only coordinators and managers may.
+Coordinators and managers only: the page shows other people's phone numbers and
+e-mails, and a technician sees only what is theirs (My schedule).
 """
 
 from __future__ import annotations
@@ -57,7 +56,7 @@ def now_next_html(rows) -> str:
             f'<th>on call now</th><th>next</th></tr></thead><tbody>{"".join(body)}</tbody></table>')
 
 
-@state.page(*state.STAFF, *state.TECHNICIAN)
+@state.page(*state.STAFF)
 def page(c: RotaClient) -> None:
     st.title("On call")
     st.subheader("Now and next (published plans)")
@@ -66,8 +65,6 @@ def page(c: RotaClient) -> None:
         st.html(now_next_html(rows))
     else:
         st.info("No published plan has on-call periods.")
-    if state.role() not in state.STAFF:
-        return
     _timeline(c)
 
 

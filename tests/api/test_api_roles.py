@@ -93,7 +93,7 @@ ROUTES = [
     ("GET", "/technicians/T002/schedule", None, STAFF),
     ("GET", "/technicians/T001/schedule.ics", None, ALL),
     ("GET", "/technicians/T002/schedule.ics", None, STAFF),
-    ("GET", "/oncall/now", None, ALL),  # technicians need to reach who is on call
+    ("GET", "/oncall/now", None, STAFF),  # other people's phones: not for technicians
     ("POST", "/solve-jobs", {"time_limit": 1}, STAFF),
     ("GET", "/solve-jobs", None, STAFF),
     ("GET", "/solve-jobs/{job}", None, STAFF),

@@ -44,7 +44,7 @@ def test_page_renders(fake, module, role):
     assert len(at.title) == 1
 
 
-@pytest.mark.parametrize("module", [m for m in STAFF_PAGES if m != "oncall"] + MANAGER_PAGES)
+@pytest.mark.parametrize("module", STAFF_PAGES + MANAGER_PAGES)
 def test_technician_cannot_reach_staff_pages(fake, module):
     at = run_page(module, "technician")
     assert not at.exception
@@ -212,14 +212,6 @@ def test_oncall_now_and_next_with_phones(fake):
     assert '<a href="mailto:camille@x.example">' in table
     assert "Léa Vasseur" in table and "no phone" in table
     assert "plans" in names() and len(at.get("plotly_chart")) == 1  # staff: the timeline too
-
-
-def test_technician_sees_who_is_on_call_and_nothing_else(fake):
-    at = run_page("oncall", "technician")
-    assert not at.exception and not at.error
-    assert "+33 6 39 98 00 01" in at.get("html")[0].proto.body
-    # the contacts come with the on-call answer: no plan or technician list is read
-    assert names() == ["oncall_now"]
 
 
 def test_my_schedule_calendar_link_and_absence(fake):
