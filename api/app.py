@@ -10,7 +10,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from api.db import make_engine
 from api.deps import reject_nul
@@ -96,6 +96,15 @@ def create_app(
                          "type": "value_error"}]},
             status_code=422,
         )
+
+    @app.exception_handler(OperationalError)
+    async def _busy(_: Request, exc: OperationalError) -> JSONResponse:
+        # a deadlock or lock timeout between two writers, a locked SQLite file, a lost
+        # connection: nothing was written (the transaction rolled back), the client may retry
+        log.warning("database operation failed: %s", type(getattr(exc, "orig", exc)).__name__)
+        return JSONResponse({"detail": "the database is busy or unreachable: nothing was "
+                                       "changed, try again"},
+                            status_code=503, headers={"Retry-After": "1"})
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict:

@@ -157,3 +157,23 @@ def test_list_filters_and_paging(client, users):
     assert r.json() and {x["contract"] for x in r.json()} == {"OPS24"}
     r = client.get(V1 + "/technicians", params={"offset": 5, "limit": 3}, headers=h)
     assert [x["id"] for x in r.json()] == ["T006", "T007", "T008"]
+
+
+def test_a_database_deadlock_is_503_with_retry_after_not_500(app, users, monkeypatch):
+    """Two writers crossing (PostgreSQL aborts one with a deadlock) or a locked SQLite file
+    surface as OperationalError: the client is told to retry, nothing was written."""
+    from fastapi.testclient import TestClient
+    from sqlalchemy.exc import OperationalError
+
+    def deadlock(*_a, **_k):
+        raise OperationalError("UPDATE response_stamp ...", {}, Exception("deadlock detected"))
+
+    monkeypatch.setattr(Session, "commit", deadlock)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        before = c.get(f"{V1}/technicians/T001", headers=users.headers("manager")).json()
+        r = c.patch(f"{V1}/technicians/T001", json={"name": "Renamed"}, headers=users.headers("manager"))
+    assert r.status_code == 503 and r.headers["retry-after"] == "1"
+    assert "try again" in r.json()["detail"]
+    monkeypatch.undo()
+    with TestClient(app) as c:
+        assert c.get(f"{V1}/technicians/T001", headers=users.headers("manager")).json() == before
