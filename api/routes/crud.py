@@ -27,6 +27,14 @@ from api.schemas.domain import ApprovalUpdate
 
 Refs = Callable[[Session, dict], list[tuple[str, str]]]
 
+def newest_first(session: Session, table: type[SQLModel], status: str | None, limit: int) -> list:
+    """Rows of ``table`` (jobs, plan versions), newest first, of one status if given."""
+    q = select(table)
+    if status:
+        q = q.where(table.status == status)
+    return list(session.exec(q.order_by(table.id.desc()).limit(limit)).all())
+
+
 ERRORS = {
     401: {"description": "Not authenticated"},
     403: {"description": "Role not allowed"},

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import ValidationError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from planner.domain import Horizon
 from api import tables as t
-from api.deps import get_session, get_settings, staff
+from api.deps import SessionDep, SettingsDep, StaffUser
 from api.errors import conflict, not_found, unprocessable
 from api.mapping import rows_to_scenario
-from api.routes.crud import ERRORS
-from api.schemas.common import INT32
+from api.routes.crud import ERRORS, newest_first
+from api.schemas.common import JobId
 from api.schemas.plans import JobPublic, SolveRequest
-from api.settings import Settings
 
 router = APIRouter(prefix="/solve-jobs", tags=["solve jobs"], responses=ERRORS)
 
@@ -26,11 +25,11 @@ def _public(job: t.SolveJobRow) -> JobPublic:
 @router.post("", response_model=JobPublic, status_code=202,
              summary="Start a solve for a horizon (returns at once; poll the job)")
 def start_solve(
+    user: StaffUser,
+    session: SessionDep,
+    settings: SettingsDep,
     body: SolveRequest,
     request: Request,
-    user: t.UserRow = Depends(staff),
-    session: Session = Depends(get_session),
-    settings: Settings = Depends(get_settings),
 ) -> JobPublic:
     if body.time_limit > settings.max_time_limit:
         raise unprocessable("time_limit", f"time_limit is above the server's maximum of "
@@ -63,15 +62,12 @@ def start_solve(
 
 @router.get("", response_model=list[JobPublic], summary="List solve jobs, newest first")
 def list_jobs(
+    _: StaffUser,
+    session: SessionDep,
     status: str | None = Query(None, pattern="^(queued|running|succeeded|failed|cancelled)$"),
     limit: int = Query(100, ge=1, le=1000),
-    _: t.UserRow = Depends(staff),
-    session: Session = Depends(get_session),
 ) -> list[JobPublic]:
-    q = select(t.SolveJobRow)
-    if status:
-        q = q.where(t.SolveJobRow.status == status)
-    return [_public(j) for j in session.exec(q.order_by(t.SolveJobRow.id.desc()).limit(limit)).all()]
+    return [_public(j) for j in newest_first(session, t.SolveJobRow, status, limit)]
 
 
 def _job(session: Session, job_id: int) -> t.SolveJobRow:
@@ -84,9 +80,9 @@ def _job(session: Session, job_id: int) -> t.SolveJobRow:
 @router.get("/{job_id}", response_model=JobPublic,
             summary="Status and live progress (objective, bound, elapsed) of a solve job")
 def read_job(
-    job_id: int = Path(ge=1, le=INT32),
-    _: t.UserRow = Depends(staff),
-    session: Session = Depends(get_session),
+    _: StaffUser,
+    session: SessionDep,
+    job_id: JobId,
 ) -> JobPublic:
     return _public(_job(session, job_id))
 
@@ -94,9 +90,9 @@ def read_job(
 @router.post("/{job_id}/cancel", response_model=JobPublic, status_code=202,
              summary="Cancel a solve job (a running solve stops and keeps its best plan as a draft)")
 def cancel_job(
-    job_id: int = Path(ge=1, le=INT32),
-    _: t.UserRow = Depends(staff),
-    session: Session = Depends(get_session),
+    _: StaffUser,
+    session: SessionDep,
+    job_id: JobId,
 ) -> JobPublic:
     job = _job(session, job_id)
     if job.status not in t.UNFINISHED:

@@ -12,7 +12,7 @@ from api import tables as t
 from api.deps import ManagerUser, SessionDep, StaffUser
 from api.notify import notify_publication
 from api.plans import ensure_draft, get_plan, publish
-from api.routes.crud import ERRORS
+from api.routes.crud import ERRORS, newest_first
 from api.schemas.common import Day, PlanId
 from api.schemas.plans import (
     AssignmentPublic, CoveragePublic, FairnessPublic, OnCallPublic, PlanPublic, PlanUpdate,
@@ -33,10 +33,7 @@ def list_plans(
     status: str | None = Query(None, pattern="^(draft|published|superseded)$"),
     limit: int = Query(100, ge=1, le=1000),
 ) -> list[PlanPublic]:
-    q = select(t.PlanRow)
-    if status:
-        q = q.where(t.PlanRow.status == status)
-    return [_public(p) for p in session.exec(q.order_by(t.PlanRow.id.desc()).limit(limit)).all()]
+    return [_public(p) for p in newest_first(session, t.PlanRow, status, limit)]
 
 
 @router.get("/{plan_id}", response_model=PlanPublic, summary="Read a plan version and its figures")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 from sqlalchemy import delete
 from sqlmodel import Session, select
@@ -14,7 +14,7 @@ from api.auth import authenticate, create_user, hash_password, issue_token, revo
 from api.deps import AnyUser, ManagerUser, SessionDep, SettingsDep, oauth2_scheme
 from api.errors import conflict, not_found, unprocessable
 from api.routes.crud import ERRORS
-from api.schemas.common import INT32
+from api.schemas.common import UserId
 from api.schemas.plans import CalendarLink, Token, UserCreate, UserPublic, UserUpdate
 from api.settings import Settings
 from api.throttle import LoginThrottle
@@ -145,7 +145,7 @@ def _user(session: Session, user_id: int) -> t.UserRow:
 def read_user(
     _: ManagerUser,
     session: SessionDep,
-    user_id: int = Path(ge=1, le=INT32),
+    user_id: UserId,
 ) -> UserPublic:
     return _public(_user(session, user_id))
 
@@ -155,7 +155,7 @@ def update_user(
     me_: ManagerUser,
     session: SessionDep,
     body: UserUpdate,
-    user_id: int = Path(ge=1, le=INT32),
+    user_id: UserId,
 ) -> UserPublic:
     user = _user(session, user_id)
     changes = body.model_dump(exclude_unset=True)
@@ -190,7 +190,7 @@ def update_user(
 def delete_user(
     me_: ManagerUser,
     session: SessionDep,
-    user_id: int = Path(ge=1, le=INT32),
+    user_id: UserId,
 ) -> Response:
     user = _user(session, user_id)
     if user.id == me_.id:

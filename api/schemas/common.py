@@ -16,8 +16,9 @@ from planner.validation import ID_MAX, check_date, check_id, check_text
 
 INT32 = 2**31 - 1
 
-PlanId = Annotated[int, Path(ge=1, le=INT32)]
-"""A plan version id in a route's path."""
+RowId = Annotated[int, Path(ge=1, le=INT32)]
+"""A numbered row's id in a route's path (plan version, solve job, user): 1 to 2^31 - 1."""
+PlanId = JobId = UserId = RowId
 
 
 def _no_nul(value: Any) -> Any:
