@@ -6,8 +6,6 @@ the same 404 for another person's absence as for a missing one.
 from __future__ import annotations
 
 import logging
-import statistics
-import time
 
 import pytest
 from typer.testing import CliRunner
@@ -86,21 +84,25 @@ def test_logout(client, users):
 
 # --- log-in cost and throttling ----------------------------------------------------------------
 
-def test_login_costs_the_same_for_unknown_users(client, users):
-    """An unknown user name used to answer without an Argon2 verification (~100x faster)."""
-    def median(username: str) -> float:
-        times = []
-        for _ in range(5):
-            t0 = time.perf_counter()
-            r = _login(client, username, "wrong password")
-            times.append(time.perf_counter() - t0)
-            assert r.status_code == 400
-            client.app.state.login_throttle = LoginThrottle()  # measure the check, not a 429
-        return statistics.median(times)
+def test_login_costs_the_same_for_unknown_users(client, users, monkeypatch):
+    """An unknown user name used to answer without an Argon2 verification (~100x faster):
+    every failed log-in, known name or not, costs exactly one verification against a hash
+    of the same Argon2 parameters (counted, not timed: timing is noisy on a shared machine)."""
+    from api import auth
 
-    median("manager")  # warm-up (the dummy hash is made once)
-    known, unknown = median("manager"), median("nobody-at-all")
-    assert 0.5 < unknown / known < 2.0, (known, unknown)
+    checked: list[str] = []
+    real = auth.verify_password
+
+    def counting(password: str, hashed: str) -> bool:
+        checked.append(hashed.rsplit("$", 2)[0])  # algorithm, version and cost parameters
+        return real(password, hashed)
+
+    monkeypatch.setattr(auth, "verify_password", counting)
+    for username in ("manager", "nobody-at-all"):
+        client.app.state.login_throttle = LoginThrottle()  # measure the check, not a 429
+        assert _login(client, username, "wrong password").status_code == 400
+    assert len(checked) == 2, checked
+    assert checked[0] == checked[1] and checked[0].startswith("$argon2id$")
 
 
 def test_repeated_failures_for_a_user_are_throttled(client, users):
