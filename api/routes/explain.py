@@ -66,10 +66,4 @@ def plan_robustness(
     session: Session = Depends(get_session),
 ) -> RobustnessPublic:
     _row, scenario, plan = plan_inputs(session, plan_id)
-    r = robustness(scenario, plan)
-    return RobustnessPublic(
-        robust_share=round(r.robust_share, 4),
-        days=[{**asdict(d), "single_points_of_failure": list(d.single_points_of_failure)}
-              for d in r.days],
-        advice=[asdict(a) for a in r.advice],
-    )
+    return RobustnessPublic(**robustness(scenario, plan).as_dict())

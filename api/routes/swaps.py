@@ -23,7 +23,7 @@ PlanId = Path(ge=1, le=INT32)
 
 
 def _ref(d) -> DutyRef:
-    return DutyRef(d.client, d.date, d.shift, d.skill)
+    return DutyRef(d.client, d.date, d.shift, d.skill, d.kind)
 
 
 def _evaluate(session: Session, plan_id: int, body: SwapRequest):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -99,10 +100,15 @@ class CoverOptionPublic(Out):
 
 
 class DutyRefBody(Schema):
-    client: Text
+    """A shift (client, date, shift type, skill) or an on-call role (``kind``
+    ``oncall_primary``/``oncall_backup``, the rotation id as ``shift``, the local date
+    its period starts as ``date``; ``client`` and ``skill`` are then ignored)."""
+
+    client: Text = ""
     date: dt.date
     shift: Text
     skill: Text = ""
+    kind: Literal["shift", "oncall_primary", "oncall_backup"] = "shift"
 
 
 class SwapRequest(Schema):
@@ -145,7 +151,18 @@ class AdvicePublic(Out):
     removes: int
 
 
+class OnCallRobustnessPublic(Out):
+    rotation: str
+    role: str
+    start: dt.datetime
+    end: dt.datetime
+    holder: str
+    substitute: str
+    n_minus_1: bool
+
+
 class RobustnessPublic(Out):
     robust_share: float
     days: list[DayRobustnessPublic]
     advice: list[AdvicePublic]
+    oncall: list[OnCallRobustnessPublic] = []
