@@ -54,3 +54,65 @@ def parse_moment(value: str | None, default: dt.date) -> dt.datetime:
         except ValueError:
             pass
     return dt.datetime.combine(default, dt.time(0), tzinfo=dt.timezone.utc)
+
+
+# --- day-two jobs (run by api.jobs.run_job in a worker process) ---------------------
+
+REPORT_KINDS = ("explain", "robustness")
+"""Job kinds whose result is a report (``JobReportRow``), not a plan."""
+
+
+def replan_outcome(scenario: Scenario, solve_options, options: dict):
+    """The staged re-plan of a job (``options['kind'] == 'replan'``): ``scenario``
+    carries the published plan as its baseline."""
+    from planner.replan.run import solve_replan
+
+    patience = options.get("patience")
+    return solve_replan(scenario, solve_options, float(patience) if patience else None)
+
+
+def report_body(kind: str, scenario: Scenario, plan: Plan, options: dict) -> dict:
+    """The report of an explain or robustness job, as the API shows it."""
+    if kind == "explain":
+        from planner.explain import explain_gaps
+
+        gaps = explain_gaps(scenario, plan, contractor_cost=int(options.get("contractor_cost",
+                                                                            100)))
+        return {"gaps": [g.as_dict() for g in gaps], "total_gaps": len(gaps)}
+    from planner.robustness import robustness
+
+    return robustness(scenario, plan).as_dict()
+
+
+def run_report(engine, job_id: int, scenario: Scenario, options: dict) -> str:
+    """Worker body of a claimed explain/robustness job: compute the report, store it and
+    finish the job, only while the job still runs under this process (compare-and-set)."""
+    import json
+    import os
+
+    from sqlalchemy import update
+
+    with Session(engine) as session:
+        plan = rows_to_plan(session, int(options["plan_id"]))
+    body = json.loads(json.dumps(report_body(options["kind"], scenario, plan, options),
+                                 default=str))
+    with Session(engine) as session:
+        done = session.execute(
+            update(t.SolveJobRow)
+            .where(t.SolveJobRow.id == job_id, t.SolveJobRow.status == t.JobStatus.running.value,
+                   t.SolveJobRow.worker_pid == os.getpid())
+            .values(status=(t.JobStatus.cancelled.value if _cancelled(session, job_id)
+                            else t.JobStatus.succeeded.value), finished_at=t.utcnow())
+        ).rowcount
+        if not done:
+            session.rollback()
+            return "not ours"
+        session.add(t.JobReportRow(job_id=job_id, plan_id=int(options["plan_id"]),
+                                   kind=options["kind"], body=body, created_at=t.utcnow()))
+        session.commit()
+    return "succeeded"
+
+
+def _cancelled(session: Session, job_id: int) -> bool:
+    job = session.get(t.SolveJobRow, job_id)
+    return bool(job and job.cancel_requested)

@@ -120,6 +120,10 @@ def run_job(database_url: str, job_id: int, scenario: Scenario, options: dict) -
             ).rowcount
         if not claimed:
             return "not queued"
+        from api.daytwo import REPORT_KINDS, replan_outcome, run_report  # day two (issue 11)
+
+        if options.get("kind") in REPORT_KINDS:  # explain / robustness: a report, no plan
+            return run_report(engine, job_id, scenario, options)
         last_write = [0.0]
         cancelled = [False]
         last_poll = [0.0]
@@ -146,11 +150,10 @@ def run_job(database_url: str, job_id: int, scenario: Scenario, options: dict) -
             time_limit=options["time_limit"], workers=options["workers"],
             seed=options["seed"], on_progress=on_progress, stop=stop,
         )
-        if options.get("patience"):  # re-plans: stop once no better plan comes
-            from planner.replan.run import with_patience
-
-            solve_options = with_patience(solve_options, float(options["patience"]))
-        outcome = plan_scenario(scenario, solve_options)
+        if options.get("kind") == "replan":  # the staged re-plan, its own patience
+            outcome = replan_outcome(scenario, solve_options, options)
+        else:
+            outcome = plan_scenario(scenario, solve_options)
         result = outcome.result
         with Session(engine) as session:
             # FOR UPDATE: hold the row while the plan is stored, so that a restarted

@@ -113,8 +113,11 @@ def _substitutes(scenario, plan, derived, row, absent: str, pool: list[Technicia
     return None
 
 
-def robustness(scenario: Scenario, plan: Plan, advice_size: int = 10) -> Robustness:
-    """N-1 per client and day, single points of failure, cross-training advice."""
+def robustness(scenario: Scenario, plan: Plan, advice_size: int = 10,
+               client: str | None = None, date: dt.date | None = None) -> Robustness:
+    """N-1 per client and day, single points of failure, cross-training advice, on-call
+    roles; only the days of ``client`` and on ``date`` (and the on-call periods of
+    rotations serving ``client``, running on ``date``) when given."""
     derived = Derived(scenario)
     report = check(scenario, plan, derived)  # also computes what the copies below share
     rows = {r.key: r for r in derived.demands}
@@ -134,25 +137,31 @@ def robustness(scenario: Scenario, plan: Plan, advice_size: int = 10) -> Robustn
             trained.setdefault(c, []).append(t)
     days, spof_rows = [], []
     worked = _worked(plan)
-    for (client, date), held in sorted(by_day.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+    for (c, d), held in sorted(by_day.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        if (client is not None and c != client) or (date is not None and d != date):
+            continue
         spof = []
         for who, row in held:
-            if _substitutes(scenario, plan, derived, row, who, trained.get(client, []),
+            if _substitutes(scenario, plan, derived, row, who, trained.get(c, []),
                             worked) is None:
                 spof.append(who)
                 spof_rows.append((who, row))
-        days.append(DayRobustness(client, date, len(held), short[(client, date)],
-                                  not spof and short[(client, date)] == 0, tuple(spof)))
+        days.append(DayRobustness(c, d, len(held), short[(c, d)],
+                                  not spof and short[(c, d)] == 0, tuple(spof)))
+    periods = [p for p in derived.periods
+               if (client is None or client in derived.rotations[p.rotation].clients)
+               and (date is None or p.start.date() <= date <= p.end.date())]
     return Robustness(tuple(days), _advice(scenario, plan, derived, spof_rows, advice_size),
-                      _oncall(scenario, plan, derived))
+                      _oncall(scenario, plan, derived, periods))
 
 
-def _oncall(scenario: Scenario, plan: Plan, derived: Derived) -> tuple[OnCallRobustness, ...]:
-    """Every on-call role of every period: its holder and a substitute, if any."""
+def _oncall(scenario: Scenario, plan: Plan, derived: Derived,
+            periods) -> tuple[OnCallRobustness, ...]:
+    """Every on-call role of ``periods``: its holder and a substitute, if any."""
     held = {(o.rotation, aware(o.start).astimezone(UTC), str(o.role)): o for o in plan.oncall}
     pool = sorted(scenario.technicians, key=lambda t: (not t.is_backup, t.id))
     out = []
-    for p in sorted(derived.periods, key=lambda p: (p.start, p.rotation)):
+    for p in sorted(periods, key=lambda p: (p.start, p.rotation)):
         for role in ("primary", "backup") if p.backup else ("primary",):
             o = held.get((p.rotation, p.start.astimezone(UTC), role))
             substitute = ""

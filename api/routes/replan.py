@@ -30,7 +30,7 @@ PlanId = Path(ge=1, le=INT32)
 
 @router.post("/{plan_id}/replan", response_model=JobPublic, status_code=202,
              summary="Re-plan after changes with as few changes as possible (a job; "
-                     "yields a new draft)")
+                     "yields a new draft; options.warnings lists changes with no effect)")
 def start_replan(
     body: ReplanRequest,
     request: Request,
@@ -46,7 +46,7 @@ def start_replan(
         raise unprocessable("now", "now must carry a UTC offset (e.g. 2027-07-12T08:00:00+02:00)")
     row, scenario, published = plan_inputs(session, plan_id)
     try:
-        changed, _ = changes_from_dict(scenario, body.changes)
+        changed, warnings = changes_from_dict(scenario, body.changes)
     except ChangeError as e:
         raise HTTPException(422, detail=[{"loc": ["body", "changes", *e.loc], "msg": e.message,
                                           "type": "value_error"}]) from None
@@ -55,7 +55,9 @@ def start_replan(
     options = {"time_limit": body.time_limit, "workers": body.workers, "seed": body.seed,
                "derived_from": plan_id, "now": now.isoformat(),
                "frozen_hours": body.frozen_hours, "max_changes": body.max_changes,
-               "changes": body.changes, "patience": 1.0}
+               "changes": body.changes, "patience": 1.0, "kind": "replan",
+               # changes with no effect (e.g. an absence on days off): shown with the job
+               "warnings": list(warnings)}
     job = t.SolveJobRow(name=body.name or f"re-plan of plan {plan_id}",
                         horizon_start=row.horizon_start, horizon_days=row.horizon_days,
                         options=options, created_by=user.id, created_at=t.utcnow())

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from planner.validation import Moment
 from api.schemas.common import Schema, Text
+from api.schemas.plans import JobPublic
 
 
 class ReplanRequest(Schema):
@@ -60,6 +61,8 @@ class GapPublic(Out):
 
 class ExplainPublic(Out):
     gaps: list[GapPublic]
+    total_gaps: int | None = None
+    """Gaps kept by the filters (the fast path explains at most its limit of them)."""
 
 
 class ChangePublic(Out):
@@ -132,6 +135,31 @@ class SwapVerdict(Out):
     violations: list[ViolationPublic]
     objective_delta: int
     penalty_delta: dict[str, int]
+    proposal_id: int | None = None
+    """The stored proposal a coordinator can approve (only when ``ok``)."""
+
+
+class SwapProposalPublic(Out):
+    id: int
+    plan_id: int
+    status: str
+    technician: str
+    to: str
+    duty: dict
+    take: dict | None
+    verdict: SwapVerdict
+    created_by: int | None
+    created_at: dt.datetime
+    decided_by: int | None
+    decided_at: dt.datetime | None
+    reason: str
+    draft_plan_id: int | None
+
+
+class SwapDecision(Schema):
+    """Why a proposal is rejected (shown to the technicians concerned)."""
+
+    reason: Text = ""
 
 
 class DayRobustnessPublic(Out):
@@ -166,3 +194,12 @@ class RobustnessPublic(Out):
     days: list[DayRobustnessPublic]
     advice: list[AdvicePublic]
     oncall: list[OnCallRobustnessPublic] = []
+
+
+class ReportPublic(Out):
+    """An explain or robustness job: its status, and its report once it succeeded."""
+
+    job: JobPublic
+    kind: str
+    explain: ExplainPublic | None = None
+    robustness: RobustnessPublic | None = None

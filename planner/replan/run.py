@@ -91,17 +91,22 @@ def replan(scenario: Scenario, published: Plan, options: SolveOptions | None = N
         method, kept for the benchmark's comparison).
     """
     sc = with_baseline(scenario, published, now, frozen_hours, max_changes)
-    options = options or SolveOptions()
+    outcome = solve_replan(sc, options or SolveOptions(), patience, staged)
+    found = changes(Context(sc, outcome.plan))
+    return ReplanOutcome(outcome, sc, found, notices(sc, found))
+
+
+def solve_replan(sc: Scenario, options: SolveOptions, patience: float | None = 1.0,
+                 staged: bool = True) -> PlanOutcome:
+    """Plan ``sc``, which carries its baseline (:func:`with_baseline`), as :func:`replan`
+    does: from the baseline with its gaps pre-filled, in stages unless ``staged`` is False."""
     start, left = prefill_gaps(sc)
     if left and patience is not None:
         # gaps no single addition fills need chains of moves: give the search longer
         patience = max(patience, options.time_limit / 2)
     if staged:
-        outcome = staged_replan(sc, options, start, lambda o: with_patience(o, patience))
-    else:
-        outcome = plan_scenario(sc, with_patience(options, patience), previous=start)
-    found = changes(Context(sc, outcome.plan))
-    return ReplanOutcome(outcome, sc, found, notices(sc, found))
+        return staged_replan(sc, options, start, lambda o: with_patience(o, patience))
+    return plan_scenario(sc, with_patience(options, patience), previous=start)
 
 
 def with_patience(options: SolveOptions, patience: float | None) -> SolveOptions:

@@ -21,7 +21,7 @@ runner = CliRunner()
 
 
 def test_migrations_build_exactly_the_tables(db):
-    assert current_revision(db.url) == "0002"
+    assert current_revision(db.url) == "0003_swap_proposals"
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
     assert diff == []
