@@ -9,6 +9,8 @@ oracle of both.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from planner.check import check
 from planner.domain import Absence, Role
 from planner.replan.run import replan
@@ -58,3 +60,34 @@ def test_single_weighted_solve_bought_fairness_with_changes():
 def test_change_bound_is_ten_percent_rounded_down_within_the_budget():
     assert [change_bound(m, None) for m in (0, 1, 9, 10, 19, 20, 21)] == [0, 1, 9, 11, 20, 22, 23]
     assert change_bound(20, 5) == 5
+
+
+def test_a_gap_a_chain_of_changes_fills_is_filled():
+    # Alice (acme only) falls ill on day 8; only Bob may work acme, and he works beta,
+    # where only Chloé may replace him: three changes (8 each, near now) cost more than
+    # the gap (20, tier 3). The single weighted solve keeps the gap; the stages fill it
+    # (stage two, free to trade the chain for the gap, is not accepted with less coverage)
+    from planner.domain import Client
+
+    techs = (tech("A", clients=frozenset({"acme"})),
+             tech("B", clients=frozenset({"acme", "beta"})),
+             tech("C", clients=frozenset({"beta"})))
+    clients = (Client(id="acme", country="", tier=3), Client(id="beta", country="", tier=3))
+
+    def sc(**kw):
+        return make(days=14, technicians=techs, clients=clients,
+                    coverage=every_day("D") + every_day("D", client="beta"), **kw)
+
+    base = sc()
+    published = plan(works(base, "A", range(14)) + works(base, "B", range(14), client="beta"))
+    changed = sc(absences=(Absence(technician="A", start=day(8), end=day(8), kind="unplanned"),))
+    now = NOW + dt.timedelta(days=2)
+    results = {}
+    for staged in (True, False):
+        r = replan(changed, published, OPTS, now=now, staged=staged)
+        rep = r.outcome.report
+        assert rep.hard_ok, [v.message for v in rep.violations]
+        results[staged] = (sum(c.shortfall for c in rep.coverage), r.chosen)
+        assert rep.objective == r.outcome.result.objective  # the checker's equals the solver's
+    assert results[False] == (1, 0)
+    assert results[True] == (0, 3)
