@@ -204,7 +204,7 @@ def robustness(
     risky = r.oncall_at_risk
     console.print(f"on-call roles covered N-1: {len(r.oncall) - len(risky)}/{len(r.oncall)}")
     for o in risky:
-        why = f"only {o.holder} can hold it" if o.holder else "unfilled in the plan"
+        why = f"nobody can replace {o.holder}" if o.holder else "unfilled in the plan"
         console.print(f"  {o.start:%Y-%m-%d %H:%M} {o.rotation} {o.role}: {why}")
     if r.advice:
         console.print("cross-training advice (removes single points of failure):")

@@ -94,3 +94,26 @@ def test_robustness_reports_oncall_roles_one_absence_would_leave_unfilled():
     assert [(o.holder, o.substitute, o.n_minus_1) for o in r.oncall] == [
         ("A", "", False), ("B", "", False), ("A", "", False), ("", "", False)]
     assert len(r.oncall_at_risk) == 4
+
+
+def test_cli_robustness_reports_oncall_roles(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from api.cli import app
+    from planner.outputs import write_assignments
+    from planner.scenario_files import save_scenario
+
+    sc = _scenario(absences=(Absence(technician="C", start=day(0), end=day(20)),))
+    save_scenario(sc, tmp_path / "sc")
+    (tmp_path / "p").mkdir()
+    write_assignments(tmp_path / "p" / "assignments.csv", sc, _plan(sc))
+    res = CliRunner().invoke(app, ["robustness", str(tmp_path / "sc"), str(tmp_path / "p"),
+                                   "--json", str(tmp_path / "r.json")])
+    assert res.exit_code == 0, res.output
+    assert "on-call roles covered N-1: 0/4" in res.output
+    assert "r1 primary: nobody can replace A" in res.output
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert [(o["holder"], o["substitute"], o["n_minus_1"]) for o in data["oncall"]] == [
+        ("A", "", False), ("B", "", False), ("A", "", False), ("B", "", False)]
