@@ -84,13 +84,16 @@ def staged_replan(sc: Scenario, options: SolveOptions, start: Plan, wrap) -> Pla
     if first.status not in ("optimal", "feasible"):
         return _outcome(sc, compiled, solve(compiled.problem, wrap(options)))
     chosen = _chosen_changes(sc, compiled, first)
+    fallback = _rescored(compiled.problem, first)
+    if chosen == 0:
+        # no change allowed: stage two's only plan is this one (the forced removals)
+        return _outcome(sc, compiled, fallback)
     st = compiled.problem.stability
     second_problem = replace(
         compiled.problem, hint=first.assignments, oncall_hint=first.oncall,
         stability=replace(st, max_changes=change_bound(chosen, st.max_changes)))
     left = max(1.0, options.time_limit - (time.monotonic() - began))
     second = solve(second_problem, wrap(replace(options, time_limit=left)))
-    fallback = _rescored(compiled.problem, first)
     if second.status not in ("optimal", "feasible") or (
             coverage_penalty(second.penalties) > coverage_penalty(fallback.penalties)):
         second = fallback
