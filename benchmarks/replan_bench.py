@@ -112,6 +112,9 @@ def _replan(changed, published, now, args, staged: bool) -> dict:
     r = replan(changed, published, SolveOptions(time_limit=args.limit, workers=args.workers,
                                                 seed=0), now=now, staged=staged)
     seconds = time.perf_counter() - t0
+    if r.outcome.result.status == "infeasible":  # hard rules contradict (named by the solver)
+        return dict(seconds=round(seconds, 3), status="infeasible",
+                    conflicts=list(r.outcome.result.conflicts))
     assert r.outcome.report.hard_ok, r.outcome.report.violations[:3]
     return dict(seconds=round(seconds, 3), status=r.outcome.result.status,
                 shortfall=sum(x.shortfall for x in r.outcome.report.coverage),
@@ -127,6 +130,14 @@ def _case(sc, published, i, tech, start, end, args) -> dict:
                **_replan(changed, published, now, args, staged=True))
     if args.compare:
         row["former"] = _replan(changed, published, now, args, staged=False)
+    if row["status"] == "infeasible":
+        # the exact minimisation has the same hard rules; a full re-solve (no frozen
+        # window) shows whether a plan exists at all
+        full = plan_scenario(changed, SolveOptions(time_limit=args.limit, workers=args.workers,
+                                                   seed=0))
+        row.update(full_status=full.result.status,
+                   full_shortfall=sum(x.shortfall for x in full.report.coverage))
+        return row
     minimum, min_short, min_status = _minimum(changed, published, now, args.min_limit,
                                               args.workers)
     full = plan_scenario(changed, SolveOptions(time_limit=args.limit, workers=args.workers,
@@ -149,12 +160,18 @@ def _over(r: dict, m: dict) -> float | None:
 
 def summarise(rows: list[dict], method: str) -> None:
     """Print the Markdown table of one method (``rows`` or their ``former`` part)."""
+    infeasible = [r for r in rows if r["status"] == "infeasible"]
+    rows = [r for r in rows if r["status"] != "infeasible"]
     runs = [r if method == "staged" else r["former"] for r in rows]
     secs = [x["seconds"] for x in runs]
     over = [_over(x, r) for x, r in zip(runs, rows)]
     n = len(rows)
-    print(f"\n{method} re-plan, {n} cases")
+    print(f"\n{method} re-plan, {n} cases with a plan")
     print("| figure | value |\n| --- | --- |")
+    if infeasible:
+        print(f"| cases whose hard rules contradict (no re-plan; left out below) | "
+              f"{len(infeasible)}: " + "; ".join(
+                  f"case {r['case']} ({', '.join(r['conflicts'])})" for r in infeasible) + " |")
     print(f"| re-plan time median / worst | {statistics.median(secs):.2f} s / {max(secs):.2f} s |")
     print(f"| coverage shortfall after (sum over cases) | {sum(x['shortfall'] for x in runs)} |")
     print(f"| same coverage as the exact minimisation | "

@@ -81,8 +81,12 @@ def staged_replan(sc: Scenario, options: SolveOptions, start: Plan, wrap) -> Pla
     first_options = replace(options, time_limit=options.time_limit * FIRST_SHARE,
                             on_progress=None)
     first = solve(fewest_changes_problem(compiled.problem), wrap(first_options))
-    if first.status not in ("optimal", "feasible"):
-        return _outcome(sc, compiled, solve(compiled.problem, wrap(options)))
+    if first.status == "infeasible":  # the same hard rules: stage two cannot do better
+        return _outcome(sc, compiled, first)
+    if first.status not in ("optimal", "feasible"):  # no plan in time: one weighted solve
+        left = max(1.0, options.time_limit - (time.monotonic() - began))
+        return _outcome(sc, compiled, solve(compiled.problem, wrap(replace(options,
+                                                                           time_limit=left))))
     chosen = _chosen_changes(sc, compiled, first)
     fallback = _rescored(compiled.problem, first)
     if chosen == 0:

@@ -91,3 +91,18 @@ def test_a_gap_a_chain_of_changes_fills_is_filled():
         assert rep.objective == r.outcome.result.objective  # the checker's equals the solver's
     assert results[False] == (1, 0)
     assert results[True] == (0, 3)
+
+
+def test_contradicting_hard_rules_are_named_not_hidden():
+    # Alice must work 40 h a week pro rata; she works days 2-6 and falls ill on days 4-6:
+    # 4 present days want 22 h 51 min, and her only other days are frozen (16 h)
+    base = make(days=7, technicians=(tech("A", "Alice"), BACKUPS[0]), coverage=every_day("D"),
+                contract=dict(min_hours_per_week=40))
+    published = plan(works(base, "A", range(2, 7)) + works(base, "K", range(2)))
+    changed = make(days=7, technicians=(tech("A", "Alice"), BACKUPS[0]),
+                   coverage=every_day("D"), contract=dict(min_hours_per_week=40),
+                   absences=(Absence(technician="A", start=day(4), end=day(6),
+                                     kind="unplanned"),))
+    r = replan(changed, published, OPTS, now=NOW + dt.timedelta(days=2))
+    assert r.outcome.result.status == "infeasible"
+    assert set(r.outcome.result.conflicts) >= {"contract_hours: A", "replan_limits: A"}
