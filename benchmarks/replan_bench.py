@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from planner.calendar import UTC  # noqa: E402
-from planner.check import Context, check  # noqa: E402
+from planner.check import Context  # noqa: E402
 from planner.check.stability import changes  # noqa: E402
 from planner.domain import Absence, AbsenceKind, Scenario  # noqa: E402
 from planner.pipeline import plan_scenario  # noqa: E402
