@@ -189,3 +189,33 @@ def test_explain_and_robustness_run_as_jobs(live_app, users, make_plan, db):
     assert robust["kind"] == "robustness" and robust["explain"] is None
     assert robust["robustness"]["days"] and "oncall" in robust["robustness"]
     assert wrong.status_code == 404
+
+
+def test_oncall_period_give_away_through_the_api(client, users, make_plan):
+    # T015 is primary of OC01 from Monday 5 July; T016 its backup; T014 backup the week
+    # before and absent during the week
+    pid = make_plan()
+    h = users.headers("coordinator")
+    duty = {"kind": "oncall_primary", "shift": "OC01", "date": "2027-07-05"}
+
+    def give(to):
+        r = client.post(V1 + f"/plans/{pid}/swaps?store=false",
+                        json={"technician": "T015", "duty": duty, "to": to}, headers=h)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    for to, rules in (("T001", {"oncall_eligibility"}), ("T016", {"oncall_backup_distinct"}),
+                      ("T014", {"oncall_min_gap", "oncall_eligibility"})):
+        v = give(to)
+        assert not v["ok"] and v["proposal_id"] is None
+        assert {(x["rule"], x["technician"]) for x in v["violations"]} == {
+            (rule, to) for rule in rules}, v
+    v = give("T018")
+    assert v["ok"] and v["proposal_id"] is None  # weighed only (store=false)
+    r = client.post(V1 + f"/plans/{pid}/swaps", json={"technician": "T015", "duty": duty,
+                                                      "to": "T018"}, headers=h)
+    pr = r.json()["proposal_id"]
+    draft = client.post(V1 + f"/swap-proposals/{pr}/approve", headers=h).json()
+    calls = client.get(V1 + f"/plans/{draft['id']}/oncall", headers=h).json()
+    primary = [c for c in calls if c["role"] == "primary" and c["start"].startswith("2027-07-05")]
+    assert [c["technician"] for c in primary] == ["T018"]
