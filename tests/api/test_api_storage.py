@@ -74,7 +74,7 @@ def test_cli_import_export_users(db, scenario, tmp_path):
     save_scenario(scenario, tmp_path / "s")
     url = ["--database-url", db.url]
     r = runner.invoke(cli, ["db", "upgrade", *url])
-    assert r.exit_code == 0 and "revision 0002" in r.output
+    assert r.exit_code == 0 and "revision 0003_swap_proposals" in r.output
     r = runner.invoke(cli, ["import", str(tmp_path / "s"), *url])
     assert r.exit_code == 0, r.output
     assert "20 technicians" in r.output

@@ -107,7 +107,7 @@ def test_migration_converts_clear_secrets_and_old_urls_keep_working(empty_url, s
     with Session(engine) as session:
         store_scenario(session, scenario)
         session.commit()
-    assert current_revision(empty_url) == "0002"
+    assert current_revision(empty_url) == "0003_swap_proposals"
     with engine.connect() as conn:
         columns = {c["name"] for c in inspect(conn).get_columns("app_user")}
         values = [tuple(map(str, r)) for r in conn.execute(text("SELECT * FROM app_user")).all()]
