@@ -47,7 +47,7 @@ def explain_plan(
     client: str | None = Query(None, max_length=64),
     date: dt.date | None = Query(None),
     shift: str | None = Query(None, max_length=64),
-    limit: int = Query(10, ge=1, le=FAST_GAPS),
+    limit: int = Query(FAST_GAPS, ge=1, le=FAST_GAPS),
     _: t.UserRow = Depends(staff),
     session: Session = Depends(get_session),
 ) -> ExplainPublic:
