@@ -79,7 +79,7 @@ def create_app(
     # nested /api/v1 router, FastAPI matched every request through two levels of
     # included routers, ~1.7 ms of routing per request on the schedule route
     for r in [users.router, *entity_routers(), schedule.router, jobs.router, plans.router,
-              roster.router, replan.router, explain.router, swaps.router]:
+              roster.router, replan.router, explain.router, swaps.router, swaps.proposals]:
         app.include_router(r, prefix="/api/v1", dependencies=[Depends(reject_nul)])
 
     app.add_exception_handler(RequestValidationError, request_validation_error)

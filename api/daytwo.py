@@ -54,3 +54,42 @@ def parse_moment(value: str | None, default: dt.date) -> dt.datetime:
         except ValueError:
             pass
     return dt.datetime.combine(default, dt.time(0), tzinfo=dt.timezone.utc)
+
+
+# --- day-two jobs (run by api.jobs.run_job in a worker process) ---------------------
+
+REPORT_KINDS = ("explain", "robustness")
+"""Job kinds whose result is a report (``JobReportRow``), not a plan."""
+
+
+def replan_outcome(scenario: Scenario, solve_options, options: dict):
+    """The staged re-plan of a job (``options['kind'] == 'replan'``): ``scenario``
+    carries the published plan as its baseline."""
+    from planner.replan.run import solve_replan
+
+    patience = options.get("patience")
+    return solve_replan(scenario, solve_options, float(patience) if patience else None)
+
+
+def report_body(kind: str, scenario: Scenario, plan: Plan, options: dict) -> dict:
+    """The report of an explain or robustness job, as the API shows it."""
+    if kind == "explain":
+        from planner.explain import explain_gaps
+
+        gaps = explain_gaps(scenario, plan, contractor_cost=int(options.get("contractor_cost",
+                                                                            100)))
+        return {"gaps": [g.as_dict() for g in gaps], "total_gaps": len(gaps)}
+    from planner.robustness import robustness
+
+    return robustness(scenario, plan).as_dict()
+
+
+def report_json(engine, scenario: Scenario, options: dict) -> dict:
+    """The report of a claimed explain/robustness job, JSON-ready (dates as text); the
+    job runner (``api/job_run.py``) stores it with the job's final status."""
+    import json
+
+    with Session(engine) as session:
+        plan = rows_to_plan(session, int(options["plan_id"]))
+    return json.loads(json.dumps(report_body(options["kind"], scenario, plan, options),
+                                 default=str))

@@ -22,6 +22,7 @@ from sqlmodel import Session
 from planner.domain import Scenario
 from api import tables as t
 from api.job_claim import Claim, mine, renew, set_mine
+from api.daytwo import REPORT_KINDS, replan_outcome, report_json
 from api.plans import save_outcome
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,17 @@ def finish_values(session: Session, job: t.SolveJobRow, outcome: Any, cancelled:
         final["status"] = t.JobStatus.failed.value
         final["error"] = f"the solver found no plan (status {result.status})"
     return final
+
+
+def report_values(session: Session, job: t.SolveJobRow, report: dict) -> dict:
+    """The final column values of an explain/robustness ``job``; its report is added to
+    ``session`` (not committed) as a :class:`~api.tables.JobReportRow`."""
+    options = job.options or {}
+    session.add(t.JobReportRow(job_id=job.id, plan_id=int(options["plan_id"]),
+                               kind=options["kind"], body=report, created_at=t.utcnow()))
+    done = t.JobStatus.cancelled if job.cancel_requested else t.JobStatus.succeeded
+    return {"status": done.value, "finished_at": t.utcnow(), "lease_expires_at": None,
+            "payload": None}
 
 
 class _Watch:
@@ -151,11 +163,14 @@ def run_claimed(engine: Engine, claim: Claim, scenario: Scenario, options: dict,
             time_limit=options["time_limit"], workers=options["workers"],
             seed=options["seed"], on_progress=watch.on_progress, stop=watch.stop,
         )
-        if options.get("patience"):  # re-plans: stop once no better plan comes
-            from planner.replan.run import with_patience
-
-            solve_options = with_patience(solve_options, float(options["patience"]))
-        outcome = plan_scenario(scenario, solve_options)
+        kind = options.get("kind")
+        report = outcome = None
+        if kind in REPORT_KINDS:  # explain / robustness (day two): a report, no plan
+            report = report_json(engine, scenario, options)
+        elif kind == "replan":  # the staged re-plan, with its own patience
+            outcome = replan_outcome(scenario, solve_options, options)
+        else:
+            outcome = plan_scenario(scenario, solve_options)
         watch.close()
         with Session(engine) as session:
             # FOR UPDATE: hold the row while the plan is stored, so that whoever fails it
@@ -165,7 +180,10 @@ def run_claimed(engine: Engine, claim: Claim, scenario: Scenario, options: dict,
                 log.warning("solve job %s is no longer held by %s: result dropped",
                             claim.job_id, claim.token)
                 return "not ours"
-            final = finish_values(session, job, outcome, bool(job.cancel_requested))
+            if report is None:
+                final = finish_values(session, job, outcome, bool(job.cancel_requested))
+            else:
+                final = report_values(session, job, report)
             # compare-and-set: the final write counts only if the claim still holds the
             # job (else the plan just added is rolled back with it)
             if not session.execute(update(t.SolveJobRow).where(*mine(claim))

@@ -82,8 +82,13 @@ def send_emails(settings: Settings, found: list[Notice], plan_id: int) -> int:
     """Send one e-mail per notice with an address; returns how many were sent."""
     if not settings.smtp_host:
         return 0
-    messages = [m for m in (email(settings, n, plan_id) for n in found) if m is not None]
-    if not messages:
+    return send_messages(settings, [m for m in (email(settings, n, plan_id) for n in found)
+                                    if m is not None])
+
+
+def send_messages(settings: Settings, messages: list[EmailMessage]) -> int:
+    """Send ``messages`` through the configured SMTP server; returns how many were sent."""
+    if not settings.smtp_host or not messages:
         return 0
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
         if settings.smtp_starttls:
@@ -153,3 +158,46 @@ def notify_publication(engine: Engine, settings: Settings, plan_id: int,
         post_webhook(settings, payload(plan_id, superseded, found))
     except Exception:  # noqa: BLE001
         log.exception("webhook notification of plan %s failed", plan_id)
+
+
+def swap_messages(settings: Settings, proposal: dict, people: list[dict]) -> list[EmailMessage]:
+    """One e-mail per technician concerned by a decided swap proposal (with an address)."""
+    out = []
+    verb = {"approved": "was approved", "rejected": "was rejected",
+            "invalid": "no longer holds and was refused"}[proposal["status"]]
+    for p in people:
+        if not p["email"]:
+            continue
+        msg = EmailMessage()
+        msg["From"] = settings.smtp_from
+        msg["To"] = p["email"]
+        msg["Subject"] = f"Rota: swap proposal {proposal['id']} {proposal['status']}"
+        lines = [f"Hello {p['name']},", "",
+                 f"The swap proposal {proposal['id']} ({proposal['technician']} gives "
+                 f"{proposal['duty']['shift']} on {proposal['duty']['date']} to "
+                 f"{proposal['to']}) {verb}."]
+        if proposal.get("reason"):
+            lines.append(f"Reason: {proposal['reason']}")
+        if proposal.get("draft_plan_id"):
+            lines.append(f"It is in draft plan {proposal['draft_plan_id']}; your schedule "
+                         "changes when that plan is published.")
+        lines += ["", "-- Rota"]
+        msg.set_content("\n".join(lines))
+        out.append(msg)
+    return out
+
+
+def notify_swap_decision(settings: Settings, proposal: dict, people: list[dict]) -> None:
+    """Background task of a swap decision: e-mails and webhook (errors only logged).
+
+    ``proposal`` is the proposal as the API shows it; ``people`` the technicians
+    concerned (``technician``, ``name``, ``email``)."""
+    try:
+        send_messages(settings, swap_messages(settings, proposal, people))
+    except (OSError, smtplib.SMTPException):
+        log.exception("e-mail notification of swap proposal %s failed", proposal["id"])
+    try:
+        post_webhook(settings, {"event": f"swap.{proposal['status']}", "proposal": proposal,
+                                "technicians": people})
+    except Exception:  # noqa: BLE001
+        log.exception("webhook notification of swap proposal %s failed", proposal["id"])

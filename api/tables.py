@@ -392,3 +392,46 @@ class ResponseStampRow(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     version: int = Field(sa_column=Column(BigInteger, nullable=False))
 
+
+# --- day two: swap proposals, reports of explain/robustness jobs (issue 11) --------
+
+
+class SwapStatus(StrEnum):
+    open = "open"
+    approved = "approved"
+    rejected = "rejected"
+    invalid = "invalid"
+    """Approval found it no longer holds against the current plan (``reason`` says why)."""
+
+
+class SwapProposalRow(SQLModel, table=True):
+    """A technician's proposal to give away or exchange a duty or on-call role."""
+
+    __tablename__ = "swap_proposal"
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(index=True)
+    """The plan the proposal was made on."""
+    status: str = Field(default=SwapStatus.open.value, index=True)
+    technician: str = Field(index=True)
+    to: str = Field(index=True)
+    duty: dict = _json(nullable=False)
+    take: dict | None = _json()
+    verdict: dict = _json(nullable=False)
+    """At proposal time: ok, violations, objective_delta, penalty_delta."""
+    created_by: int | None = None
+    created_at: dt.datetime = _utc(nullable=False)
+    decided_by: int | None = None
+    decided_at: dt.datetime | None = _utc()
+    reason: str = ""
+    draft_plan_id: int | None = None
+
+
+class JobReportRow(SQLModel, table=True):
+    """The result of an explain or robustness job (the job's row holds its status)."""
+
+    __tablename__ = "job_report"
+    job_id: int = Field(primary_key=True)
+    plan_id: int = Field(index=True)
+    kind: str
+    body: dict = _json(nullable=False)
+    created_at: dt.datetime = _utc(nullable=False)

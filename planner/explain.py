@@ -11,6 +11,7 @@ that way, recomputed by the checker (negative: the fix pays for itself).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from planner.check import check
@@ -75,6 +76,24 @@ def explain_gaps(scenario: Scenario, plan: Plan, *, contractor_cost: int = 100,
 
     ``contractor_cost`` is what one external contractor's duty costs in objective units.
     """
+    return explain_report(scenario, plan, contractor_cost=contractor_cost, max_fixes=max_fixes,
+                          include_untrained=include_untrained).gaps
+
+
+@dataclass(frozen=True)
+class ExplainReport:
+    gaps: list[GapExplanation]
+    """The gaps explained (the first ``limit`` of those kept, by date)."""
+    total: int
+    """Gaps kept (explained or not)."""
+
+
+def explain_report(scenario: Scenario, plan: Plan, *, contractor_cost: int = 100,
+                   max_fixes: int = 5, include_untrained: bool = True,
+                   keep: Callable[[object], bool] | None = None,
+                   limit: int | None = None) -> ExplainReport:
+    """:func:`explain_gaps` for the gaps ``keep(coverage_row)`` accepts (all by default),
+    explaining at most ``limit`` of them (a bounded answer inside a request)."""
     derived = Derived(scenario)
     report = check(scenario, plan, derived)
     base = report.objective
@@ -83,8 +102,12 @@ def explain_gaps(scenario: Scenario, plan: Plan, *, contractor_cost: int = 100,
     for a in plan.assignments:
         held.setdefault((a.client, a.date, a.shift, a.skill), set()).add(a.technician)
     out = []
-    for cov in report.coverage:
-        if cov.shortfall <= 0:
+    total = 0
+    for cov in sorted(report.coverage, key=lambda c: (c.date, c.client, c.shift, c.skill)):
+        if cov.shortfall <= 0 or (keep is not None and not keep(cov)):
+            continue
+        total += 1
+        if limit is not None and len(out) >= limit:
             continue
         row = rows[(cov.client, cov.date, cov.shift, cov.skill)]
         candidates, fixes = [], []
@@ -105,7 +128,7 @@ def explain_gaps(scenario: Scenario, plan: Plan, *, contractor_cost: int = 100,
         out.append(GapExplanation(cov.client, cov.date, cov.shift, cov.skill, cov.required,
                                   cov.assigned, cov.shortfall, tuple(candidates),
                                   tuple(fixes[:max_fixes])))
-    return out
+    return ExplainReport(out, total)
 
 
 def _candidate(scenario, plan, derived, tech: Technician, row, base):

@@ -1,8 +1,15 @@
-"""Swaps: a technician gives a duty away, or exchanges it for a colleague's.
+"""Swaps: a technician gives a duty or an on-call role away, or exchanges it for a
+colleague's.
 
 :func:`evaluate_swap` answers at once, through the independent checker, whether the
-result breaks a hard rule (which, for whom) and what it does to the objective; the
-plan it returns is what a coordinator approves as a new draft.
+result breaks a hard rule (which, for whom: rest, weekly hours, ``oncall_min_gap``,
+``oncall_eligibility``...) and what it does to the objective; the plan it returns is
+what a coordinator approves as a new draft.
+
+A duty is named as in ``changes.csv``: a shift by client, date, shift type and skill; an
+on-call role by ``kind`` (``oncall_primary`` / ``oncall_backup``), the rotation id as
+``shift`` and the local date its period starts as ``date`` (``client`` and ``skill``
+are then ignored).
 """
 
 from __future__ import annotations
@@ -12,12 +19,15 @@ from dataclasses import dataclass, field
 
 from planner.check import Violation, check
 from planner.demands import Derived
-from planner.domain import Assignment, Plan, Scenario
+from planner.domain import Assignment, OnCallDuty, Plan, Scenario
 from planner.trial import trial
 
 
 class SwapError(ValueError):
     """A swap names a duty its technician does not hold, or an unknown person."""
+
+
+KINDS = ("shift", "oncall_primary", "oncall_backup")
 
 
 @dataclass(frozen=True)
@@ -26,6 +36,12 @@ class DutyRef:
     date: dt.date
     shift: str
     skill: str = ""
+    kind: str = "shift"
+    """``shift``, ``oncall_primary`` or ``oncall_backup`` (then ``shift`` is the rotation)."""
+
+    @property
+    def oncall(self) -> bool:
+        return self.kind != "shift"
 
 
 @dataclass(frozen=True)
@@ -37,7 +53,16 @@ class SwapResult:
     plan: Plan | None = None
 
 
-def _held(plan: Plan, who: str, ref: DutyRef) -> Assignment:
+def _held(plan: Plan, who: str, ref: DutyRef) -> Assignment | OnCallDuty:
+    if ref.kind not in KINDS:
+        raise SwapError(f"unknown duty kind {ref.kind!r} (one of {', '.join(KINDS)})")
+    if ref.oncall:
+        role = ref.kind.removeprefix("oncall_")
+        for o in plan.oncall:
+            if (o.technician == who and o.rotation == ref.shift and str(o.role) == role
+                    and o.start.date() == ref.date):
+                return o
+        raise SwapError(f"{who} is not on call ({role}) for {ref.shift} from {ref.date}")
     for a in plan.assignments:
         if a.technician == who and (a.client, a.date, a.shift, a.skill) == (
                 ref.client, ref.date, ref.shift, ref.skill):
@@ -54,15 +79,18 @@ def evaluate_swap(scenario: Scenario, plan: Plan, technician: str, give: DutyRef
             raise SwapError(f"unknown technician {who!r}")
     if to == technician:
         raise SwapError("a swap needs two different technicians")
-    mine = _held(plan, technician, give)
-    remove = [mine]
-    add = [mine.model_copy(update={"technician": to})]
+    moves = [(_held(plan, technician, give), to)]
     if take is not None:
-        theirs = _held(plan, to, take)
-        remove.append(theirs)
-        add.append(theirs.model_copy(update={"technician": technician}))
+        moves.append((_held(plan, to, take), technician))
+    remove = {False: [], True: []}
+    add = {False: [], True: []}
+    for held, receiver in moves:
+        call = isinstance(held, OnCallDuty)
+        remove[call].append(held)
+        add[call].append(held.model_copy(update={"technician": receiver}))
     derived = Derived(scenario)
     base = check(scenario, plan, derived)
-    t = trial(scenario, plan, add=add, remove=remove, derived=derived, objective=True,
-              base_objective=base.objective, penalties=True)
+    t = trial(scenario, plan, add=add[False], remove=remove[False], derived=derived,
+              objective=True, base_objective=base.objective, penalties=True,
+              add_oncall=add[True], remove_oncall=remove[True])
     return SwapResult(t.ok, t.violations, t.delta, t.penalty_delta or {}, t.plan)

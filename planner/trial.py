@@ -12,8 +12,10 @@ import copy
 from dataclasses import dataclass
 
 from planner.check import HARD_CHECKS, Context, Violation, check
+from planner.check.context import aware
 from planner.demands import DemandRow, Derived
-from planner.domain import Assignment, Plan, Scenario
+from planner.calendar import UTC
+from planner.domain import Assignment, OnCallDuty, Plan, Scenario
 
 REASONS = {
     "min_rest": "rest",
@@ -105,30 +107,39 @@ def hard_violations(scenario: Scenario, plan: Plan, derived: Derived) -> list[Vi
     return out
 
 
+def call_key(o: OnCallDuty) -> tuple:
+    """One on-call role of one technician (the period by its rotation and start)."""
+    return (o.technician, o.rotation, str(o.role), aware(o.start).astimezone(UTC))
+
+
 def _key(v: Violation) -> tuple:
     return (v.rule, v.technician, v.date, v.message)
 
 
 def trial(scenario: Scenario, plan: Plan, add=(), remove=(), derived: Derived | None = None,
           objective: bool = False, base_objective: int | None = None,
-          penalties: bool = False) -> Trial:
+          penalties: bool = False, add_oncall=(), remove_oncall=()) -> Trial:
     """Add and remove assignments; the hard violations this adds, for the people touched.
 
     Parameters
     ----------
     add, remove : assignments to add to / remove from ``plan``.
+    add_oncall, remove_oncall : on-call roles (:class:`planner.domain.OnCallDuty`) to add
+        to / remove from ``plan``.
     objective : also compute the objective delta (a full check of both plans).
     base_objective : the objective of ``plan`` when the caller knows it.
     penalties : also report the change of each soft penalty (implies a check of ``plan``).
     """
     derived = derived or Derived(scenario)
-    people = {a.technician for a in (*add, *remove)}
+    people = {a.technician for a in (*add, *remove, *add_oncall, *remove_oncall)}
     gone = {(a.technician, a.client, a.date, a.shift, a.skill) for a in remove}
+    gone_calls = {call_key(o) for o in remove_oncall}
 
     def changed(p: Plan) -> Plan:
         kept = tuple(a for a in p.assignments
                      if (a.technician, a.client, a.date, a.shift, a.skill) not in gone)
-        return Plan(assignments=kept + tuple(add), oncall=p.oncall)
+        calls = tuple(o for o in p.oncall if call_key(o) not in gone_calls)
+        return Plan(assignments=kept + tuple(add), oncall=calls + tuple(add_oncall))
 
     # the per-person checks loop over derived.technicians: only the people touched
     for warm in ("demands", "absence_intervals", "_absence_index", "periods", "weeks",

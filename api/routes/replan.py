@@ -26,7 +26,7 @@ router = APIRouter(prefix="/plans", tags=["day two"], responses=ERRORS)
 
 @router.post("/{plan_id}/replan", response_model=JobPublic, status_code=202,
              summary="Re-plan after changes with as few changes as possible (a job; "
-                     "yields a new draft)")
+                     "yields a new draft; options.warnings lists changes with no effect)")
 def start_replan(
     user: StaffUser,
     session: SessionDep,
@@ -42,7 +42,7 @@ def start_replan(
         raise unprocessable("now", "now must carry a UTC offset (e.g. 2027-07-12T08:00:00+02:00)")
     row, scenario, published = plan_inputs(session, plan_id)
     try:
-        changed, _ = changes_from_dict(scenario, body.changes)
+        changed, warnings = changes_from_dict(scenario, body.changes)
     except ChangeError as e:
         raise HTTPException(422, detail=[{"loc": ["body", "changes", *e.loc], "msg": e.message,
                                           "type": "value_error"}]) from None
@@ -51,7 +51,9 @@ def start_replan(
     options = {"time_limit": body.time_limit, "workers": body.workers, "seed": body.seed,
                "derived_from": plan_id, "now": now.isoformat(),
                "frozen_hours": body.frozen_hours, "max_changes": body.max_changes,
-               "changes": body.changes, "patience": 1.0}
+               "changes": body.changes, "patience": 1.0, "kind": "replan",
+               # changes with no effect (e.g. an absence on days off): shown with the job
+               "warnings": list(warnings)}
     job = t.SolveJobRow(name=body.name or f"re-plan of plan {plan_id}",
                         horizon_start=row.horizon_start, horizon_days=row.horizon_days,
                         options=options, created_by=user.id, created_at=t.utcnow())

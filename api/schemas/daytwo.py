@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from planner.validation import Moment
 from api.schemas.common import Schema, Text
+from api.schemas.plans import JobPublic
 
 
 class ReplanRequest(Schema):
@@ -59,6 +61,8 @@ class GapPublic(Out):
 
 class ExplainPublic(Out):
     gaps: list[GapPublic]
+    total_gaps: int | None = None
+    """Gaps kept by the filters (the fast path explains at most its limit of them)."""
 
 
 class ChangePublic(Out):
@@ -99,10 +103,15 @@ class CoverOptionPublic(Out):
 
 
 class DutyRefBody(Schema):
-    client: Text
+    """A shift (client, date, shift type, skill) or an on-call role (``kind``
+    ``oncall_primary``/``oncall_backup``, the rotation id as ``shift``, the local date
+    its period starts as ``date``; ``client`` and ``skill`` are then ignored)."""
+
+    client: Text = ""
     date: dt.date
     shift: Text
     skill: Text = ""
+    kind: Literal["shift", "oncall_primary", "oncall_backup"] = "shift"
 
 
 class SwapRequest(Schema):
@@ -126,6 +135,31 @@ class SwapVerdict(Out):
     violations: list[ViolationPublic]
     objective_delta: int
     penalty_delta: dict[str, int]
+    proposal_id: int | None = None
+    """The stored proposal a coordinator can approve (only when ``ok``)."""
+
+
+class SwapProposalPublic(Out):
+    id: int
+    plan_id: int
+    status: str
+    technician: str
+    to: str
+    duty: dict
+    take: dict | None
+    verdict: SwapVerdict
+    created_by: int | None
+    created_at: dt.datetime
+    decided_by: int | None
+    decided_at: dt.datetime | None
+    reason: str
+    draft_plan_id: int | None
+
+
+class SwapDecision(Schema):
+    """Why a proposal is rejected (shown to the technicians concerned)."""
+
+    reason: Text = ""
 
 
 class DayRobustnessPublic(Out):
@@ -145,7 +179,27 @@ class AdvicePublic(Out):
     removes: int
 
 
+class OnCallRobustnessPublic(Out):
+    rotation: str
+    role: str
+    start: dt.datetime
+    end: dt.datetime
+    holder: str
+    substitute: str
+    n_minus_1: bool
+
+
 class RobustnessPublic(Out):
     robust_share: float
     days: list[DayRobustnessPublic]
     advice: list[AdvicePublic]
+    oncall: list[OnCallRobustnessPublic] = []
+
+
+class ReportPublic(Out):
+    """An explain or robustness job: its status, and its report once it succeeded."""
+
+    job: JobPublic
+    kind: str
+    explain: ExplainPublic | None = None
+    robustness: RobustnessPublic | None = None

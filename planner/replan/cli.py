@@ -201,7 +201,7 @@ def robustness(
     plan = read_plan_dir(plan_dir, "plan folder")
     r = compute(sc, plan)
     if json_out is not None:
-        write_json(json_out, robustness_dict(r))
+        write_json(json_out, r.as_dict())
     weak = [d for d in r.days if not d.n_minus_1]
     console.print(f"N-1 robust client-days: {len(r.days) - len(weak)}/{len(r.days)} "
                   f"({100 * r.robust_share:.0f} %)")
@@ -209,21 +209,14 @@ def robustness(
         why = (f"short {d.shortfall}" if d.shortfall else
                f"single points of failure: {', '.join(d.single_points_of_failure)}")
         console.print(f"  {d.date} {d.client:<8} {why}")
+    risky = r.oncall_at_risk
+    console.print(f"on-call roles covered N-1: {len(r.oncall) - len(risky)}/{len(r.oncall)}")
+    for o in risky:
+        why = f"nobody can replace {o.holder}" if o.holder else "unfilled in the plan"
+        console.print(f"  {o.start:%Y-%m-%d %H:%M} {o.rotation} {o.role}: {why}")
     if r.advice:
         console.print("cross-training advice (removes single points of failure):")
         for a in r.advice:
             also = f" and skill {a.skill}" if a.skill else ""
             console.print(f"  train {a.technician} ({a.name}) on {a.client}{also}: {a.removes}")
 
-
-def robustness_dict(r) -> dict:
-    from dataclasses import asdict
-
-    days = []
-    for d in r.days:
-        x = asdict(d)
-        x["date"] = d.date.isoformat()
-        x["single_points_of_failure"] = list(d.single_points_of_failure)
-        days.append(x)
-    return {"robust_share": round(r.robust_share, 4), "days": days,
-            "advice": [asdict(a) for a in r.advice]}

@@ -22,6 +22,7 @@ from planner.domain import Baseline, Plan, Scenario
 from planner.outputs import write_plan_folder
 from planner.pipeline import PlanOutcome, plan_scenario
 from planner.replan.prefill import prefill_gaps
+from planner.replan.staged import staged_replan
 from solver import SolveOptions
 
 CHANGE_COLUMNS = ["technician", "date", "kind", "shift", "client", "change", "skill", "start",
@@ -70,7 +71,8 @@ def with_baseline(scenario: Scenario, published: Plan, now: dt.datetime | None =
 
 def replan(scenario: Scenario, published: Plan, options: SolveOptions | None = None, *,
            now: dt.datetime | None = None, frozen_hours: float = 48,
-           max_changes: int | None = None, patience: float | None = 1.0) -> ReplanOutcome:
+           max_changes: int | None = None, patience: float | None = 1.0,
+           staged: bool = True) -> ReplanOutcome:
     """Repair ``published`` for the (changed) ``scenario`` with as few changes as possible.
 
     Parameters
@@ -84,16 +86,27 @@ def replan(scenario: Scenario, published: Plan, options: SolveOptions | None = N
     patience : stop once no better plan was found for this many seconds (None: use the
         whole time limit). A re-plan starts next to its answer: most of the budget is
         spent failing to prove optimality over the soft rules it does not change.
+    staged : coverage first, then the fewest changes, then the rest with the changes
+        bounded (:mod:`planner.replan.staged`); False: one weighted solve (the former
+        method, kept for the benchmark's comparison).
     """
     sc = with_baseline(scenario, published, now, frozen_hours, max_changes)
-    options = options or SolveOptions()
+    outcome = solve_replan(sc, options or SolveOptions(), patience, staged)
+    found = changes(Context(sc, outcome.plan))
+    return ReplanOutcome(outcome, sc, found, notices(sc, found))
+
+
+def solve_replan(sc: Scenario, options: SolveOptions, patience: float | None = 1.0,
+                 staged: bool = True) -> PlanOutcome:
+    """Plan ``sc``, which carries its baseline (:func:`with_baseline`), as :func:`replan`
+    does: from the baseline with its gaps pre-filled, in stages unless ``staged`` is False."""
     start, left = prefill_gaps(sc)
     if left and patience is not None:
         # gaps no single addition fills need chains of moves: give the search longer
         patience = max(patience, options.time_limit / 2)
-    outcome = plan_scenario(sc, with_patience(options, patience), previous=start)
-    found = changes(Context(sc, outcome.plan))
-    return ReplanOutcome(outcome, sc, found, notices(sc, found))
+    if staged:
+        return staged_replan(sc, options, start, lambda o: with_patience(o, patience))
+    return plan_scenario(sc, with_patience(options, patience), previous=start)
 
 
 def with_patience(options: SolveOptions, patience: float | None) -> SolveOptions:

@@ -20,6 +20,7 @@ REQUEST_OTHER = {"technician": "T002", "date": "2027-08-02", "work": False}
 _DUTY = {"client": "C01", "date": "2027-07-05", "shift": "day", "skill": "helpdesk"}
 SWAP_OWN = {"technician": "T001", "duty": _DUTY, "to": "T003"}
 SWAP_OTHER = {"technician": "T002", "duty": _DUTY, "to": "T003"}
+_VERDICT = {"ok": True, "violations": [], "objective_delta": 0, "penalty_delta": {}}
 
 # (method, path, json body, roles allowed). {placeholders} are filled from the database.
 ROUTES = [
@@ -116,9 +117,17 @@ ROUTES = [
     ("GET", "/plans/{plan}/explain", None, STAFF),
     ("GET", "/plans/{plan}/cover?client=C01&date=2027-07-06&shift=day&skill=helpdesk", None, STAFF),
     ("GET", "/plans/{plan}/robustness", None, STAFF),
+    ("POST", "/plans/{plan}/explain/jobs", None, STAFF),
+    ("POST", "/plans/{plan}/robustness/jobs", None, STAFF),
+    ("GET", "/plans/{plan}/reports/{report_job}", None, STAFF),
     ("POST", "/plans/{published}/swaps", SWAP_OWN, ALL),  # technicians: published plans only
     ("POST", "/plans/{published}/swaps", SWAP_OTHER, STAFF),
     ("POST", "/plans/{published}/swaps/approve", SWAP_OWN, STAFF),
+    ("GET", "/swap-proposals", None, ALL),  # technicians: their own only (tested apart)
+    ("GET", "/swap-proposals/{proposal_own}", None, ALL),
+    ("GET", "/swap-proposals/{proposal_other}", None, STAFF),
+    ("POST", "/swap-proposals/{proposal_own}/approve", None, STAFF),
+    ("POST", "/swap-proposals/{proposal_own}/reject", {"reason": "no"}, STAFF),
 ]
 
 
@@ -151,6 +160,14 @@ def ids(db, users, make_plan) -> dict:
             "request_other": add(t.RequestRow(technician="T002", date=day, work=True)),
             "job": add(t.SolveJobRow(horizon_start=day, horizon_days=7, options={},
                                      created_at=t.utcnow())),
+            "report_job": add(t.SolveJobRow(horizon_start=day, horizon_days=7, created_at=t.utcnow(),
+                                            options={"kind": "robustness", "plan_id": plan})),
+            "proposal_own": add(t.SwapProposalRow(
+                plan_id=published, technician="T001", to="T003", duty=_DUTY, verdict=_VERDICT,
+                created_at=t.utcnow())),
+            "proposal_other": add(t.SwapProposalRow(
+                plan_id=published, technician="T002", to="T003", duty=_DUTY, verdict=_VERDICT,
+                created_at=t.utcnow())),
         }
         s.commit()
     return out

@@ -212,7 +212,12 @@ def test_departure_with_an_unknown_field_is_422(client, users, make_plan, db):
 
 DAYTWO = [("POST", "/api/v1/plans/{plan_id}/replan"), ("GET", "/api/v1/plans/{plan_id}/cover"),
           ("POST", "/api/v1/plans/{plan_id}/swaps"), ("POST", "/api/v1/plans/{plan_id}/swaps/approve"),
-          ("GET", "/api/v1/plans/{plan_id}/explain"), ("GET", "/api/v1/plans/{plan_id}/changes")]
+          ("GET", "/api/v1/plans/{plan_id}/explain"), ("GET", "/api/v1/plans/{plan_id}/changes"),
+          ("POST", "/api/v1/plans/{plan_id}/explain/jobs"),
+          ("GET", "/api/v1/plans/{plan_id}/reports/{job_id}"),
+          ("GET", "/api/v1/swap-proposals"), ("GET", "/api/v1/swap-proposals/{proposal_id}"),
+          ("POST", "/api/v1/swap-proposals/{proposal_id}/approve"),
+          ("POST", "/api/v1/swap-proposals/{proposal_id}/reject")]
 
 
 @pytest.mark.parametrize("who", ["manager", "tech"])
