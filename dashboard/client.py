@@ -296,23 +296,15 @@ class RotaClient:
         if entity not in ENTITIES:
             raise ValueError(f"unknown entity {entity!r}")
 
-    # --- routes of the re-plan issue, with fallbacks ------------------------------
+    # --- day-two routes ------------------------------------------------------------
 
-    def explain_gaps(self, plan_id: int) -> list[dict] | None:
-        """``GET /plans/{id}/explain``: per coverage gap, the trained technicians and why each
-        was left out; ``None`` when the API has no such route (404 on the route itself).
-
-        The caller then falls back to :func:`dashboard.explain.explain_locally`, which
-        derives the reasons from data the API already serves (absences, training, skills,
-        other duties that day, rest after a night).
-        """
-        try:
-            data = self._json("GET", f"/plans/{plan_id}/explain")
-        except NotFound as e:
-            if e.message == "Not Found":  # FastAPI's answer for an unknown route
-                return None
-            raise
-        return data if isinstance(data, list) else data.get("gaps", [])
+    def explain_gap(self, plan_id: int, client: str, date: dt.date, shift: str) -> dict | None:
+        """``GET /plans/{id}/explain`` for one gap: the technicians skilled for it and the
+        rule that kept each out (checked by the API's checker), and the smallest fixes;
+        ``None`` when the plan has no gap there (any more)."""
+        data = self._json("GET", f"/plans/{plan_id}/explain",
+                          params={"client": client, "date": str(date), "shift": shift, "limit": 5})
+        return next(iter(data.get("gaps", [])), None)
 
     def start_replan(self, plan_id: int, body: dict) -> JobPublic | None:
         """``POST /plans/{id}/replan`` (202, a job producing a draft); ``None`` when the API

@@ -71,9 +71,13 @@ def page(c: RotaClient) -> None:
     label = lambda g: (f"{g.client} · {style.day_label(g.date)} · {g.shift}"  # noqa: E731
                        f"{' · ' + g.skill if g.skill else ''} · short {g.shortfall}")
     gap = st.selectbox("Select a gap to see who could have filled it", gaps, format_func=label, key="gap")
-    reasons, source = explain.explain(
-        c, plan_id, gap.model_dump() if hasattr(gap, "model_dump") else dict(gap),
-        state.rows(c, "technicians"), state.rows(c, "absences"), state.rows(c, "shift-types"),
-        state.plan_assignments(c, plan_id))
-    st.caption(f"Technicians trained on {gap.client}, and why each was not used ({source}).")
-    st.dataframe(reasons, hide_index=True, column_order=["technician", "name", "reason", "rule"])
+    found = c.explain_gap(plan_id, gap.client, gap.date, gap.shift)
+    st.caption(f"Technicians skilled for this duty and the rule that kept each out (checked "
+               f"by Rota's independent checker).")
+    st.dataframe(explain.candidate_rows(found), hide_index=True,
+                 column_order=["technician", "name", "reason", "detail"])
+    fixes = explain.fix_rows(found)
+    if fixes:
+        st.caption("Smallest fixes, cheapest first (cost in objective points; negative: the "
+                   "fix pays for itself).")
+        st.dataframe(fixes, hide_index=True, column_order=["fix", "technician", "what", "cost"])

@@ -228,9 +228,13 @@ class FakeClient:
         self._rec("set_status", entity, key, status)
         return {}
 
-    def explain_gaps(self, plan_id):
-        self._rec("explain_gaps", plan_id)
-        return None  # the API of this branch has no explain route: the fallback runs
+    def explain_gap(self, plan_id, client, date, shift):
+        self._rec("explain_gap", plan_id, client, str(date), shift)
+        return {"client": client, "date": str(date), "shift": shift, "candidates": [
+            {"technician": "T3", "name": "", "reason": "absent", "detail": "approved absence"},
+            {"technician": "T1", "name": "", "reason": "rest", "detail": "rest after night (8 h < 11 h)"}],
+            "fixes": [{"kind": "relax_rule", "technician": "T1", "description": "waive min_rest once",
+                       "cost": 7}]}
 
     def start_replan(self, plan_id, body):
         self._rec("start_replan", plan_id, body)

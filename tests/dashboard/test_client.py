@@ -1,4 +1,4 @@
-"""The typed API client: error mapping, schemas, the fallbacks of the re-plan routes."""
+"""The typed API client: error mapping, schemas, the day-two routes."""
 
 from __future__ import annotations
 
@@ -109,23 +109,23 @@ def test_unknown_entity_is_refused_before_any_call():
     assert seen == []
 
 
-def test_explain_and_replan_fall_back_only_when_the_route_is_missing():
+def test_replan_falls_back_only_when_the_route_is_missing():
     c, _ = client_for(answer(404, {"detail": "Not Found"}))  # FastAPI: no such route
-    assert c.explain_gaps(1) is None
     assert c.start_replan(1, {}) is None
     c, _ = client_for(answer(404, {"detail": "plan 9 not found"}))  # the route exists
-    with pytest.raises(NotFound):
-        c.explain_gaps(9)
     with pytest.raises(NotFound):
         c.start_replan(9, {})
 
 
-def test_explain_uses_the_route_when_present():
-    gaps = [{"client": "LOG", "date": "2027-07-07", "shift": "day",
-             "technicians": [{"technician": "T1", "rule": "min_rest", "reason": "rest after night"}]}]
-    c, seen = client_for(answer(200, gaps))
-    assert c.explain_gaps(1) == gaps
+def test_explain_asks_about_one_gap():
+    gap = {"client": "LOG", "date": "2027-07-07", "shift": "day", "candidates": [], "fixes": []}
+    c, seen = client_for(answer(200, {"gaps": [gap], "total_gaps": 1}))
+    assert c.explain_gap(1, "LOG", dt.date(2027, 7, 7), "day") == gap
     assert seen[0].url.path == "/api/v1/plans/1/explain"
+    assert dict(seen[0].url.params) == {"client": "LOG", "date": "2027-07-07", "shift": "day",
+                                        "limit": "5"}
+    c, _ = client_for(answer(200, {"gaps": [], "total_gaps": 0}))
+    assert c.explain_gap(1, "LOG", dt.date(2027, 7, 7), "day") is None  # filled meanwhile
 
 
 def test_roster_parses_the_compact_route_and_reads_naive_instants_as_utc():

@@ -187,14 +187,15 @@ def test_solve_result_opens_in_roster(fake):
     assert at.session_state["plan_id"] == 2
 
 
-def test_coverage_gap_explained_by_the_fallback(fake):
+def test_coverage_gap_explained_by_the_api_for_the_selected_gap(fake):
     at = run_page("coverage", "manager", plan_id=1)
-    assert ("explain_gaps", (1,)) in all_calls()
-    table = at.dataframe[-1].value
-    reasons = dict(zip(table["technician"], table["reason"]))
-    assert reasons["T3"] == "absent"
-    assert reasons["T1"].startswith("rest after night")
-    assert "T2" not in reasons  # not trained on LOG
+    asked = [c[1] for c in all_calls() if c[0] == "explain_gap"]
+    assert len(asked) == 1 and asked[0][0] == 1  # one gap asked about, not all the plan's
+    reasons, fixes = at.dataframe[-2].value, at.dataframe[-1].value
+    by_tech = dict(zip(reasons["technician"], reasons["detail"]))
+    assert by_tech["T3"] == "approved absence"
+    assert by_tech["T1"].startswith("rest after night")
+    assert list(fixes["cost"]) == [7]
 
 
 def test_fairness_draws_one_chart_per_group(fake):

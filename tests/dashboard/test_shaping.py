@@ -67,30 +67,28 @@ def test_french_dates():
     assert style.day_label(dt.date(2027, 7, 5)) == "lu 05/07"
 
 
-def test_local_explanation_reasons():
-    gap = {"client": "LOG", "date": START + dt.timedelta(days=1), "shift": "day", "skill": "linux"}
-    techs = TECHS + [{"id": "T4", "clients": ["LOG"], "skills": ["windows"]},
-                     {"id": "T5", "clients": ["LOG"], "skills": ["linux"]}]
-    a = [x for x in ASSIGNMENTS[1] if x.technician != "T1"] + [
-        x.model_copy(update={"technician": "T5"}) for x in ASSIGNMENTS[1][:1]]
-    a[0] = a[0].model_copy(update={"date": START + dt.timedelta(days=1)})  # T3 works that day
-    rows = {r["technician"]: r for r in explain.explain_locally(
-        gap, techs, ENTITIES["absences"], ENTITIES["shift-types"], a)}
-    assert "T2" not in rows  # not trained on LOG
-    assert rows["T3"]["reason"] == "absent"
-    assert rows["T4"]["reason"] == "not skilled (linux)"
-    assert rows["T1"]["rule"] == "solver trade-off"
-    assert rows["T5"]["rule"] == "solver trade-off"
+GAP = {"client": "LOG", "date": "2027-07-06", "shift": "day", "skill": "linux",
+       "candidates": [
+           {"technician": "T3", "name": "Ana", "reason": "absent", "detail": "absence 06/07"},
+           {"technician": "T1", "name": "Bo", "reason": "rest", "detail": "rest after night: 8 h < 11 h"},
+           {"technician": "T5", "name": "Cy", "reason": "available", "detail": ""},
+           {"technician": "T4", "name": "Di", "reason": "not_skilled", "detail": "no linux"}],
+       "fixes": [{"kind": "contractor", "technician": "EXTERNAL", "description": "hire", "cost": 100},
+                 {"kind": "relax_rule", "technician": "T1", "description": "waive rest", "cost": 12}]}
 
 
-def test_local_explanation_other_duty_and_rest():
-    gap = {"client": "LOG", "date": START + dt.timedelta(days=2), "shift": "day", "skill": ""}
-    night = ASSIGNMENTS[1][3]  # T1 night on day 1, ends 06:00 on day 2
-    other = ASSIGNMENTS[1][0].model_copy(update={"technician": "T3", "date": gap["date"]})
-    rows = {r["technician"]: r for r in explain.explain_locally(
-        gap, TECHS, [], ENTITIES["shift-types"], [night, other])}
-    assert rows["T1"]["rule"] == "min_rest" and rows["T1"]["reason"].startswith("rest after night")
-    assert rows["T3"]["rule"] == "one_shift_per_day"
+def test_explanation_rows_available_first_with_readable_reasons():
+    rows = explain.candidate_rows(GAP)
+    assert [r["technician"] for r in rows] == ["T5", "T3", "T4", "T1"]
+    assert rows[0]["reason"].startswith("available")
+    assert {r["technician"]: r["reason"] for r in rows}["T4"] == "not skilled"
+    assert {r["technician"]: r["detail"] for r in rows}["T1"].startswith("rest after night")
+    assert explain.candidate_rows(None) == []
+
+
+def test_fixes_cheapest_first():
+    assert [f["cost"] for f in explain.fix_rows(GAP)] == [12, 100]
+    assert explain.fix_rows(GAP)[0]["fix"] == "relax rule"
 
 
 def test_sorting_puts_missing_values_last_in_either_direction():
