@@ -72,8 +72,8 @@ def page(c: RotaClient) -> None:
                        f"{' · ' + g.skill if g.skill else ''} · short {g.shortfall}")
     gap = st.selectbox("Select a gap to see who could have filled it", gaps, format_func=label, key="gap")
     found = c.explain_gap(plan_id, gap.client, gap.date, gap.shift)
-    st.caption(f"Technicians skilled for this duty and the rule that kept each out (checked "
-               f"by Rota's independent checker).")
+    st.caption("Technicians skilled for this duty and the rule that kept each out (checked "
+               "by Rota's independent checker).")
     st.dataframe(explain.candidate_rows(found), hide_index=True,
                  column_order=["technician", "name", "reason", "detail"])
     fixes = explain.fix_rows(found)
