@@ -306,14 +306,6 @@ class RotaClient:
                           params={"client": client, "date": str(date), "shift": shift, "limit": 5})
         return next(iter(data.get("gaps", [])), None)
 
-    def start_replan(self, plan_id: int, body: dict) -> JobPublic | None:
-        """``POST /plans/{id}/replan`` (202, a job producing a draft); ``None`` when the API
-        has no such route. The What-if page then runs a full solve with the change applied
-        (see :mod:`dashboard.whatif`)."""
-        try:
-            data = self._json("POST", f"/plans/{plan_id}/replan", json=body)
-        except NotFound as e:
-            if e.message == "Not Found":  # FastAPI's answer for an unknown route
-                return None
-            raise
-        return JobPublic.model_validate(data)
+    def start_replan(self, plan_id: int, body: dict) -> JobPublic:
+        """``POST /plans/{id}/replan`` (202, a job producing a draft with few changes)."""
+        return JobPublic.model_validate(self._json("POST", f"/plans/{plan_id}/replan", json=body))

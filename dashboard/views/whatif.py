@@ -71,7 +71,7 @@ def _watch(c: RotaClient) -> None:
     run = whatif.WhatIf(**st.session_state["whatif"])
     job = c.job(run.job)
     if job.status in ("queued", "running"):
-        st.info(f"What-if job #{job.id} {job.status} ({run.mode}): {job.elapsed or 0:.0f} s, "
+        st.info(f"What-if job #{job.id} {job.status} (re-plan): {job.elapsed or 0:.0f} s, "
                 f"best {job.objective if job.objective is not None else '–'}")
         return
     st.rerun()
@@ -110,7 +110,7 @@ def page(c: RotaClient) -> None:
     what = (f"activity peak at **{ch['client']}**{' (' + ch['shift'] + ')' if ch.get('shift') else ''}, "
             f"+{ch['extra']} people, {period}" if run.entity == "peaks"
             else f"absence of **{ch['technician']}**, {period}")
-    how = "re-plan" if run.mode == "replan" else "full solve with the change applied (no re-plan route yet)"
+    how = "re-plan from the published plan, as few changes as it can"
     st.markdown(f"**Change:** {what} · {how}")
     job = c.job(run.job)
     if job.status in ("queued", "running"):
@@ -119,7 +119,7 @@ def page(c: RotaClient) -> None:
     if not job.plan_id:
         st.error(f"The what-if produced no plan ({job.status}: {job.error}).")
         if st.button("Discard", key="wi_discard_failed"):
-            whatif.discard(c, run, None)
+            whatif.discard(c, None)
             st.session_state.pop("whatif")
             state.refresh()
             st.rerun()
@@ -134,7 +134,7 @@ def page(c: RotaClient) -> None:
         state.refresh()
         st.rerun()
     if d.button("Discard", key="wi_discard"):
-        notes = whatif.discard(c, run, job.plan_id)
+        notes = whatif.discard(c, job.plan_id)
         st.session_state.pop("whatif")
         state.refresh()
         for n in notes:

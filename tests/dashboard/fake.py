@@ -9,7 +9,6 @@ from api.schemas.plans import (
     AssignmentPublic, CalendarLink, CoveragePublic, FairnessPublic, JobPublic, OnCallContact,
     OnCallNow, OnCallPublic, PlanPublic, PublishResult, Schedule, UserPublic,
 )
-from dashboard.client import NotFound, RotaError
 
 START = dt.date(2027, 7, 5)
 UTC = dt.timezone.utc
@@ -238,7 +237,7 @@ class FakeClient:
 
     def start_replan(self, plan_id, body):
         self._rec("start_replan", plan_id, body)
-        return None
+        return self._job(8, "running")
 
 
 def all_calls() -> list[tuple[str, tuple]]:

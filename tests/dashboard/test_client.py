@@ -109,10 +109,14 @@ def test_unknown_entity_is_refused_before_any_call():
     assert seen == []
 
 
-def test_replan_falls_back_only_when_the_route_is_missing():
-    c, _ = client_for(answer(404, {"detail": "Not Found"}))  # FastAPI: no such route
-    assert c.start_replan(1, {}) is None
-    c, _ = client_for(answer(404, {"detail": "plan 9 not found"}))  # the route exists
+def test_replan_starts_a_job_and_an_unknown_plan_is_not_found():
+    from tests.dashboard.fake import FakeClient
+
+    job = FakeClient._job(None, 8, "queued").model_dump(mode="json")
+    c, seen = client_for(answer(202, job))
+    assert c.start_replan(1, {"changes": {}}).id == 8
+    assert seen[0].url.path == "/api/v1/plans/1/replan" and seen[0].method == "POST"
+    c, _ = client_for(answer(404, {"detail": "plan 9 not found"}))
     with pytest.raises(NotFound):
         c.start_replan(9, {})
 

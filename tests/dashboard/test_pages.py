@@ -237,18 +237,18 @@ def test_my_schedule_only_asks_for_own_schedule(fake):
     assert {c[1][0] for c in all_calls() if c[0] == "schedule"} == {"T1"}
 
 
-def test_whatif_peak_falls_back_to_a_solve_and_discards(fake):
+def test_whatif_peak_is_a_replan_of_the_published_plan_and_discards(fake):
     at = run_page("whatif", "coordinator")
     at.number_input(key="wi_extra").set_value(3)
     at.button[0].click().run()
-    calls = names()
-    assert calls.index("start_replan") < calls.index("create") < calls.index("start_solve")
-    created = [c for c in all_calls() if c[0] == "create"][0]
-    assert created[1][0] == "peaks" and created[1][1]["extra"] == 3
-    assert at.session_state["whatif"]["mode"] == "solve"
+    replans = [c[1] for c in all_calls() if c[0] == "start_replan"]
+    assert len(replans) == 1
+    plan_id, body = replans[0]
+    assert body["changes"]["peaks"][0]["extra"] == 3
+    assert "create" not in names() and "start_solve" not in names()  # nothing stored
+    assert at.session_state["whatif"]["job"] == 8
     assert "Who is notified" in text_of(at)
     at.button(key="wi_discard").click().run()
-    assert ("delete", ("peaks", 99)) in all_calls()
     assert ("delete_plan", (2,)) in all_calls()
     assert "whatif" not in at.session_state
 
