@@ -30,6 +30,9 @@ PROGRESS_EVERY = 0.5
 """Seconds between two progress writes (and two cancellation polls) of a worker."""
 STOP_GRACE = 2.0
 """Seconds past its time limit after which the worker asks the search to stop."""
+REPORT_TIME_LIMIT = 600.0
+"""Seconds an explain or robustness job may take (no search to stop: the guards below
+end it)."""
 HARD_GRACE = 60.0
 """Seconds past its time limit after which a Celery worker fails the job and ends the
 process (a search that ignores its stop request, a check that never ends)."""
@@ -157,20 +160,22 @@ def run_claimed(engine: Engine, claim: Claim, scenario: Scenario, options: dict,
     from planner.pipeline import plan_scenario  # heavy import, only in workers
     from solver.result import SolveOptions
 
-    watch = _Watch(engine, claim, float(options["time_limit"]), lease_seconds, hard_exit)
+    kind = options.get("kind")
+    limit = float(options.get("time_limit", REPORT_TIME_LIMIT))
+    watch = _Watch(engine, claim, limit, lease_seconds, hard_exit)
     try:
-        solve_options = SolveOptions(
-            time_limit=options["time_limit"], workers=options["workers"],
-            seed=options["seed"], on_progress=watch.on_progress, stop=watch.stop,
-        )
-        kind = options.get("kind")
         report = outcome = None
         if kind in REPORT_KINDS:  # explain / robustness (day two): a report, no plan
             report = report_json(engine, scenario, options)
-        elif kind == "replan":  # the staged re-plan, with its own patience
-            outcome = replan_outcome(scenario, solve_options, options)
         else:
-            outcome = plan_scenario(scenario, solve_options)
+            solve_options = SolveOptions(
+                time_limit=limit, workers=options["workers"], seed=options["seed"],
+                on_progress=watch.on_progress, stop=watch.stop,
+            )
+            if kind == "replan":  # the staged re-plan, with its own patience
+                outcome = replan_outcome(scenario, solve_options, options)
+            else:
+                outcome = plan_scenario(scenario, solve_options)
         watch.close()
         with Session(engine) as session:
             # FOR UPDATE: hold the row while the plan is stored, so that whoever fails it
