@@ -77,7 +77,8 @@ def _history(derived: Derived, tech: Technician, origin: dt.datetime) -> dict:
     }
 
 
-def _person(derived: Derived, tech: Technician, origin: dt.datetime) -> Person:
+def _person(derived: Derived, tech: Technician, origin: dt.datetime,
+            local_weeks: dict[str, tuple[tuple[int, int], ...]]) -> Person:
     contract = derived.contracts[tech.contract]
     lo, hi = derived.contract_minutes(tech)
     weekly = contract.max_hours_in_week
@@ -94,7 +95,7 @@ def _person(derived: Derived, tech: Technician, origin: dt.datetime) -> Person:
         is_backup=tech.is_backup,
         fairness_group=contract.id,
         params=_rule_params(contract),
-        local_weeks=_local_weeks(derived, tech.timezone, origin),
+        local_weeks=local_weeks[tech.timezone],
         **_history(derived, tech, origin),
     )
 
@@ -246,6 +247,8 @@ def compile_scenario(scenario: Scenario, previous: Plan | None = None) -> Compil
     )
 
     fixed = _fixed_pairs(scenario, derived, rows)
+    zones = {t.timezone for t in scenario.technicians}
+    local_weeks = {z: _local_weeks(derived, z, origin) for z in zones}  # once per time zone
 
     hint: tuple[tuple[str, str], ...] = ()
     oncall_hint: tuple[tuple[str, str, str], ...] = ()
@@ -264,7 +267,7 @@ def compile_scenario(scenario: Scenario, previous: Plan | None = None) -> Compil
 
     problem = Problem(
         num_days=scenario.horizon.days,
-        people=tuple(_person(derived, t, origin) for t in scenario.technicians),
+        people=tuple(_person(derived, t, origin, local_weeks) for t in scenario.technicians),
         duties=tuple(duties),
         eligible=eligible,
         weeks=derived.weeks,
