@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 from planner.calendar import UTC, local, minutes_between
 from planner.demands import DemandRow, Derived, PeriodRow, exact
-from planner.domain import Assignment, OnCallDuty, OnCallRole, Plan, Scenario, Technician
+from planner.domain import (
+    Assignment, Contract, OnCallDuty, OnCallRole, Plan, Scenario, Technician,
+)
 from solver.problem import (
     Demand,
     Duty,
@@ -18,7 +20,6 @@ from solver.problem import (
     Request,
     Rules,
     Weights,
-    WeeklyRest,
 )
 from solver.result import SolveResult
 
@@ -76,7 +77,8 @@ def _history(derived: Derived, tech: Technician, origin: dt.datetime) -> dict:
     }
 
 
-def _person(derived: Derived, tech: Technician, origin: dt.datetime) -> Person:
+def _person(derived: Derived, tech: Technician, origin: dt.datetime,
+            local_weeks: dict[str, tuple[tuple[int, int], ...]]) -> Person:
     contract = derived.contracts[tech.contract]
     lo, hi = derived.contract_minutes(tech)
     weekly = contract.max_hours_in_week
@@ -92,22 +94,35 @@ def _person(derived: Derived, tech: Technician, origin: dt.datetime) -> Person:
         max_per_shift_type={k: v for k, v in contract.shift_limits.items() if v > 0},
         is_backup=tech.is_backup,
         fairness_group=contract.id,
-        weekly_rest=_weekly_rest(derived, contract.min_weekly_rest_hours, tech.timezone, origin),
+        params=_rule_params(contract),
+        local_weeks=local_weeks[tech.timezone],
         **_history(derived, tech, origin),
     )
 
 
-def _weekly_rest(derived: Derived, hours, zone: str, origin: dt.datetime) -> WeeklyRest | None:
-    """Rule ``weekly_rest``: the minutes (rounded up) and each week's local midnights."""
-    if not hours:
-        return None
+def _rule_params(contract: Contract) -> dict[str, int]:
+    """``Person.params``: every contract field marked ``SolverParam`` that is set, in the
+    solver's units (hours to whole minutes rounded as marked, exactly from the decimals)."""
+    out = {}
+    for name, mark in Contract.solver_parameters().items():
+        value = getattr(contract, name)
+        if value is None:
+            continue
+        if mark.unit == "minutes":
+            minutes = exact(value) * 60
+            value = math.ceil(minutes) if mark.rounding == "up" else math.floor(minutes)
+        out[mark.key] = int(value)
+    return out
+
+
+def _local_weeks(derived: Derived, zone: str, origin: dt.datetime) -> tuple[tuple[int, int], ...]:
+    """Each week's bounds at the person's local midnights, in minutes from the origin."""
     dates = derived.dates
-    weeks = tuple(
+    return tuple(
         (minutes_between(origin, local(dates[w[0]], dt.time(0), zone)),
          minutes_between(origin, local(dates[w[-1]] + dt.timedelta(days=1), dt.time(0), zone)))
         for w in derived.weeks
     )
-    return WeeklyRest(minutes=math.ceil(exact(hours) * 60), weeks=weeks)
 
 
 def _fixed_pairs(scenario: Scenario, derived: Derived,
@@ -232,6 +247,8 @@ def compile_scenario(scenario: Scenario, previous: Plan | None = None) -> Compil
     )
 
     fixed = _fixed_pairs(scenario, derived, rows)
+    zones = {t.timezone for t in scenario.technicians}
+    local_weeks = {z: _local_weeks(derived, z, origin) for z in zones}  # once per time zone
 
     hint: tuple[tuple[str, str], ...] = ()
     oncall_hint: tuple[tuple[str, str, str], ...] = ()
@@ -250,7 +267,7 @@ def compile_scenario(scenario: Scenario, previous: Plan | None = None) -> Compil
 
     problem = Problem(
         num_days=scenario.horizon.days,
-        people=tuple(_person(derived, t, origin) for t in scenario.technicians),
+        people=tuple(_person(derived, t, origin, local_weeks) for t in scenario.technicians),
         duties=tuple(duties),
         eligible=eligible,
         weeks=derived.weeks,

@@ -8,8 +8,9 @@ calendar dates; times are local wall-clock times in the client's time zone.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -52,6 +53,20 @@ class Skill(Frozen):
     name: Text = ""
 
 
+@dataclass(frozen=True)
+class SolverParam:
+    """Marks a :class:`Contract` field that reaches the solver as ``Person.params[key]``.
+
+    ``key`` is a parameter name of ``solver/rules/catalog.py``; ``planner.compile`` converts
+    the value once for all such fields: hours to whole minutes (``unit="minutes"``, rounded
+    ``up`` for a minimum, ``down`` for a cap), counts as they are (``unit="count"``).
+    """
+
+    key: str
+    unit: Literal["minutes", "count"] = "minutes"
+    rounding: Literal["up", "down"] = "up"
+
+
 class Contract(Frozen):
     """Working-time limits of a contract (hours; ``None`` = no limit).
 
@@ -62,22 +77,38 @@ class Contract(Frozen):
     ``shift_limits`` caps the number of shifts of a type (0 = may not work it).
     """
 
-    id: Id
-    name: Text = ""
-    min_hours_per_week: Hours | None = None
-    max_hours_per_week_avg: Hours | None = None
-    max_hours_in_week: Hours | None = 48
-    min_minutes_total: Minutes | None = None
-    max_minutes_total: Minutes | None = None
-    max_consecutive_days: int | None = Field(default=6, ge=1, le=MAX_HORIZON_DAYS)
-    min_consecutive_days: int | None = Field(default=None, ge=1, le=MAX_HORIZON_DAYS)
-    min_consecutive_days_off: int | None = Field(default=None, ge=1, le=MAX_HORIZON_DAYS)
-    max_weekends: int | None = Field(default=None, ge=0, le=MAX_HORIZON_DAYS)
-    shift_limits: dict[Id, Count] = Field(default_factory=dict)
-    works_public_holidays: bool = False
-    """False: the technician is unavailable on public holidays of their own country."""
-    min_weekly_rest_hours: Hours | None = Field(default=None, le=7 * 24)
-    """Rule ``weekly_rest``: hours free of duties starting in each calendar week (EU: 35)."""
+    # each field's description and example make its row of docs/scenario-format.md
+    # (python -m planner.scenario_io.doc_tables)
+    id: Id = Field(description="unique contract id", examples=["CDI-38"])
+    name: Text = Field(default="", description="label", examples=["Temps plein 38 h"])
+    min_hours_per_week: Hours | None = Field(
+        default=None, description="minimum hours per week, averaged over the horizon", examples=[24])
+    max_hours_per_week_avg: Hours | None = Field(
+        default=None, description="maximum hours per week, averaged", examples=[38])
+    max_hours_in_week: Hours | None = Field(
+        default=48, description="hard cap in each calendar week", examples=[48])
+    min_minutes_total: Minutes | None = Field(
+        default=None, description="horizon minimum (overrides the average)", examples=[7200])
+    max_minutes_total: Minutes | None = Field(
+        default=None, description="horizon maximum (overrides the average)", examples=[9600])
+    max_consecutive_days: int | None = Field(
+        default=6, ge=1, le=MAX_HORIZON_DAYS, description="longest work run", examples=[5])
+    min_consecutive_days: int | None = Field(
+        default=None, ge=1, le=MAX_HORIZON_DAYS, description="shortest work run", examples=[2])
+    min_consecutive_days_off: int | None = Field(
+        default=None, ge=1, le=MAX_HORIZON_DAYS, description="shortest off run", examples=[2])
+    max_weekends: int | None = Field(
+        default=None, ge=0, le=MAX_HORIZON_DAYS,
+        description="weekends with work in the horizon", examples=[3])
+    shift_limits: dict[Id, Count] = Field(
+        default_factory=dict, description="at most n shifts of the type (0 = never)",
+        examples=[{"night": 0}])
+    works_public_holidays: bool = Field(
+        default=False, description="otherwise off on the public holidays of the person's country",
+        examples=[True])
+    min_weekly_rest_hours: Annotated[Hours | None, SolverParam("min_weekly_rest_minutes")] = Field(
+        default=None, le=7 * 24, examples=[35],
+        description="rest starting in each calendar week (rule `weekly_rest`; EU: 35)")
 
     @model_validator(mode="after")
     def _bounds(self) -> "Contract":
@@ -113,6 +144,12 @@ class Contract(Frozen):
         the API schema (``api.schemas.domain``) are derived from it.
         """
         return tuple(k for k in cls.model_fields if k not in ("id", "name"))
+
+    @classmethod
+    def solver_parameters(cls) -> dict[str, "SolverParam"]:
+        """Field name -> its :class:`SolverParam` mark, for the fields the solver reads generically."""
+        return {k: m for k, f in cls.model_fields.items() for m in f.metadata
+                if isinstance(m, SolverParam)}
 
 
 class Technician(Frozen):

@@ -17,12 +17,13 @@ from dataclasses import asdict, dataclass
 from planner.check import check
 from planner.demands import Derived
 from planner.domain import Contract, Scenario, Technician, Plan
+from planner.rules import CONTRACT_PARAMS
 from planner.trial import REASONS, assignment_for, eligibility_reason, trial
 
 CONTRACTOR = "EXTERNAL"
 RELAXABLE = {"min_rest", "max_hours_per_week", "contract_hours", "max_consecutive_days",
              "min_consecutive_days", "min_consecutive_days_off", "max_weekends",
-             "shift_type_limits", "forbidden_successions"}
+             "shift_type_limits", "forbidden_successions"} | set(CONTRACT_PARAMS)
 """Rules a manager may waive once for one person (an absence or a second duty is never)."""
 
 
@@ -186,7 +187,7 @@ CONTRACT_RULES = {"max_hours_per_week": "max_hours_in_week",
                   "max_consecutive_days": "max_consecutive_days",
                   "min_consecutive_days": "min_consecutive_days",
                   "min_consecutive_days_off": "min_consecutive_days_off",
-                  "max_weekends": "max_weekends"}
+                  "max_weekends": "max_weekends", **CONTRACT_PARAMS}
 """Rules a re-plan can relax for one person: their contract's field set to no limit."""
 
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Callable, Literal
 
 from planner.check.checker import HARD_CHECKS, PENALTIES
-from solver.rules.catalog import CATALOG
+from planner.domain import Contract
+from solver.rules.catalog import CATALOG, PARAMS
 
 
 @dataclass(frozen=True)
@@ -42,3 +43,17 @@ RULES: dict[str, RuleInfo] = {
 
 HARD_RULES = tuple(n for n, r in RULES.items() if r.kind == "hard")
 SOFT_RULES = tuple(n for n, r in RULES.items() if r.kind == "soft")
+
+
+def _rule_of(field: str, key: str) -> str:
+    if key not in PARAMS:
+        raise ImportError(f"planner.domain.Contract.{field}: SolverParam {key!r} is not a "
+                          "parameter of any rule in solver/rules/catalog.py")
+    return PARAMS[key]
+
+
+CONTRACT_PARAMS: dict[str, str] = {
+    _rule_of(f, m.key): f for f, m in Contract.solver_parameters().items()
+}
+"""Rule -> the contract field that sets it, for the parameters the solver reads generically
+(``planner.explain`` may waive such a rule once, or clear the field for one person)."""

@@ -60,20 +60,6 @@ class Duty:
 
 
 @dataclass(frozen=True)
-class WeeklyRest:
-    """Rule ``weekly_rest`` for one person: in each week, ``minutes`` of rest that start in it.
-
-    ``weeks`` holds ``(start, end)`` of each week in minutes from the origin (the
-    person's local midnights, aligned with :attr:`Problem.weeks`). A rest is a
-    window free of the person's duties; it counts for the week in which it starts.
-    Time after the horizon counts as rest; the history's last duty does not.
-    """
-
-    minutes: int
-    weeks: tuple[tuple[int, int], ...]
-
-
-@dataclass(frozen=True)
 class Person:
     """A person and their per-person limits (``None`` means no limit).
 
@@ -97,7 +83,12 @@ class Person:
     history_consecutive_days_off: int | None = None
     history_last_end: int | None = None
     history_last_shift_type: str | None = None
-    weekly_rest: WeeklyRest | None = None
+    params: Mapping[str, int] = field(default_factory=dict)
+    """Rule parameters by the names :mod:`solver.rules.catalog` declares (``RuleSpec.params``),
+    in the solver's units (whole minutes, counts); a missing key leaves the rule off."""
+    local_weeks: tuple[tuple[int, int], ...] = ()
+    """``(start, end)`` of each week of :attr:`Problem.weeks` in minutes from the origin, at
+    the person's local midnights; empty: day ``d`` runs from ``d * 1440`` (see :func:`week_bounds`)."""
 
 
 @dataclass(frozen=True)
@@ -203,3 +194,9 @@ class Problem:
     """(person id, period id, role) of a previous plan."""
     stability: Stability | None = None
     """A re-plan: the plan to stay close to, its frozen part and change budget."""
+
+
+def week_bounds(problem: Problem, person: Person) -> tuple[tuple[int, int], ...]:
+    """``(start, end)`` in minutes of each week of ``problem`` for ``person``: their
+    :attr:`Person.local_weeks`, or the weeks' days from ``first * 1440`` to ``(last + 1) * 1440``."""
+    return person.local_weeks or tuple((w[0] * 1440, (w[-1] + 1) * 1440) for w in problem.weeks)

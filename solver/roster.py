@@ -4,7 +4,9 @@
 ``FITS[rule](roster, duty, horizon)``: may ``duty`` be added without breaking ``rule``
 (days >= horizon are not planned yet: open)? ``VALID[rule](roster)``: does ``rule`` hold
 on the whole horizon? Hard rules the construction cannot break are in
-``BY_CONSTRUCTION`` with the reason. ``tests/test_registry.py`` asserts every hard rule
+``BY_CONSTRUCTION`` with the reason. A rule's tests may instead sit beside its builder
+in ``solver/rules/`` as ``fits_<rule>`` / ``valid_<rule>`` (one file per rule's solver
+side), found by name like the builders. ``tests/test_registry.py`` asserts every hard rule
 of the catalogue is in one of them.
 """
 
@@ -13,7 +15,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Callable
 
-from solver.problem import Duty, Person, Problem
+from solver.problem import Duty, Person, Problem, week_bounds
+from solver.rules import warm_start_tests
 
 
 class Roster:
@@ -24,6 +27,7 @@ class Roster:
         self.n = problem.num_days
         self.rules = problem.rules
         self.week_of, self.weekend_of = week_of, weekend_of
+        self.week_bounds = week_bounds(problem, person)
         self.days: list[Duty | None] = [None] * self.n
         self.week: dict[int, int] = defaultdict(int)
         self.total = 0
@@ -240,31 +244,6 @@ def _fits_min_consecutive_days_off(r: Roster, duty: Duty, horizon: int) -> bool:
     return True
 
 
-def _rest_weeks_ok(r: Roster, extra: Duty | None = None) -> bool:
-    """Every week touched by ``extra`` (all weeks when None) keeps a ``weekly_rest`` window."""
-    rule = r.p.weekly_rest
-    if rule is None or rule.minutes <= 0:
-        return True
-    busy = [(x.start, x.end) for x in r.days if x is not None]
-    if extra is not None:
-        busy.append((extra.start, extra.end))
-    last = r.p.history_last_end
-    for start, end in rule.weeks:
-        if extra is not None and not (start < extra.end and extra.start < end + rule.minutes):
-            continue
-        starts = [start] + [e for _, e in busy if start <= e < end]
-        if last is not None and start <= last < end:
-            starts.append(last)
-        if not any(all(not (s < c + rule.minutes and e > c) for s, e in busy)
-                   for c in starts if last is None or c >= last):
-            return False
-    return True
-
-
-def _fits_weekly_rest(r: Roster, duty: Duty, horizon: int) -> bool:
-    return _rest_weeks_ok(r, duty)
-
-
 FITS: dict[str, Callable[[Roster, Duty, int], bool]] = {
     "one_shift_per_day": _fits_one_shift_per_day,
     "no_overlap": _fits_no_overlap,
@@ -277,7 +256,7 @@ FITS: dict[str, Callable[[Roster, Duty, int], bool]] = {
     "max_consecutive_days": _fits_max_consecutive_days,
     "min_consecutive_days": _fits_min_consecutive_days,
     "min_consecutive_days_off": _fits_min_consecutive_days_off,
-    "weekly_rest": _fits_weekly_rest,
+    **warm_start_tests("fits"),
 }
 """Hard rule -> may this duty be added (the cheap tests first)."""
 
@@ -342,7 +321,7 @@ VALID: dict[str, Callable[[Roster], bool]] = {
     "max_consecutive_days": _valid_max_consecutive_days,
     "min_consecutive_days": _valid_min_consecutive_days,
     "min_consecutive_days_off": _valid_min_consecutive_days_off,
-    "weekly_rest": _rest_weeks_ok,
+    **warm_start_tests("valid"),
 }
 """Hard rule -> does it hold on the whole horizon (after a block, or for a given plan)."""
 

@@ -6,7 +6,7 @@ an importer) can tell what to fix.
 
 from __future__ import annotations
 
-from solver.problem import Problem
+from solver.problem import Person, Problem
 
 ROLES = ("primary", "backup")
 
@@ -22,6 +22,29 @@ def _unique(kind: str, ids: list[str]) -> set[str]:
             raise ProblemError(f"Problem.{kind}: duplicate id {i!r}")
         seen.add(i)
     return seen
+
+
+def _rule_params(problem: Problem, p: Person) -> None:
+    """``Person.params``: names the catalogue declares, non-negative integers; ``local_weeks``
+    aligned with ``Problem.weeks``."""
+    # imported here: solver.rules imports solver.model, which imports this module
+    from solver.rules.catalog import PARAMS
+
+    for k, v in p.params.items():
+        if k not in PARAMS:
+            raise ProblemError(f"Problem.people[{p.id!r}].params: unknown rule parameter {k!r} "
+                               f"(solver/rules/catalog.py declares {', '.join(sorted(PARAMS))})")
+        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+            raise ProblemError(f"Problem.people[{p.id!r}].params[{k!r}] must be a non-negative "
+                               f"integer (got {v!r})")
+    if p.local_weeks:
+        if len(p.local_weeks) != len(problem.weeks):
+            raise ProblemError(f"Problem.people[{p.id!r}].local_weeks has {len(p.local_weeks)} "
+                               f"weeks, Problem.weeks {len(problem.weeks)}")
+        for k, (start, end) in enumerate(p.local_weeks):
+            if end <= start:
+                raise ProblemError(f"Problem.people[{p.id!r}].local_weeks[{k}]: end {end} is "
+                                   f"not after start {start}")
 
 
 def validate(problem: Problem) -> None:
@@ -99,6 +122,7 @@ def validate(problem: Problem) -> None:
         for t, v in p.max_per_shift_type.items():
             if v < 0:
                 raise ProblemError(f"Problem.people[{p.id!r}].max_per_shift_type[{t!r}] is negative")
+        _rule_params(problem, p)
     w = problem.rules.weights
     for t, v in w.fairness.items():
         if v < 0:

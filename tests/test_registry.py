@@ -58,8 +58,9 @@ def problems(catalog: tuple[RuleSpec, ...] = CATALOG, docs: str | None = None) -
     # the warm start: every hard rule tested, or unbreakable by construction
     for name in hard:
         if (name in roster.FITS) == (name in roster.BY_CONSTRUCTION):
-            out.append(f"{name}: the warm start (solver/roster.py) must test it in FITS "
-                       "or say in BY_CONSTRUCTION why it cannot break it (exactly one)")
+            out.append(f"{name}: the warm start must test it (fits_{name} beside its builder, or "
+                       "FITS of solver/roster.py) or say in BY_CONSTRUCTION why it cannot break "
+                       "it (exactly one)")
     for name in set(roster.FITS) | set(roster.VALID) | set(roster.BY_CONSTRUCTION):
         if name not in hard:
             out.append(f"{name}: warm-start test of a rule not in the catalogue")
@@ -99,17 +100,26 @@ def test_planner_registry_is_the_catalogue():
 
 # --- each failure mode, shown by taking one entry away ------------------------------------
 
+
+def _without(request, mapping: dict, key: str) -> None:
+    """Take ``key`` out of ``mapping`` for one test, then put the whole mapping back in its
+    order (``monkeypatch.delitem`` re-inserts it last: later tests would build and check
+    the rules in another order)."""
+    saved = dict(mapping)
+    del mapping[key]
+    request.addfinalizer(lambda: (mapping.clear(), mapping.update(saved)))
+
 NEW_HARD = RuleSpec("night_cap", "hard", "Night cap", "at most n nights")
 NEW_SOFT = RuleSpec("late_bonus", "soft", "Late bonus", "late shifts given to volunteers")
 
 
-def test_fails_without_warm_start_test(monkeypatch):
-    monkeypatch.delitem(roster.FITS, "min_rest")
+def test_fails_without_warm_start_test(request):
+    _without(request, roster.FITS, "min_rest")
     assert any(p.startswith("min_rest: the warm start") for p in problems())
 
 
-def test_fails_without_whole_horizon_test(monkeypatch):
-    monkeypatch.delitem(roster.VALID, "max_weekends")
+def test_fails_without_whole_horizon_test(request):
+    _without(request, roster.VALID, "max_weekends")
     assert "max_weekends: in FITS but not in VALID (the whole-horizon test)" in problems()
 
 
@@ -120,8 +130,8 @@ def test_fails_for_a_new_hard_rule_everywhere():
         "night_cap: no solver builder",
         "night_cap: no hard check in planner/check/checker.py",
         "night_cap: no tests/rules/test_night_cap.py",
-        "night_cap: the warm start (solver/roster.py) must test it in FITS or say in "
-        "BY_CONSTRUCTION why it cannot break it (exactly one)",
+        "night_cap: the warm start must test it (fits_night_cap beside its builder, or FITS of "
+        "solver/roster.py) or say in BY_CONSTRUCTION why it cannot break it (exactly one)",
         "night_cap: no semantics row in docs/rules.md",
     ]
 
@@ -134,13 +144,13 @@ def test_fails_without_evaluator_entry(monkeypatch):
     assert "late_bonus: no soft check in planner/check/checker.py" in got
 
 
-def test_fails_without_checker_entry(monkeypatch):
-    monkeypatch.delitem(HARD_CHECKS, "max_weekends")
+def test_fails_without_checker_entry(request):
+    _without(request, HARD_CHECKS, "max_weekends")
     assert "max_weekends: no hard check in planner/check/checker.py" in problems()
 
 
-def test_fails_without_builder(monkeypatch):
-    monkeypatch.delitem(solver_rules.BUILDERS, "continuity")
+def test_fails_without_builder(request):
+    _without(request, solver_rules.BUILDERS, "continuity")
     assert "continuity: no solver builder" in problems()
 
 
@@ -153,6 +163,19 @@ def test_fails_without_docs_row():
     assert problems(docs=stale)[0].startswith("docs/rules.md: the summary table differs")
 
 
+def test_warm_start_tests_beside_the_builder_are_found(monkeypatch):
+    """fits_<rule> / valid_<rule> in a module of solver/rules/ join FITS / VALID (weekly_rest
+    keeps its tests beside its builder); two of one name are refused."""
+    from solver.rules import timing
+
+    assert roster.FITS["weekly_rest"] is timing.fits_weekly_rest
+    assert roster.VALID["weekly_rest"] is timing.valid_weekly_rest
+    assert solver_rules.warm_start_tests("fits") == {"weekly_rest": timing.fits_weekly_rest}
+    monkeypatch.setattr(solver_rules.hours, "fits_weekly_rest", timing.fits_weekly_rest, raising=False)
+    with pytest.raises(ImportError, match="'weekly_rest': 2 functions fits_weekly_rest"):
+        solver_rules.warm_start_tests("fits")
+
+
 def test_builder_lookup_names_the_missing_rule():
     with pytest.raises(ImportError, match="'night_cap'"):
         solver_rules._builder("night_cap")
@@ -163,6 +186,27 @@ def test_architecture_doc_points_to_the_catalogue():
     text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
     assert "solver/rules/catalog.py" in text
     assert "`oncall_backup_distinct`" not in text
+
+
+def test_weekly_rest_is_written_in_five_files():
+    """Issue 13's measure: the rule `weekly_rest` with its contract parameter is written in
+    five files (docs/architecture.md, "How to add a rule"); every other mention outside the
+    tests is generated (the contracts.csv table of docs/scenario-format.md)."""
+    from planner.scenario_io.doc_tables import BEGIN, END
+
+    found = set()
+    for top in ("solver", "planner", "api", "dashboard", "docs", "benchmarks"):
+        for path in (ROOT / top).rglob("*"):
+            if path.suffix not in (".py", ".md", ".toml", ".csv") or not path.is_file():
+                continue
+            text = path.read_text(encoding="utf-8")
+            if BEGIN in text:  # the generated block
+                text = text[:text.index(BEGIN)] + text[text.index(END):]
+            if "weekly_rest" in text:
+                found.add(path.relative_to(ROOT).as_posix())
+    found.discard("docs/architecture.md")  # names it as the checklist's example
+    assert sorted(found) == ["docs/rules.md", "planner/check/duties.py", "planner/domain.py",
+                             "solver/rules/catalog.py", "solver/rules/timing.py"]
 
 
 def test_checker_never_imports_solver():

@@ -342,3 +342,28 @@ def test_empty_files(demo: Path) -> None:
 def test_settings_types_are_checked_with_file_line_and_key(demo: Path, old, new, expected) -> None:
     replace_settings(demo, old, new)
     assert error(demo).startswith(expected), error(demo)
+
+
+def test_contract_columns_doc_is_made_from_the_domain() -> None:
+    """docs/scenario-format.md's contracts.csv table is the one planner.domain.Contract makes
+    (regenerate: python -m planner.scenario_io.doc_tables)."""
+    from planner.scenario_io import doc_tables
+
+    text = doc_tables.DOC.read_text(encoding="utf-8")
+    assert doc_tables.rewrite(text) == text
+    assert "| `min_weekly_rest_hours` | decimal ≤ 168 | no | none | `35` |" in text
+    assert "| `max_hours_in_week` | decimal | no | `48` | `48` or `none` |" in text
+    stale = text.replace("| longest work run |", "| longest run |")
+    assert doc_tables.rewrite(stale) == text
+    with pytest.raises(ValueError, match="markers"):
+        doc_tables.rewrite(text.replace(doc_tables.END, ""))
+
+
+def test_contract_field_without_description_is_named() -> None:
+    from pydantic.fields import FieldInfo
+
+    from planner.scenario_io import doc_tables
+    from planner.scenario_io.tables import CONTRACTS
+
+    with pytest.raises(ValueError, match=r"Contract\.max_weekends needs a description"):
+        doc_tables._row(CONTRACTS.column("max_weekends"), FieldInfo(default=None))

@@ -37,4 +37,19 @@ def _builder(name: str) -> Builder:
 BUILDERS: dict[str, Builder] = {r.name: _builder(r.name) for r in CATALOG}
 """Rule name -> builder, for every rule of the catalogue, in its order."""
 
-__all__ = ["BUILDERS", "CATALOG", "HARD_RULES", "SOFT_RULES", "Builder"]
+
+def warm_start_tests(prefix: str) -> dict[str, Callable]:
+    """Hard rule -> ``<prefix>_<rule>`` (``fits`` or ``valid``) written beside its builder,
+    for the rules that keep their warm-start tests there (:mod:`solver.roster` adds them to
+    ``FITS`` / ``VALID``), in catalogue order."""
+    out = {}
+    for name in HARD_RULES:
+        found = [f for mod in _MODULES if callable(f := getattr(mod, f"{prefix}_{name}", None))]
+        if len(found) > 1:
+            raise ImportError(f"rule {name!r}: {len(found)} functions {prefix}_{name} in solver/rules/")
+        if found:
+            out[name] = found[0]
+    return out
+
+
+__all__ = ["BUILDERS", "CATALOG", "HARD_RULES", "SOFT_RULES", "Builder", "warm_start_tests"]

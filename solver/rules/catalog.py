@@ -19,16 +19,21 @@ Kind = Literal["hard", "soft"]
 
 @dataclass(frozen=True)
 class RuleSpec:
-    """One rule: its name (shared by builder, check, test file), kind, label, description."""
+    """One rule: its name (shared by builder, check, test file), kind, label, description.
+
+    ``params`` names the rule's per-person parameters in ``solver.problem.Person.params``
+    (the planner fills them from the contract fields it marks with these names).
+    """
 
     name: str
     kind: Kind
     label: str
     description: str
+    params: tuple[str, ...] = ()
 
 
-def _hard(name: str, label: str, description: str) -> RuleSpec:
-    return RuleSpec(name, "hard", label, description)
+def _hard(name: str, label: str, description: str, *params: str) -> RuleSpec:
+    return RuleSpec(name, "hard", label, description, params)
 
 
 def _soft(name: str, label: str, description: str) -> RuleSpec:
@@ -40,7 +45,8 @@ CATALOG: tuple[RuleSpec, ...] = (
     _hard("one_shift_per_day", "One shift per day", "at most one duty per person per day"),
     _hard("no_overlap", "No overlapping duties", "no two duties of one person overlap in time"),
     _hard("min_rest", "Minimum rest", "at least min_rest_hours between duties on different days"),
-    _hard("weekly_rest", "Weekly rest", "min_weekly_rest_hours free of duties starting in each calendar week"),
+    _hard("weekly_rest", "Weekly rest", "min_weekly_rest_hours free of duties starting in each calendar week",
+          "min_weekly_rest_minutes"),
     _hard("max_hours_per_week", "Maximum hours per week", "worked minutes per calendar week capped"),
     _hard("contract_hours", "Contract hours", "worked minutes over the horizon within the contract's bounds"),
     _hard("max_consecutive_days", "Maximum consecutive working days", "no longer work run, history counted"),
@@ -68,6 +74,8 @@ CATALOG: tuple[RuleSpec, ...] = (
 
 HARD_RULES: tuple[str, ...] = tuple(r.name for r in CATALOG if r.kind == "hard")
 SOFT_RULES: tuple[str, ...] = tuple(r.name for r in CATALOG if r.kind == "soft")
+PARAMS: dict[str, str] = {k: r.name for r in CATALOG for k in r.params}
+"""``Person.params`` key -> its rule."""
 
 
 def markdown_table() -> str:

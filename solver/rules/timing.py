@@ -4,6 +4,9 @@ Duties are grouped per person into *slots*: the distinct (start, end) intervals 
 a day (many clients share the same shift times). Conflicts are only sought between
 a day and the few later days whose earliest duty could start too soon, using a
 suffix minimum of the days' earliest starts, so building is linear in practice.
+
+``weekly_rest`` also holds the warm start's tests of the rule (``fits_weekly_rest``,
+``valid_weekly_rest``: see :func:`solver.rules.warm_start_tests`).
 """
 
 from __future__ import annotations
@@ -11,7 +14,13 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 
+from typing import TYPE_CHECKING
+
 from solver.model import LinearTerm, Lit, ModelBuilder, expr_sum
+from solver.problem import Duty, week_bounds
+
+if TYPE_CHECKING:
+    from solver.roster import Roster
 
 Slot = tuple[int, int, list[Lit]]
 """(start, end, duty variables of one person in that interval on one day)."""
@@ -130,13 +139,13 @@ def weekly_rest(m: ModelBuilder) -> list[LinearTerm]:
     it; one per week must hold. A week with a window no duty can touch needs nothing.
     """
     for pid, person in m.people.items():
-        rule = person.weekly_rest
-        if rule is None or rule.minutes <= 0:
+        minutes = person.params.get("min_weekly_rest_minutes")
+        if not minutes:
             continue
         last = person.history_last_end
         pairs = [pair for day in m.by_person_day[pid] for pair in day]
-        for start, end in rule.weeks:
-            near = [(d, v) for d, v in pairs if d.end > start and d.start < end + rule.minutes]
+        for start, end in week_bounds(m.problem, person):
+            near = [(d, v) for d, v in pairs if d.end > start and d.start < end + minutes]
             starts = {start} | {d.end for d, _ in near if start <= d.end < end}
             if last is not None and start <= last < end:
                 starts.add(last)
@@ -144,7 +153,7 @@ def weekly_rest(m: ModelBuilder) -> list[LinearTerm]:
             for c in sorted(starts):
                 if last is not None and c < last:
                     continue  # the history's last duty still runs
-                busy = tuple(v for d, v in near if d.start < c + rule.minutes and d.end > c)
+                busy = tuple(v for d, v in near if d.start < c + minutes and d.end > c)
                 if not busy:
                     break  # a window no duty can touch: the week holds
                 if busy not in windows:
@@ -157,3 +166,34 @@ def weekly_rest(m: ModelBuilder) -> list[LinearTerm]:
                     chosen.append(free)
                 m.model.add_bool_or(chosen)
     return []
+
+
+def _rest_weeks_ok(r: Roster, extra: Duty | None = None) -> bool:
+    """Every week touched by ``extra`` (all weeks when None) keeps a ``weekly_rest`` window."""
+    minutes = r.p.params.get("min_weekly_rest_minutes")
+    if not minutes:
+        return True
+    busy = [(x.start, x.end) for x in r.days if x is not None]
+    if extra is not None:
+        busy.append((extra.start, extra.end))
+    last = r.p.history_last_end
+    for start, end in r.week_bounds:
+        if extra is not None and not (start < extra.end and extra.start < end + minutes):
+            continue
+        starts = [start] + [e for _, e in busy if start <= e < end]
+        if last is not None and start <= last < end:
+            starts.append(last)
+        if not any(all(not (s < c + minutes and e > c) for s, e in busy)
+                   for c in starts if last is None or c >= last):
+            return False
+    return True
+
+
+def fits_weekly_rest(r: Roster, duty: Duty, horizon: int) -> bool:
+    """The warm start's test (:data:`solver.roster.FITS`): may ``duty`` be added."""
+    return _rest_weeks_ok(r, duty)
+
+
+def valid_weekly_rest(r: Roster) -> bool:
+    """The warm start's whole-horizon test (:data:`solver.roster.VALID`)."""
+    return _rest_weeks_ok(r)

@@ -97,6 +97,35 @@ def test_message():
     assert (v.technician, v.date) == ("A", day(0))
 
 
+def test_solver_parameter_reaches_the_person_in_whole_minutes():
+    """The contract's hours reach Person.params rounded up to whole minutes (a minimum), with
+    no code of the rule's own in compile; the weeks run between Alice's local midnights."""
+    people = compile_scenario(_sc(35.005, technicians=(tech("A"), tech("B", timezone="UTC")))).problem.people
+    assert [p.params for p in people] == [{"min_weekly_rest_minutes": 2101}] * 2
+    assert people[0].local_weeks == ((-120, 10080 - 120), (10080 - 120, 20160 - 120))  # CEST
+    assert people[1].local_weeks == ((0, 10080), (10080, 20160))
+    assert compile_scenario(_sc(None)).problem.people[0].params == {}
+
+
+def test_checker_gap_explained_with_the_rule_waivable():
+    """`rota explain`: a gap that only the weekly rest keeps open names the rule, offers to
+    waive it once, and a re-plan may clear the contract field (found from its declaration)."""
+    from planner.explain import explain_gaps, fixed_scenario
+
+    sc = _sc(technicians=(tech("A"),), coverage=(
+        CoverageRule(client="acme", shift="D", required=1, date=day(6)),))
+    sc = sc.model_copy(update={"contracts": (sc.contracts[0].model_copy(
+        update={"max_consecutive_days": None, "max_hours_in_week": None}),)})
+    # D Monday to Saturday and next Monday: D on Sunday leaves 16 h of rest in week 1
+    [gap] = explain_gaps(sc, plan(works(sc, "A", [*range(6), 7])))
+    [c] = gap.candidates
+    assert (c.reason, c.rules) == ("weekly_rest", ("weekly_rest",))
+    relax = next(f for f in gap.fixes if f.kind == "relax_rule")
+    assert (relax.technician, relax.rule) == ("A", "weekly_rest")
+    relaxed = fixed_scenario(sc, relax, None)
+    assert [c.min_weekly_rest_hours for c in relaxed.contracts] == [35, None]
+
+
 # --- the builder alone (tests/rules/builder_check.py) ----------------------------------
 
 

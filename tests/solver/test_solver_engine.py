@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
@@ -26,12 +27,24 @@ def test_every_rule_has_a_builder():
         ({"eligible": {"0/D/acme": ("ghost",)}}, "unknown person id 'ghost'"),
         ({"fixed": (("p", "nope"),)}, "Problem.fixed[0]: unknown duty id 'nope'"),
         ({"weeks": ((0, 9),)}, "Problem.weeks[0] holds day 9"),
+        # Person.params: the names of solver/rules/catalog.py, non-negative integers
+        ({"people": (Person("p", params={"min_weekly_rest_hours": 35}),)},
+         "Problem.people['p'].params: unknown rule parameter 'min_weekly_rest_hours' "
+         "(solver/rules/catalog.py declares min_weekly_rest_minutes)"),
+        ({"people": (Person("p", params={"min_weekly_rest_minutes": -1}),)},
+         "Problem.people['p'].params['min_weekly_rest_minutes'] must be a non-negative integer (got -1)"),
+        ({"people": (Person("p", params={"min_weekly_rest_minutes": 35.5}),)},
+         "must be a non-negative integer (got 35.5)"),
+        ({"people": (Person("p", local_weeks=((0, 1440), (1440, 2880))),), "weeks": ((0,),)},
+         "Problem.people['p'].local_weeks has 2 weeks, Problem.weeks 1"),
+        ({"people": (Person("p", local_weeks=((60, 60),)),), "weeks": ((0,),)},
+         "Problem.people['p'].local_weeks[0]: end 60 is not after start 60"),
     ],
 )
 def test_malformed_problem_is_reported(change, message):
     base = problem(["p"], [duty(0)])
     fields = {**base.__dict__, **change}
-    with pytest.raises(ProblemError, match=message.replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(ProblemError, match=re.escape(message)):
         solve(type(base)(**fields), OPTS)
 
 
