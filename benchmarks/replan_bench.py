@@ -47,7 +47,7 @@ from planner.check.stability import changes  # noqa: E402
 from planner.domain import Absence, AbsenceKind, Scenario  # noqa: E402
 from planner.pipeline import plan_scenario  # noqa: E402
 from planner.replan.run import replan, with_baseline  # noqa: E402
-from solver import SolveOptions  # noqa: E402
+from solver import SolveOptions, SolveStatus  # noqa: E402
 
 
 def _scenario(args) -> Scenario:
@@ -112,7 +112,7 @@ def _replan(changed, published, now, args, staged: bool) -> dict:
     r = replan(changed, published, SolveOptions(time_limit=args.limit, workers=args.workers,
                                                 seed=0), now=now, staged=staged)
     seconds = time.perf_counter() - t0
-    if r.outcome.result.status == "infeasible":  # hard rules contradict (named by the solver)
+    if r.outcome.result.status == SolveStatus.infeasible:  # hard rules contradict (named by the solver)
         return dict(seconds=round(seconds, 3), status="infeasible",
                     conflicts=list(r.outcome.result.conflicts))
     assert r.outcome.report.hard_ok, r.outcome.report.violations[:3]

@@ -28,7 +28,7 @@ from planner.check import Context, check
 from planner.check.stability import changes
 from planner.domain import Plan, Scenario
 from planner.pipeline import PlanOutcome
-from solver import Problem, SolveOptions, SolveResult, solve
+from solver import Problem, SolveOptions, SolveResult, SolveStatus, solve
 from solver.evaluate import evaluate
 from solver.problem import Weights
 
@@ -81,9 +81,9 @@ def staged_replan(sc: Scenario, options: SolveOptions, start: Plan, wrap) -> Pla
     first_options = replace(options, time_limit=options.time_limit * FIRST_SHARE,
                             on_progress=None)
     first = solve(fewest_changes_problem(compiled.problem), wrap(first_options))
-    if first.status == "infeasible":  # the same hard rules: stage two cannot do better
+    if first.status == SolveStatus.infeasible:  # the same hard rules: stage two cannot do better
         return _outcome(sc, compiled, first)
-    if first.status not in ("optimal", "feasible"):  # no plan in time: one weighted solve
+    if not first.status.has_plan:  # no plan in time: one weighted solve
         left = max(1.0, options.time_limit - (time.monotonic() - began))
         return _outcome(sc, compiled, solve(compiled.problem, wrap(replace(options,
                                                                            time_limit=left))))
@@ -98,7 +98,7 @@ def staged_replan(sc: Scenario, options: SolveOptions, start: Plan, wrap) -> Pla
         stability=replace(st, max_changes=change_bound(chosen, st.max_changes)))
     left = max(1.0, options.time_limit - (time.monotonic() - began))
     second = solve(second_problem, wrap(replace(options, time_limit=left)))
-    if second.status not in ("optimal", "feasible") or (
+    if not second.status.has_plan or (
             coverage_penalty(second.penalties) > coverage_penalty(fallback.penalties)):
         second = fallback
     return _outcome(sc, compiled, second)
@@ -114,7 +114,7 @@ def _rescored(problem: Problem, result: SolveResult) -> SolveResult:
     ev = evaluate(problem, result.assignments, result.oncall)
     return replace(result, objective=ev.objective, penalties=ev.penalties, gaps=ev.gaps,
                    unfilled_oncall=ev.unfilled_oncall, fairness=ev.fairness, best_bound=None,
-                   bound_source=None, status="feasible")
+                   bound_source=None, status=SolveStatus.feasible)
 
 
 def _outcome(sc: Scenario, compiled: Compiled, result: SolveResult) -> PlanOutcome:
