@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> None:
         meds = []
         for k in trees:
             objs = [r["objective"] for r in wall[k]]
-            meds.append(statistics.median(objs) if None not in objs else None)
+            meds.append(statistics.median(objs) if objs and None not in objs else None)
         table.append((name, det["base"]["objective"], det["new"]["objective"],
                       "yes" if same else "NO", *meds,
                       " / ".join(str(r["objective"]) for r in wall["base"]),
