@@ -427,6 +427,35 @@ class Assignment(Frozen):
         return self
 
 
+class BusyDuty(Frozen):
+    """A duty the technician holds in another team's published plan.
+
+    Teams plan separately, but a person works for all of them: the rules that are about a
+    person (rest, one shift per day, weekly and contract hours, consecutive days, absences)
+    see these as busy, worked time. They are never re-planned and never cover this team's
+    clients. ``technician`` is this scenario's technician id of the shared person.
+    """
+
+    technician: Id
+    date: Day
+    start: Moment
+    end: Moment
+    paid_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
+    """Worked minutes counted towards hours limits; None: ``end - start``."""
+    night: bool = False
+    label: Text = ""
+    """Where the duty comes from, for messages (e.g. ``"pilotage: N acme"``)."""
+
+    @model_validator(mode="after")
+    def _order(self) -> "BusyDuty":
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ValueError("busy duty: start and end need a UTC offset (e.g. +02:00)")
+        if self.end <= self.start:
+            raise ValueError(f"busy duty ends ({self.end.isoformat()}) before it starts "
+                             f"({self.start.isoformat()})")
+        return self
+
+
 class OnCallRole(StrEnum):
     primary = "primary"
     backup = "backup"
@@ -501,6 +530,8 @@ class Scenario(Frozen):
     """Absences pending or rejected: kept (export, import), never planned."""
     undecided_requests: tuple[Request, ...] = ()
     """Requests pending or rejected: kept (export, import), never planned."""
+    busy: tuple[BusyDuty, ...] = ()
+    """Duties the scenario's technicians hold in other teams' published plans (busy time)."""
     baseline: Baseline | None = None
     """A re-plan: the published plan to stay close to (see :class:`Baseline`)."""
 
@@ -563,6 +594,9 @@ class Scenario(Frozen):
             if a.start.tzinfo is None:  # a plan may hold naive times (the checker flags them)
                 raise ValueError(f"assignment of {a.technician} on {a.date}: start and end "
                                  "need a UTC offset (e.g. +02:00)")
+        for b in self.busy:
+            if b.technician not in techs:
+                raise ValueError(f"busy duty: unknown technician {b.technician!r}")
         for (a, b) in self.rules.forbidden_successions:
             for s in (a, b):
                 if s not in shifts:
