@@ -27,12 +27,14 @@ Slot = tuple[int, int, list[Lit]]
 
 
 def _slots(m: ModelBuilder, pid: str) -> list[list[Slot]]:
-    """Per day, the person's slots."""
+    """Per day, the person's slots (busy duties left out: the caller kept conflicting
+    duties away from them, and two busy duties are not this plan's to part)."""
     out = []
     for pairs in m.by_person_day[pid]:
         groups: dict[tuple[int, int], list[Lit]] = defaultdict(list)
         for duty, var in pairs:
-            groups[(duty.start, duty.end)].append(var)
+            if not duty.busy:
+                groups[(duty.start, duty.end)].append(var)
         out.append([(s, e, vs) for (s, e), vs in groups.items()])
     return out
 
