@@ -158,6 +158,13 @@ class Context:
         """Technician id -> horizon days with a busy duty."""
         return {t: set(self.busy.in_horizon(t)) for t in self.busy.by_tech}
 
+    def open_to(self, tech, row: DemandRow) -> bool:
+        """May ``tech`` hold ``row`` at all: eligible, and no busy duty keeps them off it
+        (as the compile step leaves such pairs out: fairness and re-plan changes count
+        only these)."""
+        return (self.d.ineligible_reason(tech, row) is None
+                and (tech.id not in self.busy.by_tech or self.busy.conflict(tech, row) is None))
+
     def worked_or_busy(self, tech: str) -> set[int]:
         """Horizon days worked in this plan or busy in another team's."""
         return self.worked_days.get(tech, set()) | self.busy_days.get(tech, set())
