@@ -125,8 +125,10 @@ class BusyTime:
 
         Busy minutes count as worked: at most ``hi - busy`` (never below 0). The minimum
         asks for ``lo - busy``, but never for more than ``lo`` pro-rated to the present
-        days without busy duty (busy days are as absence days for it), so another team's
-        short duties never make the minimum impossible here.
+        days without busy duty (busy days are as absence days for it), nor for more than
+        the maximum less one longest shift (plus a minute: busy minutes are no multiple
+        of this team's shifts, so a window narrower than a shift may hold no plan), so
+        that another team's duties do not make the minimum impossible here.
         """
         busy = self.horizon_minutes(tech.id)
         if not busy and not self.in_horizon(tech.id):
@@ -140,6 +142,9 @@ class BusyTime:
             free = present - len(busy_days)
             lo_free = math.floor(Fraction(lo) * free / present) if present > 0 else 0
             own_lo = max(0, min(lo - busy, lo_free))
+            if own_hi is not None:
+                longest = max((x.minutes for x in self.d.scenario.shift_types), default=1)
+                own_lo = min(own_lo, max(0, own_hi - longest + 1))
         return own_lo, own_hi
 
     def worked_run_cap(self, tech: str, cap: int | None, past: int) -> int | None:
