@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from fractions import Fraction
 
 from planner.calendar import UTC, local
 from planner.demands import DAY, DemandRow, Derived, exact
@@ -123,29 +122,17 @@ class BusyTime:
                              hi: int | None) -> tuple[int | None, int | None]:
         """Bounds on the minutes this team gives ``tech``, from the contract's (lo, hi).
 
-        Busy minutes count as worked: at most ``hi - busy`` (never below 0). The minimum
-        asks for ``lo - busy``, but never for more than ``lo`` pro-rated to the present
-        days without busy duty (busy days are as absence days for it), nor for more than
-        the maximum less one longest shift (plus a minute: busy minutes are no multiple
-        of this team's shifts, so a window narrower than a shift may hold no plan), so
-        that another team's duties do not make the minimum impossible here.
+        Busy minutes dated in the horizon count as worked: at most ``hi - busy`` (never
+        below 0). The minimum does not bind a person with busy duties in the horizon
+        (``0``): the other teams' duties carry part of it, and what is left may be
+        impossible here (their days, rest and work runs take more than their minutes),
+        so a minimum would let another team's plan make this one infeasible.
         """
-        busy = self.horizon_minutes(tech.id)
-        if not busy and not self.in_horizon(tech.id):
+        days = self.in_horizon(tech.id)
+        if not days:
             return lo, hi
-        own_hi = None if hi is None else max(0, hi - busy)
-        own_lo = None
-        if lo is not None:
-            absent = self.d.whole_day_absent_dates(tech.id)
-            present = self.d.horizon.days - len(absent)
-            busy_days = {self.d.dates[i] for i in self.in_horizon(tech.id)} - absent
-            free = present - len(busy_days)
-            lo_free = math.floor(Fraction(lo) * free / present) if present > 0 else 0
-            own_lo = max(0, min(lo - busy, lo_free))
-            if own_hi is not None:
-                longest = max((x.minutes for x in self.d.scenario.shift_types), default=1)
-                own_lo = min(own_lo, max(0, own_hi - longest + 1))
-        return own_lo, own_hi
+        busy = self.horizon_minutes(tech.id)
+        return (None if lo is None else 0), (None if hi is None else max(0, hi - busy))
 
     def worked_run_cap(self, tech: str, cap: int | None, past: int) -> int | None:
         """``max_consecutive_days`` for ``tech``: never below the longest run of busy days
