@@ -8,7 +8,7 @@ rules about a person hold across all of them (docs/rules.md, "Busy time"). A
   successions through the ``night`` flag): :meth:`BusyTime.conflict` says why an own
   duty cannot sit next to a busy one; the compile step leaves such pairs out;
 * **counting rules** (weekly and contract hours, consecutive working days, weekends,
-  weekly rest): busy time counts as worked time, but it never makes this team's plan
+  the weekly rest): busy time counts as worked time, but it never makes this team's plan
   impossible. Where the other teams' duties alone already reach a limit, the limit
   stays at what they reached (this team adds nothing there); see the methods below.
 
@@ -167,26 +167,28 @@ class BusyTime:
                     sum(busy_minutes(b) for b in bs))
                 for d, bs in self.in_horizon(tech).items()}
 
-    def weekly_rest_exempt(self, tech: Technician, minutes: int | None,
-                           last_end: dt.datetime | None) -> bool:
-        """True when the busy duties alone (each day's span, ``last_end`` of the history
-        and of busy duties before the horizon) leave some week without ``minutes`` of
-        rest: the person is then exempt from ``weekly_rest`` (this team cannot mend it)."""
+    def rest_broken_weeks(self, tech: Technician, minutes: int | None,
+                          last_end: dt.datetime | None) -> set[int]:
+        """Indices of the weeks of ``Derived.weeks`` in which the busy duties alone (each
+        day's from first start to last end, as the solver holds them, and ``last_end``:
+        the history's or a busy duty's before the horizon) leave no window of ``minutes``
+        free starting in the week: the rule of weekly rest skips these weeks (this plan
+        cannot mend them)."""
         if not minutes:
-            return False
+            return set()
         spans = [(s.astimezone(UTC), e.astimezone(UTC)) for s, e, _ in self.day_spans(tech.id).values()]
         if not spans:
-            return False
+            return set()
         need = dt.timedelta(minutes=minutes)
         last = last_end.astimezone(UTC) if last_end is not None else None
-        for week in self.d.weeks:
+        out = set()
+        for k, week in enumerate(self.d.weeks):
             begin = local(self.d.dates[week[0]], dt.time(0), tech.timezone).astimezone(UTC)
             finish = local(self.d.dates[week[-1]] + DAY, dt.time(0), tech.timezone).astimezone(UTC)
             starts = {begin} | {e for _, e in spans if begin <= e < finish}
             if last is not None and begin <= last < finish:
                 starts.add(last)
-            ok = any(all(not (s < c + need and e > c) for s, e in spans)
-                     for c in starts if last is None or c >= last)
-            if not ok:
-                return True
-        return False
+            if not any(all(not (s < c + need and e > c) for s, e in spans)
+                       for c in starts if last is None or c >= last):
+                out.add(k)
+        return out

@@ -96,13 +96,7 @@ def _person(derived: Derived, tech: Technician, origin: dt.datetime,
     lo, hi = busy.own_contract_minutes(tech, *derived.contract_minutes(tech))
     weekly = contract.max_hours_in_week
     history = _history(derived, tech, origin, busy)
-    params = _rule_params(contract)
     minimum_runs = not busy.min_runs_exempt(tech.id)
-    if "min_weekly_rest_minutes" in params:
-        last = history.get("history_last_end")
-        last_end = None if last is None else origin + dt.timedelta(minutes=last)
-        if busy.weekly_rest_exempt(tech, params["min_weekly_rest_minutes"], last_end):
-            del params["min_weekly_rest_minutes"]
     return Person(
         id=tech.id,
         max_minutes=None if hi is None else hi + busy_minutes,
@@ -116,7 +110,7 @@ def _person(derived: Derived, tech: Technician, origin: dt.datetime,
         max_per_shift_type={k: v for k, v in contract.shift_limits.items() if v > 0},
         is_backup=tech.is_backup,
         fairness_group=contract.id,
-        params=params,
+        params=_rule_params(contract),
         local_weeks=local_weeks[tech.timezone],
         **history,
     )

@@ -220,6 +220,19 @@ def test_checker_weekly_rest_with_busy_time():
     assert 3 not in days_of(p)
 
 
+def test_a_week_whose_rest_busy_time_alone_breaks_is_skipped_not_the_next():
+    sc = alone(contract=dict(min_weekly_rest_hours=35), days=15)
+    # busy 08-20 every day of the first week and the next Monday: no 35 h window starts
+    # in the first week whatever this plan does
+    sc = with_busy(sc, *(busy(i, 8, 12, label=f"busy {i}") for i in range(8)))
+    assert rules_broken(check(sc, plan(works(sc, "A", [*range(8, 12), 14])))) == {}
+    # the second week still holds: working the rest of it and the Monday after breaks it
+    report = check(sc, plan(works(sc, "A", range(8, 15))))
+    assert rules_broken(report) == {"weekly_rest": 1} and report.violations[0].date == day(7)
+    _, _, p = solve_and_check(sc)
+    assert not set(days_of(p)) & set(range(8))
+
+
 def test_min_run_rules_do_not_apply_to_a_person_with_busy_time():
     sc = alone(contract=dict(min_consecutive_days=3), rules=dict(exempt_horizon_edges=False))
     assert "min_consecutive_days" in rules_broken(check(sc, plan(works(sc, "A", [2]))))

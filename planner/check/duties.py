@@ -184,16 +184,18 @@ def check_weekly_rest(ctx: Context) -> list[Violation]:
         past = ctx.history.get(tech)
         last = past.last_end.astimezone(UTC) if past and past.last_end else None
         other = [b for b in ctx.busy.of(tech) if b.date <= ctx.d.horizon.end]
+        broken: set[int] = set()
         if other:
-            # other teams' duties are worked time; when they alone leave some week
-            # without the rest, the person is exempt (docs/rules.md, "Busy time")
+            # other teams' duties are worked time; a week they alone leave without the
+            # rest is not this plan's to mend (docs/rules.md, "Busy time")
             before = ctx.busy.last_end_before(tech)
             ends = [x for x in (last, before) if x is not None]
-            if ctx.busy.weekly_rest_exempt(t, math.ceil(exact(hours) * 60),
-                                           max(ends) if ends else None):
-                continue
+            broken = ctx.busy.rest_broken_weeks(t, math.ceil(exact(hours) * 60),
+                                                max(ends) if ends else None)
             busy += [(b.start.astimezone(UTC), b.end.astimezone(UTC)) for b in other]
-        for week in ctx.d.weeks:
+        for k, week in enumerate(ctx.d.weeks):
+            if k in broken:
+                continue
             first = ctx.d.dates[week[0]]
             begin = local(first, dt.time(0), t.timezone).astimezone(UTC)
             finish = local(ctx.d.dates[week[-1]] + DAY, dt.time(0), t.timezone).astimezone(UTC)
