@@ -183,6 +183,7 @@ def _fixed_pairs(scenario: Scenario, derived: Derived,
     """(technician, duty id) of every fixed assignment, or a :class:`CompileError`
     saying why one cannot be kept (refused here rather than as an infeasible solve)."""
     fixed = []
+    busy = BusyTime(derived)
     for a in scenario.fixed:
         did = duty_id(a.client, a.date, a.shift, a.skill)
         if did not in rows:
@@ -196,7 +197,7 @@ def _fixed_pairs(scenario: Scenario, derived: Derived,
                 f"fixed assignment of {a.technician} on {a.date} ({a.shift}, {a.client}) "
                 f"cannot be kept ({a.technician}: {reason})"
             )
-        why = BusyTime(derived).conflict(derived.technicians[a.technician], rows[did])
+        why = busy.conflict(derived.technicians[a.technician], rows[did])
         if why:
             raise CompileError(
                 f"fixed assignment of {a.technician} on {a.date} ({a.shift}, {a.client}) "
