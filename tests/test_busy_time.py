@@ -365,6 +365,24 @@ def test_replan_respects_busy_time_without_spending_the_change_budget():
     assert check(out.scenario, p).hard_ok
 
 
+def test_changes_add_busy_duties_from_a_folder_and_from_data(tmp_path: Path):
+    from planner.replan.changes import ChangeError, changes_from_dict, load_changes
+
+    sc = alone()
+    (tmp_path / "busy.csv").write_text("technician,date,start,end,night,label\n"
+                                       "A,2027-07-07,2027-07-07T22:00,2027-07-08T06:00,true,N\n")
+    changed, notes = load_changes(sc, tmp_path)
+    assert changed.busy[0].start == at(2, 22) and changed.busy[0].night
+    assert notes == ["busy.csv: added busy duty of A on 2027-07-07 (N)"]
+    changed, _ = changes_from_dict(sc, {"busy": [{"technician": "A", "date": "2027-07-07",
+                                                  "start": "2027-07-07T22:00:00+02:00",
+                                                  "end": "2027-07-08T06:00:00+02:00"}]})
+    assert changed.busy[0].end == at(3, 6)
+    with pytest.raises(ChangeError, match="busy.0"):
+        changes_from_dict(sc, {"busy": [{"technician": "A", "date": "2027-07-07",
+                                         "start": "2027-07-07T22:00", "end": "2027-07-08T06:00"}]})
+
+
 # --- property: random busy time, the solver's plan always passes the checker ---------
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
