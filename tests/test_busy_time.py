@@ -385,15 +385,33 @@ def test_changes_add_busy_duties_from_a_folder_and_from_data(tmp_path: Path):
 
 # --- property: random busy time, the solver's plan always passes the checker ---------
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.sampled_from("AB"), st.integers(-1, 7), st.integers(0, 23),
-                          st.integers(1, 14), st.booleans()), max_size=6),
-       st.booleans())
-def test_random_busy_time_plans_pass_the_checker(raw, tight):
-    contract = dict(max_hours_in_week=40, max_consecutive_days=4, min_weekly_rest_hours=24,
-                    max_weekends=1) if tight else {}
-    sc = make(technicians=(tech("A", "Alice"), tech("B", "Bob")), days=7, contract=contract,
-              rules=dict(forbidden_successions=frozenset({("N", "E")})))
+CONTRACTS = (
+    {},
+    dict(max_hours_in_week=32, max_consecutive_days=3, min_weekly_rest_hours=35, max_weekends=0),
+    dict(min_hours_per_week=30, max_hours_per_week_avg=40, min_consecutive_days=2,
+         min_consecutive_days_off=2),
+    dict(min_minutes_total=2000, max_minutes_total=2400, max_consecutive_days=2),
+)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from("ABK"), st.integers(-2, 8), st.integers(0, 23),
+                          st.integers(1, 14), st.booleans()), max_size=8),
+       st.sampled_from(CONTRACTS), st.booleans())
+def test_random_busy_time_plans_pass_the_checker(raw, contract, history):
+    """Random busy duties (overlapping, out of the horizon, nights, several a day) on
+    contracts with caps, minimums, runs and weekly rest: the solver always finds a plan,
+    the checker finds it valid and agrees on every penalty, and no own duty shares a date
+    or an instant with a busy duty."""
+    sc = make(technicians=(tech("A", "Alice"), tech("B", "Bob"),
+                           tech("K", "Karim", roles=frozenset({Role.backup}),
+                                clients=frozenset({"acme", "beta"}))),
+              days=8, contract=contract,
+              rules=dict(forbidden_successions=frozenset({("N", "E"), ("L", "E")}),
+                         continuity_weight=1, backup_use_weight=2,
+                         fairness_weights={"night": 4, "weekend": 4}))
+    if history:
+        sc = sc.model_copy(update={"history": (asg(sc, "A", day(-1), "N"), asg(sc, "B", day(-2), "D"))})
     duties = [busy(i, h, n, who=w, night=night, label=f"b{k}")
               for k, (w, i, h, n, night) in enumerate(raw)]
     sc2 = with_busy(sc, *duties)
