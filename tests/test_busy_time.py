@@ -95,6 +95,19 @@ def test_busy_hours_alone_above_the_cap_leave_the_week_empty_not_infeasible():
     assert rules_broken(check(sc2, plan(asg(sc2, "A", 4, "D")))) == {"max_hours_per_week": 1}
 
 
+def test_lint_warns_of_busy_time_alone_at_the_cap_and_far_away():
+    from planner.lint import scenario_warnings
+
+    sc = with_busy(alone(contract=dict(max_hours_in_week=20)),
+                   *(busy(i, 8, 10, label=f"long {i}") for i in (0, 1)), busy(40, 8, 1))
+    warnings = [w for w in scenario_warnings(sc) if w.startswith("busy.csv")]
+    assert warnings == [
+        "busy.csv row 3 (A, 2027-08-14): lies far outside the horizon (2027-07-05 to "
+        "2027-07-11); the busy duty cannot affect the plan",
+        "busy.csv: A is busy in other teams 20 h in the week of 2027-07-05 (cap 20 h); this "
+        "plan gives them nothing that week"]
+
+
 def test_contract_minimum_does_not_become_impossible():
     """Every day is needed to reach the minimum; a one-hour busy duty takes a day (and
     the rest around it): the minimum no longer binds Alice, the plan is not infeasible."""
