@@ -356,7 +356,9 @@ def test_who_can_cover_and_robustness_leave_the_busy_person_out():
     sc = _two()
     p = plan(works(sc, "B", [2, 3]))
     assert who_can_cover(sc, p, "acme", day(2), "D", giver="B") == []
-    assert [o.technician for o in who_can_cover(sc, p, "acme", day(3), "D", giver="B")] == ["A"]
+    options = who_can_cover(sc, p, "acme", day(3), "D", giver="B")
+    assert [o.technician for o in options] == ["A"]
+    assert options[0].week_hours == 16  # the duty, and 8 h busy in pilotage that week
     rob = {d.date: d for d in robustness(sc, p).days}
     assert rob[day(2)].single_points_of_failure == ("B",)  # Alice is busy elsewhere that day
     assert rob[day(3)].single_points_of_failure == ()
