@@ -113,7 +113,8 @@ class BusyTime:
     def week_minutes(self, tech: str) -> list[int]:
         """Busy minutes in each week of ``Derived.weeks`` (duties dated in the horizon)."""
         days = self.in_horizon(tech)
-        return [sum(busy_minutes(b) for d in week for b in days.get(d, ())) for week in self.d.weeks]
+        return [sum(busy_minutes(b) for d in week for b in days.get(d, ()))
+                for week in self.d.weeks]
 
     def horizon_minutes(self, tech: str) -> int:
         return sum(busy_minutes(b) for bs in self.in_horizon(tech).values() for b in bs)
@@ -176,7 +177,8 @@ class BusyTime:
         cannot mend them)."""
         if not minutes:
             return set()
-        spans = [(s.astimezone(UTC), e.astimezone(UTC)) for s, e, _ in self.day_spans(tech.id).values()]
+        spans = [(s.astimezone(UTC), e.astimezone(UTC))
+                 for s, e, _ in self.day_spans(tech.id).values()]
         if not spans:
             return set()
         need = dt.timedelta(minutes=minutes)

@@ -214,5 +214,5 @@ def check_weekly_rest(ctx: Context) -> list[Violation]:
                     "weekly_rest",
                     f"{ctx.name(tech)}: the longest rest starting in the week of {first} is "
                     f"{fmt_minutes(longest / 60)}{also} (minimum {fmt_minutes(float(need) / 60)})",
-                    tech, first, busy="; ".join(b.label for b in other if b.label) if other else ""))
+                    tech, first, busy="; ".join(b.label for b in other if b.label)))
     return out
