@@ -3,7 +3,8 @@
 A changes folder holds files with the scenario's own names and columns:
 ``absences.csv``, ``peaks.csv``, ``requests.csv``, ``coverage.csv`` (dated rules),
 ``fixed.csv``, ``busy.csv`` (a duty published in another team since) add rows;
-``technicians.csv`` and ``contracts.csv`` add or replace rows by id (a technician joining, a training or contract change); ``departures.csv``
+``technicians.csv`` and ``contracts.csv`` add or replace rows by id (a technician
+joining, a training or contract change); ``departures.csv``
 (``technician,date[,reason]``) makes a technician leave from a date on; and
 ``settings.toml`` may override keys of ``[rules]`` and ``[weights]``. A single file
 may be given instead of a folder. Errors name the file, line and column.
