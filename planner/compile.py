@@ -6,6 +6,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from planner.busy import BUSY_SHIFT, BusyTime
 from planner.calendar import UTC, local, minutes_between
 from planner.demands import DemandRow, Derived, PeriodRow, exact
 from planner.domain import (
@@ -37,6 +38,8 @@ class Compiled:
     origin: dt.datetime
     duties: dict[str, DemandRow]
     periods: dict[str, PeriodRow]
+    busy: frozenset[str] = frozenset()
+    """Ids of the solver duties that stand for busy time (never in the plan)."""
 
 
 def duty_id(client: str, date: dt.date, shift: str, skill: str) -> str:
@@ -48,15 +51,19 @@ def period_id(rotation: str, index: int) -> str:
     return f"{rotation}#{index}"
 
 
-def _history(derived: Derived, tech: Technician, origin: dt.datetime) -> dict:
-    """History fields of a person (docs/rules.md, 'History')."""
+def _history(derived: Derived, tech: Technician, origin: dt.datetime, busy: BusyTime) -> dict:
+    """History fields of a person (docs/rules.md, 'History'); busy duties before the
+    horizon are worked days of the history and their end may be its last end."""
     history = derived.scenario.history
+    busy_end = busy.last_end_before(tech.id)
     if not history:
-        return {}
+        if busy_end is None:
+            return {}
+        return {"history_last_end": minutes_between(origin, busy_end)}
     start = derived.horizon.start
     first = min(a.date for a in history)
     mine = [a for a in history if a.technician == tech.id and a.date < start]
-    worked = {a.date for a in mine}
+    worked = {a.date for a in mine} | busy.dates_before(tech.id)
     day = start - dt.timedelta(days=1)
     work_run = 0
     while day >= first and day in worked:
@@ -67,7 +74,10 @@ def _history(derived: Derived, tech: Technician, origin: dt.datetime) -> dict:
     while day >= first and day not in worked:
         off_run += 1
         day -= dt.timedelta(days=1)
-    last_end = max((minutes_between(origin, a.end) for a in mine), default=None)
+    ends = [minutes_between(origin, a.end) for a in mine]
+    if busy_end is not None:
+        ends.append(minutes_between(origin, busy_end))
+    last_end = max(ends, default=None)
     last_type = next((a.shift for a in mine if a.date == start - dt.timedelta(days=1)), None)
     return {
         "history_consecutive_days": work_run,
@@ -78,26 +88,69 @@ def _history(derived: Derived, tech: Technician, origin: dt.datetime) -> dict:
 
 
 def _person(derived: Derived, tech: Technician, origin: dt.datetime,
-            local_weeks: dict[str, tuple[tuple[int, int], ...]]) -> Person:
+            local_weeks: dict[str, tuple[tuple[int, int], ...]], busy: BusyTime,
+            busy_minutes: int) -> Person:
+    """The solver's person; ``busy_minutes`` = minutes of the person's busy solver duties
+    (see :func:`_busy_duties`), added to the contract bounds of their own duties."""
     contract = derived.contracts[tech.contract]
-    lo, hi = derived.contract_minutes(tech)
+    lo, hi = busy.own_contract_minutes(tech, *derived.contract_minutes(tech))
     weekly = contract.max_hours_in_week
+    history = _history(derived, tech, origin, busy)
+    minimum_runs = not busy.min_runs_exempt(tech.id)
     return Person(
         id=tech.id,
-        max_minutes=hi,
-        min_minutes=lo,
+        max_minutes=None if hi is None else hi + busy_minutes,
+        min_minutes=None if lo is None else lo + busy_minutes,
         max_minutes_per_week=None if weekly is None else math.floor(exact(weekly) * 60),
-        max_consecutive_days=contract.max_consecutive_days,
-        min_consecutive_days=contract.min_consecutive_days,
-        min_consecutive_days_off=contract.min_consecutive_days_off,
-        max_weekends=contract.max_weekends,
+        max_consecutive_days=busy.worked_run_cap(
+            tech.id, contract.max_consecutive_days, history.get("history_consecutive_days") or 0),
+        min_consecutive_days=contract.min_consecutive_days if minimum_runs else None,
+        min_consecutive_days_off=contract.min_consecutive_days_off if minimum_runs else None,
+        max_weekends=busy.weekend_cap(tech.id, contract.max_weekends),
         max_per_shift_type={k: v for k, v in contract.shift_limits.items() if v > 0},
         is_backup=tech.is_backup,
         fairness_group=contract.id,
         params=_rule_params(contract),
         local_weeks=local_weeks[tech.timezone],
-        **_history(derived, tech, origin),
+        **history,
     )
+
+
+def _busy_duties(derived: Derived, busy: BusyTime, origin: dt.datetime,
+                 tech: Technician) -> list[Duty]:
+    """The person's busy duties dated in the horizon as fixed solver duties, one a day.
+
+    A day's busy duties make one duty from the first start to the last end (so the
+    one-duty-a-day rules hold). Its minutes count towards the weekly cap, clamped so
+    that a week's busy minutes never exceed the cap: where the other teams' duties
+    alone reach it, this team adds nothing that week (rather than an impossible plan).
+    No demand, tags or group: coverage, fairness and continuity never see it.
+    """
+    spans = busy.day_spans(tech.id)
+    if not spans:
+        return []
+    weekly = derived.contracts[tech.contract].max_hours_in_week
+    cap = None if weekly is None else math.floor(exact(weekly) * 60)
+    out = []
+    for week in derived.weeks:
+        left = cap
+        for day in week:
+            if day not in spans:
+                continue
+            start, end, minutes = spans[day]
+            if left is not None:
+                minutes = min(minutes, left)
+                left -= minutes
+            out.append(Duty(
+                id=f"busy/{tech.id}/{derived.dates[day].isoformat()}",
+                day=day,
+                start=minutes_between(origin, start),
+                end=minutes_between(origin, end),
+                shift_type=BUSY_SHIFT,
+                minutes=minutes,
+                busy=True,
+            ))
+    return out
 
 
 def _rule_params(contract: Contract) -> dict[str, int]:
@@ -130,6 +183,7 @@ def _fixed_pairs(scenario: Scenario, derived: Derived,
     """(technician, duty id) of every fixed assignment, or a :class:`CompileError`
     saying why one cannot be kept (refused here rather than as an infeasible solve)."""
     fixed = []
+    busy = BusyTime(derived)
     for a in scenario.fixed:
         did = duty_id(a.client, a.date, a.shift, a.skill)
         if did not in rows:
@@ -142,6 +196,12 @@ def _fixed_pairs(scenario: Scenario, derived: Derived,
             raise CompileError(
                 f"fixed assignment of {a.technician} on {a.date} ({a.shift}, {a.client}) "
                 f"cannot be kept ({a.technician}: {reason})"
+            )
+        why = busy.conflict(derived.technicians[a.technician], rows[did])
+        if why:
+            raise CompileError(
+                f"fixed assignment of {a.technician} on {a.date} ({a.shift}, {a.client}) "
+                f"cannot be kept ({a.technician}: {why})"
             )
         fixed.append((a.technician, did))
     return fixed
@@ -169,6 +229,7 @@ def compile_scenario(scenario: Scenario, previous: Plan | None = None) -> Compil
     previous : a plan whose assignments warm-start the search (optional).
     """
     derived = Derived(scenario)
+    busy = BusyTime(derived)
     origin = dt.datetime.combine(scenario.horizon.start, dt.time(0), tzinfo=UTC)
     rules = scenario.rules
 
@@ -206,6 +267,7 @@ def compile_scenario(scenario: Scenario, previous: Plan | None = None) -> Compil
             t.id
             for t in by_client.get(row.client, ())
             if derived.ineligible_reason(t, row) is None
+            and (t.id not in busy.by_tech or busy.conflict(t, row) is None)
         )
 
     periods: list[OnCallPeriod] = []
@@ -265,9 +327,20 @@ def compile_scenario(scenario: Scenario, previous: Plan | None = None) -> Compil
             if (o.rotation, o.start) in by_start
         )
 
+    people = []
+    busy_ids = []
+    for t in scenario.technicians:
+        mine = _busy_duties(derived, busy, origin, t)
+        for duty in mine:
+            duties.append(duty)
+            eligible[duty.id] = (t.id,)
+            fixed.append((t.id, duty.id))
+            busy_ids.append(duty.id)
+        people.append(_person(derived, t, origin, local_weeks, busy, sum(x.minutes for x in mine)))
+
     problem = Problem(
         num_days=scenario.horizon.days,
-        people=tuple(_person(derived, t, origin, local_weeks) for t in scenario.technicians),
+        people=tuple(people),
         duties=tuple(duties),
         eligible=eligible,
         weeks=derived.weeks,
@@ -290,7 +363,7 @@ def compile_scenario(scenario: Scenario, previous: Plan | None = None) -> Compil
         hint=hint,
         oncall_hint=oncall_hint,
     )
-    compiled = Compiled(scenario, problem, origin, rows, period_rows)
+    compiled = Compiled(scenario, problem, origin, rows, period_rows, frozenset(busy_ids))
     if scenario.baseline is not None:  # a re-plan: stay close to the published plan
         from planner.replan.stability import with_stability
 
@@ -302,6 +375,8 @@ def to_plan(compiled: Compiled, result: SolveResult) -> Plan:
     """Read a solver result back as a domain plan (sorted by date, technician)."""
     assignments = []
     for person, did in result.assignments:
+        if did in compiled.busy:
+            continue  # another team's duty: never part of this plan
         row = compiled.duties[did]
         assignments.append(
             Assignment(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from planner.busy import busy_minutes
 from planner.calendar import UTC
 from planner.check import check
 from planner.demands import Derived
@@ -32,7 +33,8 @@ class CoverOption:
     """Objective delta (changes, fairness, continuity, backup use, coverage)."""
     penalties: dict[str, int]
     week_hours: float
-    """Hours they would work in the duty's calendar week."""
+    """Hours they would work in the duty's calendar week (their busy time in other teams
+    included)."""
 
 
 def find_row(derived: Derived, client: str, date: dt.date, shift: str, skill: str):
@@ -76,7 +78,9 @@ def who_can_cover(scenario: Scenario, plan: Plan, client: str, date: dt.date, sh
                      penalties=True)
         minutes = row.minutes + sum(
             (a.end - a.start).total_seconds() / 60 for a in plan.assignments
-            if a.technician == tech.id and derived.day_index(a.date) in week_days)
+            if a.technician == tech.id and derived.day_index(a.date) in week_days) + sum(
+            busy_minutes(b) for b in sc.busy  # their duties in other teams count too
+            if b.technician == tech.id and derived.day_index(b.date) in week_days)
         out.append(CoverOption(tech.id, tech.name or tech.id, tech.is_backup, full.delta,
                                full.penalty_delta or {}, round(minutes / 60, 2)))
     out.sort(key=lambda o: (o.cost, not o.backup, o.week_hours, o.technician))

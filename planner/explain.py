@@ -18,7 +18,7 @@ from planner.check import check
 from planner.demands import Derived
 from planner.domain import Contract, Scenario, Technician, Plan
 from planner.rules import CONTRACT_PARAMS
-from planner.trial import REASONS, assignment_for, eligibility_reason, trial
+from planner.trial import BUSY_REASON, REASONS, assignment_for, eligibility_reason, trial
 
 CONTRACTOR = "EXTERNAL"
 RELAXABLE = {"min_rest", "max_hours_per_week", "contract_hours", "max_consecutive_days",
@@ -36,7 +36,9 @@ class Candidate:
     ``public_holiday``, ``not_trained``, ``not_skilled``, ``shift_not_allowed``, or the
     code of the hard rule that breaks (``rest``, ``weekly_hours``, ``contract_hours``,
     ``consecutive_days``, ``already_on_duty``, ``weekends``, ``shift_type_limit``,
-    ``succession``, ``oncall_limit``, ``frozen``)."""
+    ``succession``, ``oncall_limit``, ``frozen``), or ``busy`` (busy in another team: the
+    rule breaks against a duty the person holds in another team's published plan; the
+    detail names the rule and that duty)."""
     detail: str
     rules: tuple[str, ...] = ()
 
@@ -152,14 +154,16 @@ def _candidate(scenario, plan, derived, tech: Technician, row, base):
         fixes.append(Fix("assign", tech.id, f"assign {name} (breaks no hard rule)", t.delta))
         return Candidate(tech.id, name, "available",
                          f"breaks no hard rule; objective {t.delta:+d} if assigned"), fixes
-    first = t.violations[0]
-    reason = REASONS.get(first.rule, first.rule)
+    busy = [v for v in t.violations if v.busy]
+    first = busy[0] if busy else t.violations[0]
+    reason = BUSY_REASON if busy else REASONS.get(first.rule, first.rule)
     rules = t.rules
-    if len(rules) == 1 and rules[0] in RELAXABLE:
+    # another team's published duty is not this team's to waive a rule against
+    if len(rules) == 1 and rules[0] in RELAXABLE and not busy:
         full = trial(scenario, plan, add=add, derived=derived, objective=True, base_objective=base)
         fixes.append(Fix("relax_rule", tech.id, f"let {name} break {rules[0]} once: "
                          f"{first.message}", full.delta, rules[0]))
-    detail = "; ".join(v.message for v in t.violations[:3])
+    detail = "; ".join(v.message for v in (*busy, *(v for v in t.violations if not v.busy))[:3])
     return Candidate(tech.id, name, reason, detail, rules), fixes
 
 

@@ -73,4 +73,34 @@ def scenario_warnings(s: Scenario) -> list[str]:
         if a.date >= first:
             out.append(f"history.csv row {i} ({a.technician}, {_fmt(a.date)}): history must lie "
                        f"before the horizon start {_fmt(first)}; the row is ignored")
+    out.extend(_busy_warnings(s, span))
+    return out
+
+
+def _busy_warnings(s: Scenario, span: str) -> list[str]:
+    """Busy duties too far from the horizon to matter, and busy time that alone reaches a
+    person's weekly cap (this team then gives them nothing that week: docs/rules.md)."""
+    if not s.busy:
+        return []
+    from planner.busy import BusyTime
+    from planner.check.context import fmt_minutes
+    from planner.demands import Derived, exact
+
+    out = []
+    reach = dt.timedelta(days=8)  # rest, successions and the history's work run
+    for i, b in enumerate(s.busy, 1):
+        if b.date < s.horizon.start - reach or b.date > s.horizon.end + reach:
+            out.append(f"busy.csv row {i} ({b.technician}, {_fmt(b.date)}): lies far outside "
+                       f"{span}; the busy duty cannot affect the plan")
+    derived = Derived(s)
+    busy = BusyTime(derived)
+    for tech in sorted(busy.by_tech):
+        cap = derived.contracts[derived.technicians[tech].contract].max_hours_in_week
+        if cap is None:
+            continue
+        for week, minutes in zip(derived.weeks, busy.week_minutes(tech)):
+            if minutes and minutes >= exact(cap) * 60:
+                out.append(f"busy.csv: {tech} is busy in other teams {fmt_minutes(minutes)} in "
+                           f"the week of {_fmt(derived.dates[week[0]])} (cap "
+                           f"{fmt_minutes(cap * 60)}); this plan gives them nothing that week")
     return out

@@ -38,6 +38,10 @@ REASONS = {
 }
 """Hard rule -> the reason code reported (eligibility is split by its cause)."""
 
+BUSY_REASON = "busy"
+"""The reason code when a rule breaks against a duty in another team's published plan
+(a violation with ``busy`` set): "busy in another team"."""
+
 
 def eligibility_reason(derived: Derived, tech, row: DemandRow) -> tuple[str, str] | None:
     """``(code, detail)`` when ``tech`` may not work ``row`` at all, per `eligibility`."""

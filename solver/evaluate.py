@@ -50,7 +50,8 @@ def evaluate(
     count = Counter(did for _, did in assignments)
     held: dict[tuple[str, int], list] = defaultdict(list)  # (person, day) -> duties
     for pid, did in assignments:
-        held[(pid, duties[did].day)].append(duties[did])
+        if not duties[did].busy:  # busy time: no request, continuity or backup use
+            held[(pid, duties[did].day)].append(duties[did])
 
     gaps = []
     for duty in problem.duties:
@@ -109,7 +110,8 @@ def evaluate(
             if nxt and {d.group for d in ds} != {d.group for d in nxt}:
                 pen["continuity"] += weights.continuity
 
-    pen["backup_use"] = weights.backup_use * sum(1 for pid, _ in assignments if people[pid].is_backup)
+    pen["backup_use"] = weights.backup_use * sum(1 for pid, did in assignments
+                                                 if people[pid].is_backup and not duties[did].busy)
     pen["plan_stability"] = stability_penalty(problem, assignments, oncall)
     return Evaluation(by_rule(pen), tuple(gaps), tuple(unfilled), tuple(figures))
 

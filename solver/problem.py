@@ -46,6 +46,10 @@ class Duty:
     group : continuity key (the client): changing group on consecutive days costs.
     demand : coverage wanted on this duty.
     tags : fairness categories (``"night"``, ``"weekend"``, ``"holiday"``, ...).
+    busy : held elsewhere (another team's duty of its one, fixed person): it counts for
+        the person's day, hours, runs and weekly rest; the pairwise timing rules
+        (``no_overlap``, ``min_rest``) and the soft rules (requests, continuity, backup
+        use) ignore it; the caller keeps conflicting duties away from it.
     """
 
     id: str
@@ -57,6 +61,7 @@ class Duty:
     group: str = ""
     demand: Demand = field(default_factory=Demand)
     tags: frozenset[str] = frozenset()
+    busy: bool = False
 
 
 @dataclass(frozen=True)

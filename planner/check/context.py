@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 
+from planner.busy import BusyTime
 from planner.calendar import UTC
 from planner.demands import DemandRow, Derived, PeriodRow, exact  # noqa: F401 (re-exported)
 from planner.domain import Assignment, OnCallDuty, Plan, Scenario
@@ -146,6 +147,28 @@ class Context:
     def worked_days(self) -> dict[str, set[int]]:
         return {t: {h.day for h in lst} for t, lst in self.by_tech.items()}
 
+    # busy time (docs/rules.md, "Busy time") ------------------------------------
+    @cached_property
+    def busy(self) -> BusyTime:
+        """The scenario's busy duties (other teams' published duties), per technician."""
+        return BusyTime(self.d)
+
+    @cached_property
+    def busy_days(self) -> dict[str, set[int]]:
+        """Technician id -> horizon days with a busy duty."""
+        return {t: set(self.busy.in_horizon(t)) for t in self.busy.by_tech}
+
+    def open_to(self, tech, row: DemandRow) -> bool:
+        """May ``tech`` hold ``row`` at all: eligible, and no busy duty keeps them off it
+        (as the compile step leaves such pairs out: fairness and re-plan changes count
+        only these)."""
+        return (self.d.ineligible_reason(tech, row) is None
+                and (tech.id not in self.busy.by_tech or self.busy.conflict(tech, row) is None))
+
+    def worked_or_busy(self, tech: str) -> set[int]:
+        """Horizon days worked in this plan or busy in another team's."""
+        return self.worked_days.get(tech, set()) | self.busy_days.get(tech, set())
+
     @cached_property
     def by_row(self) -> dict[tuple, set[str]]:
         """Demand key -> ids of the technicians assigned to it."""
@@ -172,7 +195,9 @@ class Context:
         out = {}
         for tech, t in self.d.technicians.items():
             mine = [a for a in past if a.technician == tech]
-            dates = {a.date for a in mine}
+            # busy duties before the horizon are worked days too (not the last end:
+            # rest next to a busy duty is checked against the busy duty itself)
+            dates = {a.date for a in mine} | {b.date for b in self.busy.of(tech) if b.date < start}
             work = off = 0
             day = start - DAY
             while day >= first and day in dates:

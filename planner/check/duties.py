@@ -7,9 +7,25 @@ import datetime as dt
 import math
 from fractions import Fraction
 
+from planner.busy import describe
 from planner.calendar import UTC, local
 from planner.check.context import DAY, Context, Held, aware, exact, fmt_minutes
 from planner.check.report import Violation
+from planner.domain import BusyDuty
+
+
+def _busy_pairs(ctx: Context):
+    """(technician, own duty, busy duty) for every own duty of a person with busy time."""
+    for tech, busy in ctx.busy.by_tech.items():
+        for h in ctx.by_tech.get(tech, ()):
+            for b in busy:
+                yield tech, h, b
+
+
+def _busy_violation(ctx: Context, rule: str, tech: str, h: Held, b: BusyDuty,
+                    what: str) -> Violation:
+    return Violation(rule, f"{ctx.name(tech)}: {_what(h)} {what} (busy in another team): "
+                     f"{describe(b)}", tech, h.date, busy=b.label or describe(b))
 
 
 def _what(h: Held) -> str:
@@ -64,6 +80,10 @@ def check_one_shift_per_day(ctx: Context) -> list[Violation]:
                 out.append(Violation("one_shift_per_day",
                                      f"{ctx.name(tech)}: {len(hs)} duties on {hs[0].date} "
                                      f"({shifts}; at most 1)", tech, hs[0].date))
+    for tech, h, b in _busy_pairs(ctx):
+        if b.date == h.date:
+            out.append(_busy_violation(ctx, "one_shift_per_day", tech, h, b,
+                                       "falls on a day with a duty elsewhere"))
     return out
 
 
@@ -77,6 +97,9 @@ def check_no_overlap(ctx: Context) -> list[Violation]:
                     out.append(Violation("no_overlap",
                                          f"{ctx.name(tech)}: {_what(a)} overlaps {_what(b)}",
                                          tech, b.date))
+    for tech, h, b in _busy_pairs(ctx):
+        if h.start < b.end and b.start < h.end:
+            out.append(_busy_violation(ctx, "no_overlap", tech, h, b, "overlaps a duty elsewhere"))
     return out
 
 
@@ -116,6 +139,16 @@ def check_min_rest(ctx: Context) -> list[Violation]:
                             f"{who}: {fmt_minutes(gap)} of rest between {a.shift} on {a.date} "
                             f"and {b.shift} on {b.date} (minimum {fmt_minutes(need)})",
                             tech, b.date))
+    for tech, h, b in _busy_pairs(ctx):
+        if b.date == h.date:
+            continue  # one shift per day
+        gap = rest(h.end, b.start) if b.date > h.date else rest(b.end, h.start)
+        if gap < need:
+            side = "before" if b.date > h.date else "after"
+            out.append(_busy_violation(
+                ctx, "min_rest", tech, h, b,
+                f"leaves {fmt_minutes(gap)} of rest (minimum {fmt_minutes(need)}) {side} a duty "
+                "elsewhere"))
     return out
 
 
@@ -150,7 +183,19 @@ def check_weekly_rest(ctx: Context) -> list[Violation]:
         busy = [(h.start.astimezone(UTC), h.end.astimezone(UTC)) for h in lst]
         past = ctx.history.get(tech)
         last = past.last_end.astimezone(UTC) if past and past.last_end else None
-        for week in ctx.d.weeks:
+        other = [b for b in ctx.busy.of(tech) if b.date <= ctx.d.horizon.end]
+        broken: set[int] = set()
+        if other:
+            # other teams' duties are worked time; a week they alone leave without the
+            # rest is not this plan's to mend (docs/rules.md, "Busy time")
+            before = ctx.busy.last_end_before(tech)
+            ends = [x for x in (last, before) if x is not None]
+            broken = ctx.busy.rest_broken_weeks(t, math.ceil(exact(hours) * 60),
+                                                max(ends) if ends else None)
+            busy += [(b.start.astimezone(UTC), b.end.astimezone(UTC)) for b in other]
+        for k, week in enumerate(ctx.d.weeks):
+            if k in broken:
+                continue
             first = ctx.d.dates[week[0]]
             begin = local(first, dt.time(0), t.timezone).astimezone(UTC)
             finish = local(ctx.d.dates[week[-1]] + DAY, dt.time(0), t.timezone).astimezone(UTC)
@@ -164,9 +209,10 @@ def check_weekly_rest(ctx: Context) -> list[Violation]:
                 nxt = min((s for s, _ in busy if s > c), default=None)
                 longest = max(longest, math.inf if nxt is None else (nxt - c).total_seconds())
             if longest < need:
+                also = " (with busy time in other teams)" if other else ""
                 out.append(Violation(
                     "weekly_rest",
                     f"{ctx.name(tech)}: the longest rest starting in the week of {first} is "
-                    f"{fmt_minutes(longest / 60)} (minimum {fmt_minutes(float(need) / 60)})",
-                    tech, first))
+                    f"{fmt_minutes(longest / 60)}{also} (minimum {fmt_minutes(float(need) / 60)})",
+                    tech, first, busy="; ".join(b.label for b in other if b.label)))
     return out

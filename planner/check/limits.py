@@ -6,8 +6,20 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from planner.check.context import Context, exact, fmt_minutes
+from planner.busy import describe
+from planner.check.context import DAY, Context, exact, fmt_minutes
 from planner.check.report import Violation
+
+
+def _busy_note(ctx: Context, tech: str, minutes: int) -> str:
+    return f", of which {fmt_minutes(minutes)} busy in other teams" if minutes else ""
+
+
+def _labels(ctx: Context, tech: str, days: set[int] | None = None) -> str:
+    """Labels of the person's busy duties dated on ``days`` (all horizon days: None)."""
+    found = [b for d, bs in sorted(ctx.busy.in_horizon(tech).items())
+             if days is None or d in days for b in bs]
+    return "; ".join(b.label or describe(b) for b in found)
 
 
 def check_max_hours_per_week(ctx: Context) -> list[Violation]:
@@ -17,15 +29,19 @@ def check_max_hours_per_week(ctx: Context) -> list[Violation]:
         cap = ctx.d.contracts[ctx.d.technicians[tech].contract].max_hours_in_week
         if cap is None:
             continue
-        for week in ctx.d.weeks:
+        busy = ctx.busy.week_minutes(tech) if tech in ctx.busy.by_tech else None
+        for k, week in enumerate(ctx.d.weeks):
             days = set(week)
-            total = sum(h.minutes for h in lst if h.day in days)
-            if total > exact(cap) * 60:
+            own = sum(h.minutes for h in lst if h.day in days)
+            other = busy[k] if busy else 0
+            # busy minutes count as worked; when they alone pass the cap, none may be added
+            if own + other > max(exact(cap) * 60, other):
                 first = ctx.d.dates[week[0]]
                 out.append(Violation("max_hours_per_week",
-                                     f"{ctx.name(tech)}: {fmt_minutes(total)} of work in the week "
-                                     f"of {first} (maximum {fmt_minutes(cap * 60)})",
-                                     tech, first))
+                                     f"{ctx.name(tech)}: {fmt_minutes(own + other)} of work in "
+                                     f"the week of {first}{_busy_note(ctx, tech, other)} "
+                                     f"(maximum {fmt_minutes(cap * 60)})",
+                                     tech, first, busy=_labels(ctx, tech, days) if other else ""))
     return out
 
 
@@ -55,14 +71,24 @@ def check_contract_hours(ctx: Context) -> list[Violation]:
     for tech, lst in ctx.by_tech.items():
         lo, hi = contract_bounds(ctx, tech)
         total = sum(h.minutes for h in lst)
+        if tech in ctx.busy.by_tech:
+            # busy minutes count as worked (docs/rules.md, "Busy time"): this plan's
+            # own minutes must lie within what the busy time leaves
+            other = ctx.busy.horizon_minutes(tech)
+            lo, hi = ctx.busy.own_contract_minutes(ctx.d.technicians[tech], lo, hi)
+            note = (f" here, besides {fmt_minutes(other)} busy in other teams "
+                    f"({_labels(ctx, tech)})") if other else ""
+            label = _labels(ctx, tech)
+        else:
+            note, label = "", ""
         if lo is not None and total < lo:
             out.append(Violation("contract_hours",
                                  f"{ctx.name(tech)}: {fmt_minutes(total)} of work over the "
-                                 f"horizon (minimum {fmt_minutes(lo)})", tech))
+                                 f"horizon{note} (minimum {fmt_minutes(lo)})", tech, busy=label))
         if hi is not None and total > hi:
             out.append(Violation("contract_hours",
                                  f"{ctx.name(tech)}: {fmt_minutes(total)} of work over the "
-                                 f"horizon (maximum {fmt_minutes(hi)})", tech))
+                                 f"horizon{note} (maximum {fmt_minutes(hi)})", tech, busy=label))
     return out
 
 
@@ -87,19 +113,27 @@ def _limit(ctx: Context, tech: str, field: str) -> int | None:
 def check_max_consecutive_days(ctx: Context) -> list[Violation]:
     """No work run longer than the limit; the first run adds the history's work run."""
     out = []
-    for tech, worked in ctx.worked_days.items():
+    for tech in ctx.worked_days:
         limit = _limit(ctx, tech, "max_consecutive_days")
         if limit is None:
             continue
         hist = ctx.history.get(tech)
+        worked = ctx.worked_or_busy(tech)
+        busy = ctx.busy_days.get(tech, set())
+        if busy:  # never below what the other teams' duties alone make
+            limit = ctx.busy.worked_run_cap(tech, limit, hist.work_run if hist else 0)
         for start, length in runs(worked, ctx.days, True):
             extra = hist.work_run if (start == 0 and hist) else 0
             if length + extra > limit:
                 since = f" (with {extra} before the horizon)" if extra else ""
+                days = set(range(start, start + length))
+                mixed = days & busy
+                note = " (with busy days in other teams)" if mixed else ""
                 out.append(Violation("max_consecutive_days",
                                      f"{ctx.name(tech)}: {length + extra} consecutive working days"
-                                     f" up to {ctx.d.dates[start + length - 1]}{since} "
-                                     f"(maximum {limit})", tech, ctx.d.dates[start]))
+                                     f" up to {ctx.d.dates[start + length - 1]}{since}{note} "
+                                     f"(maximum {limit})", tech, ctx.d.dates[start],
+                                     busy=_labels(ctx, tech, mixed) if mixed else ""))
     return out
 
 
@@ -108,8 +142,8 @@ def _min_runs(ctx: Context, rule: str, field: str, want: bool) -> list[Violation
     out = []
     for tech, worked in ctx.worked_days.items():
         limit = _limit(ctx, tech, field)
-        if limit is None:
-            continue
+        if limit is None or ctx.busy.min_runs_exempt(tech):
+            continue  # busy in another team: exempt (docs/rules.md, "Busy time")
         hist = ctx.history.get(tech)
         exempt = ctx.rules.exempt_horizon_edges
         for start, length in runs(worked, ctx.days, want):
@@ -144,10 +178,11 @@ def check_min_consecutive_days_off(ctx: Context) -> list[Violation]:
 def check_max_weekends(ctx: Context) -> list[Violation]:
     """At most ``max_weekends`` weekends with a worked day."""
     out = []
-    for tech, worked in ctx.worked_days.items():
-        limit = _limit(ctx, tech, "max_weekends")
+    for tech in ctx.worked_days:
+        limit = ctx.busy.weekend_cap(tech, _limit(ctx, tech, "max_weekends"))
         if limit is None:
             continue
+        worked = ctx.worked_or_busy(tech)
         hit = [w for w in ctx.d.weekends if worked & set(w)]
         if len(hit) > limit:
             dates = ", ".join(str(ctx.d.dates[w[0]]) for w in hit)
@@ -193,4 +228,21 @@ def check_forbidden_successions(ctx: Context) -> list[Violation]:
                                              f"{ctx.name(tech)}: {b} on {ctx.d.dates[day + 1]} "
                                              f"right after {a} on {before} (forbidden)",
                                              tech, ctx.d.dates[day + 1]))
+    # a busy night of another team counts as each of this team's night shift types
+    nights = {s.id for s in ctx.scenario.shift_types if s.is_night}
+    for tech, busy in ctx.busy.by_tech.items():
+        for h in ctx.by_tech.get(tech, ()):
+            for x in busy:
+                if not x.night:
+                    continue
+                if x.date == h.date - DAY and any((n, h.shift) in pairs for n in nights):
+                    what = f"{h.shift} on {h.date} right after a night"
+                elif x.date == h.date + DAY and any((h.shift, n) in pairs for n in nights):
+                    what = f"{h.shift} on {h.date} right before a night"
+                else:
+                    continue
+                out.append(Violation("forbidden_successions",
+                                     f"{ctx.name(tech)}: {what} busy in another team: "
+                                     f"{describe(x)} (forbidden)", tech, h.date,
+                                     busy=x.label or describe(x)))
     return out

@@ -100,8 +100,7 @@ def _fairness_rows(ctx: Context) -> tuple[FairnessRow, ...]:
             if tag == "oncall":
                 ok = any(ctx.d.oncall_ineligible_reason(t, p) is None for p in ctx.d.periods)
             else:
-                ok = any(ctx.d.ineligible_reason(t, r) is None
-                         for c in sorted(t.clients) for r in tagged.get(c, ()))
+                ok = any(ctx.open_to(t, r) for c in sorted(t.clients) for r in tagged.get(c, ()))
             if ok:
                 eligible.append(t)
         groups: dict[str, list[str]] = {}

@@ -12,13 +12,16 @@ class Violation:
     """One broken hard rule.
 
     ``technician`` is the technician id ('' when the violation concerns no one
-    person) and ``date`` the date it happens on (None when it has none).
+    person) and ``date`` the date it happens on (None when it has none); ``busy`` the
+    label of the other team's duty it runs into ('' when none: see docs/rules.md,
+    "Busy time").
     """
 
     rule: str
     message: str
     technician: str = ""
     date: dt.date | None = None
+    busy: str = ""
 
 
 @dataclass(frozen=True)

@@ -76,8 +76,7 @@ def _shift_changes(ctx: Context, frozen_end: dt.datetime) -> list[Change]:
         a = now[k] if added else before[k]
         row = ctx.rows.get((a.client, a.date, a.shift, a.skill))
         tech = ctx.d.technicians.get(a.technician)
-        forced = not added and (row is None or tech is None
-                                or ctx.d.ineligible_reason(tech, row) is not None)
+        forced = not added and (row is None or tech is None or not ctx.open_to(tech, row))
         start, end = (row.start, row.end) if row is not None else (aware(a.start), aware(a.end))
         out.append(Change(a.technician, a.date, "shift", a.shift, a.client, a.skill, start, end,
                           "added" if added else "removed", forced, start < frozen_end,

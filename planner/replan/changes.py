@@ -2,8 +2,9 @@
 
 A changes folder holds files with the scenario's own names and columns:
 ``absences.csv``, ``peaks.csv``, ``requests.csv``, ``coverage.csv`` (dated rules),
-``fixed.csv`` add rows; ``technicians.csv`` and ``contracts.csv`` add or replace rows
-by id (a technician joining, a training or contract change); ``departures.csv``
+``fixed.csv``, ``busy.csv`` (a duty published in another team since) add rows;
+``technicians.csv`` and ``contracts.csv`` add or replace rows by id (a technician
+joining, a training or contract change); ``departures.csv``
 (``technician,date[,reason]``) makes a technician leave from a date on; and
 ``settings.toml`` may override keys of ``[rules]`` and ``[weights]``. A single file
 may be given instead of a folder. Errors name the file, line and column.
@@ -21,11 +22,11 @@ from pydantic import ValidationError
 from planner.domain import Absence, AbsenceKind, Scenario
 from planner.scenario_io import tables as t
 from planner.scenario_io.errors import ScenarioError
-from planner.scenario_io.load import _build, _check_references, _fill_times, _read_rows
+from planner.scenario_io.load import _build, _busy_zone, _check_references, _fill_times, _read_rows
 from planner.scenario_io.settings import read_changed_settings
 from planner.validation import check_date
 
-APPENDED = (t.ABSENCES, t.PEAKS, t.REQUESTS, t.COVERAGE, t.FIXED)
+APPENDED = (t.ABSENCES, t.PEAKS, t.REQUESTS, t.COVERAGE, t.FIXED, t.BUSY)
 REPLACED = (t.CONTRACTS, t.TECHNICIANS)
 DEPARTURES = t.Table("departures.csv", Absence, "absences", (
     t.Column("technician", required=True), t._date("date"), t.Column("reason"),
@@ -72,7 +73,7 @@ def load_changes(base: Scenario, path: str | Path) -> tuple[Scenario, list[str]]
 
     parts: dict[str, Any] = {f: tuple(getattr(base, f)) for f in
                              ("contracts", "technicians", "absences", "peaks", "requests",
-                              "coverage", "fixed")}
+                              "coverage", "fixed", "busy")}
     rules = base.rules
     notes: list[str] = []
     ids = _ids(base)
@@ -86,6 +87,8 @@ def load_changes(base: Scenario, path: str | Path) -> tuple[Scenario, list[str]]
             if table.model is t.d.Assignment:
                 _fill_times(table, line, values, {s.id: s for s in base.shift_types},
                             {c.id: c for c in base.clients})
+            if table is t.BUSY:
+                _busy_zone(table, line, values, {x.id: x for x in parts["technicians"]})
             items.append(_build(table, line, values))
         field = table.scenario_field
         if table in REPLACED:
@@ -131,6 +134,8 @@ def _ids(sc: Scenario) -> dict[str, set[str]]:
 def _describe(item) -> str:
     if isinstance(item, Absence):
         return f"absence of {item.technician} {item.start}..{item.end}"
+    if isinstance(item, t.d.BusyDuty):
+        return f"busy duty of {item.technician} on {item.date} ({item.label or 'another team'})"
     name = type(item).__name__.lower()
     who = getattr(item, "technician", None) or getattr(item, "client", "")
     when = getattr(item, "date", None) or getattr(item, "start", None) or ""
@@ -196,7 +201,7 @@ class ChangeError(ValueError):
 
 
 _MODELS = {"absences": Absence, "peaks": t.d.Peak, "requests": t.d.Request,
-           "coverage": t.d.CoverageRule, "fixed": t.d.Assignment,
+           "coverage": t.d.CoverageRule, "fixed": t.d.Assignment, "busy": t.d.BusyDuty,
            "technicians": t.d.Technician, "contracts": t.d.Contract}
 KEYS = tuple(_MODELS) + ("departures", "rules")
 

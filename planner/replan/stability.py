@@ -54,8 +54,10 @@ def with_stability(compiled: Compiled) -> Compiled:
         problem = replace(problem, hint=tuple(hint_pairs))
     eligible = {did: set(p) for did, p in problem.eligible.items()}
     oc_eligible = {qid: set(p) for qid, p in problem.oncall_eligible.items()}
+    # busy time: fixed, in no plan; as baseline pairs (no weight) it is no change
+    busy_pairs = [(p, d) for d in compiled.busy for p in problem.eligible.get(d, ())]
     stability = Stability(
-        baseline=frozenset(pairs),
+        baseline=frozenset(pairs) | frozenset(busy_pairs),
         oncall_baseline=frozenset(calls),
         duty_weight={did: weight(r.start) for did, r in compiled.duties.items()},
         period_weight={qid: weight(p.start) for qid, p in compiled.periods.items()},

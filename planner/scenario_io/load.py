@@ -7,6 +7,7 @@ import datetime as dt
 import io
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
@@ -30,6 +31,7 @@ REFERENCES: dict[str, dict[str, str]] = {
     "requests.csv": {"technician": "technician", "shift": "shift type"},
     "history.csv": {"technician": "technician", "shift": "shift type", "client": "client"},
     "fixed.csv": {"technician": "technician", "shift": "shift type", "client": "client"},
+    "busy.csv": {"technician": "technician"},
 }
 
 
@@ -60,6 +62,7 @@ def load_scenario(path: str | Path) -> Scenario:
     parts: dict[str, tuple] = {}
     shift_types: dict[str, Any] = {}
     clients: dict[str, Any] = {}
+    technicians: dict[str, Any] = {}
     # order matters: referenced tables are read before the tables that refer to them
     for table in t.TABLES:
         rows = _read_rows(folder, table)
@@ -69,6 +72,8 @@ def load_scenario(path: str | Path) -> Scenario:
             _check_references(table, line, values, ids)
             if table.model is Assignment:
                 _fill_times(table, line, values, shift_types, clients)
+            if table is t.BUSY:
+                _busy_zone(table, line, values, technicians)
         items = tuple(_build(table, line, values) for line, values in rows)
         parts[table.scenario_field] = items
         if table.scenario_field in t.UNDECIDED:  # pending/rejected rows: kept, not planned
@@ -82,6 +87,8 @@ def load_scenario(path: str | Path) -> Scenario:
             _check_successions(folder, rules, shift_types)
         if table is t.CLIENTS:
             clients = {c.id: c for c in items}
+        if table is t.TECHNICIANS:
+            technicians = {x.id: x for x in items}
     try:
         return Scenario(name=name, horizon=horizon, rules=rules, **parts)
     except ValidationError as exc:
@@ -235,6 +242,21 @@ def _fill_times(table: t.Table, line: int, values: dict, shift_types: dict,
     values["start"] = dt.datetime.combine(day, shift.start, tzinfo=zone)
     end_day = day + dt.timedelta(days=1) if shift.crosses_midnight else day
     values["end"] = dt.datetime.combine(end_day, shift.end, tzinfo=zone)
+
+
+def _busy_zone(table: t.Table, line: int, values: dict, technicians: dict) -> None:
+    """A busy duty's date-times without offset are read in the technician's zone; the
+    duty must end after it starts and start within a day of its date."""
+    zone = ZoneInfo(technicians[values["technician"]].timezone)
+    for key in ("start", "end"):
+        if values[key].tzinfo is None:
+            values[key] = values[key].replace(tzinfo=zone)
+    if values["end"] <= values["start"]:
+        raise ScenarioError(table.file, f"ends ({values['end'].isoformat()}) before it starts "
+                            f"({values['start'].isoformat()})", line=line, column="end")
+    if abs((values["start"].astimezone(zone).date() - values["date"]).days) > 1:
+        raise ScenarioError(table.file, f"starts on {values['start'].date()}, not within a "
+                            f"day of its date {values['date']}", line=line, column="date")
 
 
 def _build(table: t.Table, line: int, values: dict[str, Any]):

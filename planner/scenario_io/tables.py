@@ -168,10 +168,19 @@ def _assignments(file: str, scenario_field: str) -> Table:
 HISTORY = _assignments("history.csv", "history")
 FIXED = _assignments("fixed.csv", "fixed")
 
+BUSY = Table("busy.csv", d.BusyDuty, "busy", (
+    Column("technician", required=True), _date("date"),
+    # a date-time without offset is read in the technician's time zone
+    Column("start", c.parse_datetime, c.fmt_datetime, required=True),
+    Column("end", c.parse_datetime, c.fmt_datetime, required=True),
+    _int("paid_minutes", nullable=True), _bool("night"), Column("label"),
+))
+"""Other teams' published duties of the scenario's technicians (busy time)."""
+
 UNDECIDED = {"absences": "undecided_absences", "requests": "undecided_requests"}
 """Scenario fields whose pending and rejected rows sit in the same file (``status`` column)."""
 
 TABLES: tuple[Table, ...] = (
     SKILLS, SHIFT_TYPES, CONTRACTS, CLIENTS, TECHNICIANS, COVERAGE, ROTATIONS,
-    ABSENCES, PEAKS, REQUESTS, HISTORY, FIXED,
+    ABSENCES, PEAKS, REQUESTS, HISTORY, FIXED, BUSY,
 )

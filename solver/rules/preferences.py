@@ -66,7 +66,8 @@ def requests(m: ModelBuilder) -> list[LinearTerm]:
     for r in m.problem.requests:
         if r.weight <= 0:
             continue
-        vs = m.day_vars(r.person, r.day, r.shift_type or None)
+        vs = [v for duty, v in m.by_person_day[r.person][r.day]
+              if not duty.busy and (not r.shift_type or duty.shift_type == r.shift_type)]
         held = expr_sum(vs)
         if r.work:
             terms.append((r.weight, 1 - held if vs else 1))
@@ -91,7 +92,8 @@ def continuity(m: ModelBuilder) -> list[LinearTerm]:
         for pairs in m.by_person_day[pid]:
             groups: dict[str, list[Lit]] = defaultdict(list)
             for duty, var in pairs:
-                groups[duty.group].append(var)
+                if not duty.busy:
+                    groups[duty.group].append(var)
             days.append(groups)
         for d in range(m.num_days - 1):
             today, tomorrow = days[d], days[d + 1]
@@ -126,5 +128,6 @@ def backup_use(m: ModelBuilder) -> list[LinearTerm]:
     weight = m.problem.rules.weights.backup_use
     if weight <= 0:
         return []
-    vs = [v for pid, p in m.people.items() if p.is_backup for _, v in m.person_vars(pid)]
+    vs = [v for pid, p in m.people.items() if p.is_backup
+          for duty, v in m.person_vars(pid) if not duty.busy]
     return [(weight, LinearExpr.sum(vs))] if vs else []

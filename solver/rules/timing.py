@@ -27,12 +27,14 @@ Slot = tuple[int, int, list[Lit]]
 
 
 def _slots(m: ModelBuilder, pid: str) -> list[list[Slot]]:
-    """Per day, the person's slots."""
+    """Per day, the person's slots (busy duties left out: the caller kept conflicting
+    duties away from them, and two busy duties are not this plan's to part)."""
     out = []
     for pairs in m.by_person_day[pid]:
         groups: dict[tuple[int, int], list[Lit]] = defaultdict(list)
         for duty, var in pairs:
-            groups[(duty.start, duty.end)].append(var)
+            if not duty.busy:
+                groups[(duty.start, duty.end)].append(var)
         out.append([(s, e, vs) for (s, e), vs in groups.items()])
     return out
 
@@ -136,7 +138,9 @@ def weekly_rest(m: ModelBuilder) -> list[LinearTerm]:
     start, at the end of one of the person's duties or at the history's last end (slide
     any free window back until it meets one of them), so these instants are the only
     candidates. Each candidate window gets a Boolean that forbids every duty overlapping
-    it; one per week must hold. A week with a window no duty can touch needs nothing.
+    it; one per week must hold. A week with a window no duty can touch needs nothing, nor
+    does a week that the person's busy duties (``Duty.busy``: held elsewhere) alone leave
+    without a window: the plan cannot mend it.
     """
     for pid, person in m.people.items():
         minutes = person.params.get("min_weekly_rest_minutes")
@@ -146,6 +150,9 @@ def weekly_rest(m: ModelBuilder) -> list[LinearTerm]:
         pairs = [pair for day in m.by_person_day[pid] for pair in day]
         for start, end in week_bounds(m.problem, person):
             near = [(d, v) for d, v in pairs if d.end > start and d.start < end + minutes]
+            held = [(d.start, d.end) for d, _ in near if d.busy]
+            if held and not _free_window(start, end, minutes, held, last):
+                continue
             starts = {start} | {d.end for d, _ in near if start <= d.end < end}
             if last is not None and start <= last < end:
                 starts.add(last)
@@ -168,6 +175,17 @@ def weekly_rest(m: ModelBuilder) -> list[LinearTerm]:
     return []
 
 
+def _free_window(start: int, end: int, minutes: int, spans: list[tuple[int, int]],
+                 last: int | None) -> bool:
+    """Some window of ``minutes`` starting in ``[start, end)`` (not before ``last``) is
+    free of ``spans``: one starting at ``start``, at a span's end or at ``last``."""
+    starts = {start} | {e for _, e in spans if start <= e < end}
+    if last is not None and start <= last < end:
+        starts.add(last)
+    return any(all(not (s < c + minutes and e > c) for s, e in spans)
+               for c in starts if last is None or c >= last)
+
+
 def _rest_weeks_ok(r: Roster, extra: Duty | None = None) -> bool:
     """Every week touched by ``extra`` (all weeks when None) keeps a ``weekly_rest`` window."""
     minutes = r.p.params.get("min_weekly_rest_minutes")
@@ -177,9 +195,12 @@ def _rest_weeks_ok(r: Roster, extra: Duty | None = None) -> bool:
     if extra is not None:
         busy.append((extra.start, extra.end))
     last = r.p.history_last_end
+    held = [(x.start, x.end) for x in r.days if x is not None and x.busy]
     for start, end in r.week_bounds:
         if extra is not None and not (start < extra.end and extra.start < end + minutes):
             continue
+        if held and not _free_window(start, end, minutes, held, last):
+            continue  # busy time alone breaks the week (see weekly_rest)
         starts = [start] + [e for _, e in busy if start <= e < end]
         if last is not None and start <= last < end:
             starts.append(last)
