@@ -110,11 +110,21 @@ def _stamp_new_rows(session: Session, _ctx: Any, _instances: Any) -> None:
             continue
         if obj.team_id is None:
             if team is None:
-                raise TeamScopeError(f"a new {type(obj).__name__} names no team")
+                team = _only_team(session, obj)
             obj.team_id = team
         elif team is not None and obj.team_id != team:
             raise TeamScopeError(f"a {type(obj).__name__} of team {obj.team_id} cannot be "
                                  f"written through a session of team {team}")
+
+
+def _only_team(session: Session, obj: Any) -> int:
+    """The team of a new row written outside any team's session: the database's only
+    team (a single-team installation's scripts); refused when there are several."""
+    ids = session.exec(select(t.TeamRow.id).limit(2)).all()
+    if len(ids) != 1:
+        raise TeamScopeError(f"a new {type(obj).__name__} names no team, and the database "
+                             f"holds {len(ids) or 'no'}{'+' if len(ids) == 2 else ''} teams")
+    return ids[0]
 
 
 # --- teams and members -----------------------------------------------------------
@@ -229,3 +239,19 @@ class Actor:
     @property
     def team_id(self) -> int:
         return self.team.id  # type: ignore[return-value]
+
+
+def scope(session: Session, team: str | None = None, create: bool = False) -> int:
+    """Scope ``session`` to a team and return its id: the session's team if already
+    chosen, else ``team`` (by name) or the database's only team (:func:`ensure_team`)."""
+    current = session.info.get("team_id")
+    if current is not None:
+        return current
+    chosen = ensure_team(session, team, create=create)
+    session.info["team_id"] = chosen.id
+    return chosen.id  # type: ignore[return-value]
+
+
+def team_session(engine: Any, team_id: int) -> TeamSession:
+    """A session of team ``team_id`` (workers, notifications, scripts)."""
+    return TeamSession(engine, team_id=team_id)

@@ -83,7 +83,8 @@ def _public(e: Entity, row: SQLModel) -> SQLModel:
 
 
 def _domain_data(e: Entity, data: dict) -> dict:
-    return {k: v for k, v in data.items() if k not in e.extra_keys and k != "seq"}
+    return {k: v for k, v in data.items()
+            if k not in e.extra_keys and k not in ("seq", "team_id")}
 
 
 def _check(e: Entity, session: Session, data: dict, own_id: Any) -> Any:

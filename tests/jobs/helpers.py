@@ -62,12 +62,14 @@ def manager_headers(db: Any) -> dict[str, str]:
     """A manager's bearer header (the API's own users table and tokens)."""
     from api.auth import hash_password, issue_token
 
+    from api.teams import ensure_team, set_membership
+
     with Session(db.engine) as s:
-        user = t.UserRow(username="boss", role=t.UserRole.manager.value,
-                         password_hash=hash_password("correct horse battery"),
+        user = t.UserRow(username="boss", password_hash=hash_password("correct horse battery"),
                          created_at=t.utcnow())
         s.add(user)
         s.flush()
+        set_membership(s, user.id, ensure_team(s, None).id, t.UserRole.manager, None)
         token = issue_token(s, user, 60)
         s.commit()
     return {"Authorization": f"Bearer {token}"}
