@@ -202,12 +202,16 @@ def outcome(scenario: Scenario):
 
 @pytest.fixture
 def make_plan(db: Database, outcome, users: Users, scenario: Scenario):
-    """Store the solved plan as a draft plan version; returns its id."""
+    """Store the solved plan as a draft plan version (of the first team); returns its id."""
+    from sqlmodel import select
+
     from api.plans import save_outcome
 
     def make(name: str = "draft", start: dt.date | None = None) -> int:
         with Session(db.engine) as session:
+            first = session.exec(select(t.TeamRow.id).order_by(t.TeamRow.id)).first()
             job = t.SolveJobRow(
+                team_id=first,
                 name=name, status="succeeded", horizon_start=start or scenario.horizon.start,
                 horizon_days=scenario.horizon.days, options={"time_limit": 10, "workers": 1, "seed": 0},
                 created_by=users.ids["manager"], created_at=t.utcnow(),
