@@ -219,3 +219,23 @@ def test_two_teams_planned_side_by_side_through_the_api(db, users, blue, live_ap
                               headers=heads[k]).json()
             assert [a["start"] for a in sched["assignments"]] == [a["start"] for a in
                                                                 sorted(mine, key=lambda a: a["start"])]
+
+
+def test_a_shared_persons_calendar_feed_holds_both_teams_duties(client, db, users, blue, outcome,
+                                                               make_plan):
+    _share(db, users.ids["tech"], blue["team_id"], "T007")
+    a_plan = make_plan()
+    with Session(db.engine) as s:  # A's plan published as it is (a clash is not the point)
+        s.get(t.PlanRow, a_plan).status = "published"
+        s.commit()
+    feed = client.get(f"{V1}/calendar/{users.ical['tech']}.ics")
+    assert feed.status_code == 200
+    body = feed.text
+
+    def count(tech: str) -> int:
+        return (sum(1 for x in outcome.plan.assignments if x.technician == tech)
+                + sum(1 for o in outcome.plan.oncall if o.technician == tech))
+
+    assert count("T001") and count("T007")
+    assert body.count("BEGIN:VEVENT") == count("T001") + count("T007")
+    assert "shift-T001-" in body and "shift-T007-" in body
