@@ -101,12 +101,18 @@ def token_digest(token: str) -> str:
     return _digest(token)
 
 
-def own_technician(user: t.UserRow, technician_id: str) -> None:
-    """Refuse (403) a technician user acting on another technician's data."""
+def own_technician(user, technician_id: str) -> None:
+    """Refuse (403) a technician acting on another technician's data (``user``: the
+    caller in the chosen team, :class:`api.teams.Actor`)."""
     if user.role == t.UserRole.technician and user.technician_id != technician_id:
         raise HTTPException(
             status.HTTP_403_FORBIDDEN, detail="technicians may only see and change their own data"
         )
+
+
+def technician_exists(session: Session, team_id: int, technician_id: str) -> bool:
+    return session.exec(select(t.TechnicianRow.id).where(
+        t.TechnicianRow.team_id == team_id, t.TechnicianRow.id == technician_id)).first() is not None
 
 
 def create_user(
@@ -116,8 +122,17 @@ def create_user(
     role: t.UserRole,
     technician_id: str | None = None,
     full_name: str = "",
+    team: str | int | None = None,
 ) -> t.UserRow:
-    """Add a user (the caller commits). Raises ValueError for a taken name or bad link."""
+    """Add a user and make them a member of a team with ``role`` (the caller commits).
+
+    The team is ``team`` (an id, or a name: created when missing), else the session's,
+    else the database's only team (``default`` created in an empty database). Raises
+    ValueError for a taken name or bad link (``api.teams.TeamChoiceError`` when several
+    teams exist and none is named).
+    """
+    from api.teams import ensure_team
+
     if not username.strip():
         raise ValueError("username is empty")
     if len(password) < 8:
@@ -126,16 +141,23 @@ def create_user(
         raise ValueError(f"user {username!r} already exists")
     if role == t.UserRole.technician and not technician_id:
         raise ValueError("a technician user must be linked to a technician id")
-    if technician_id and session.get(t.TechnicianRow, technician_id) is None:
+    if isinstance(team, int):
+        team_id = team
+    elif team is None and session.info.get("team_id") is not None:
+        team_id = session.info["team_id"]
+    else:
+        team_id = ensure_team(session, team).id
+    if technician_id and not technician_exists(session, team_id, technician_id):
         raise ValueError(f"unknown technician {technician_id!r}")
     user = t.UserRow(
         username=username,
         full_name=full_name,
-        role=role.value,
-        technician_id=technician_id,
         password_hash=hash_password(password),
         created_at=t.utcnow(),
     )
     session.add(user)
+    session.flush()
+    session.add(t.MembershipRow(user_id=user.id, team_id=team_id, role=str(role),
+                                technician_id=technician_id, created_at=t.utcnow()))
     session.flush()
     return user

@@ -27,10 +27,15 @@ for _cmd in planner_app.registered_commands:
 for _group in planner_app.registered_groups:  # `rota bench curtois`
     app.registered_groups.append(_group)
 
+Team = Annotated[str | None, typer.Option(
+    "--team", help="The team (its slug or name); needed once the database holds several.")]
+
 users_app = typer.Typer(no_args_is_help=True, help="Manage API users.")
+teams_app = typer.Typer(no_args_is_help=True, help="Teams of the installation.")
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
 app.add_typer(users_app, name="users")
 app.add_typer(db_app, name="db")
+app.add_typer(teams_app, name="teams")
 
 def masked_url(url: str) -> str:
     from api.logs import masked_url as mask
@@ -52,20 +57,25 @@ def db_upgrade(database_url: DatabaseUrl = None) -> None:
 def import_cmd(
     scenario: Annotated[Path, typer.Argument(help="Scenario folder (CSV files + settings.toml).")],
     replace: Annotated[bool, typer.Option(
-        "--replace", help="Overwrite the scenario already stored.")] = False,
+        "--replace", help="Overwrite the scenario already stored in the team.")] = False,
+    team: Annotated[str | None, typer.Option(
+        "--team", help="The team to import into (created when missing); only its data are "
+                       "replaced. Needed once the database holds several teams.")] = None,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Load a scenario folder into the database (all or nothing)."""
+    """Load a scenario folder into a team of the database (all or nothing)."""
     from planner.scenario_files import ScenarioError
     from api.scenarios import LinkedUsers, ScenarioPresent, import_scenario
+    from api.teams import TeamChoiceError
 
     try:
         with migrated_engine(database_url) as engine:
-            summary = import_scenario(engine, scenario, replace=replace)
-    except (ScenarioError, ScenarioPresent, LinkedUsers, FileNotFoundError,
+            summary = import_scenario(engine, scenario, replace=replace, team=team)
+    except (ScenarioError, ScenarioPresent, LinkedUsers, TeamChoiceError, FileNotFoundError,
             NotADirectoryError) as e:
         raise fail(str(e)) from None
-    typer.echo(f"imported {summary.name or scenario}: {summary.technicians} technicians, "
+    into = f" into team {team}" if team else ""
+    typer.echo(f"imported {summary.name or scenario}{into}: {summary.technicians} technicians, "
                f"{summary.clients} clients ({summary.rows} rows)")
     for w in summary.warnings:
         typer.secho(f"warning: {w}", fg=typer.colors.YELLOW, err=True)
@@ -74,14 +84,15 @@ def import_cmd(
 @app.command("export")
 def export_cmd(
     folder: Annotated[Path, typer.Argument(help="Folder to write the scenario to.")],
+    team: Team = None,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Write the stored scenario back to a scenario folder."""
+    """Write a team's stored scenario back to a scenario folder."""
     from api.scenarios import export_scenario
 
     try:
         with migrated_engine(database_url) as engine:
-            scenario = export_scenario(engine, folder)
+            scenario = export_scenario(engine, folder, team=team)
     except LookupError as e:
         raise fail(str(e)) from None
     typer.echo(f"exported {len(scenario.technicians)} technicians to {folder}")
@@ -96,6 +107,7 @@ def demo(
     time_limit: TimeLimit = 30.0,
     workers: Workers = 2,
     seed: Seed = 0,
+    team: Team = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Import the demo into the database (SQLite by default), plan it, store the draft plan."""
@@ -103,13 +115,15 @@ def demo(
     from planner.cli import plan_with_progress, print_summary
     from planner.scenario_files import ScenarioError
     from api.scenarios import LinkedUsers
+    from api.teams import TeamChoiceError
 
     folder = folder or default_demo_folder()
     url = resolve_database_url(database_url)
     try:
         data, plan_id = run_demo(url, folder, out, plan_with_progress,
-                                 dict(time_limit=time_limit, workers=workers, seed=seed))
-    except (ScenarioError, LinkedUsers, FileNotFoundError, NotADirectoryError) as e:
+                                 dict(time_limit=time_limit, workers=workers, seed=seed), team)
+    except (ScenarioError, LinkedUsers, TeamChoiceError, FileNotFoundError,
+            NotADirectoryError) as e:
         raise fail(str(e)) from None
     print_summary(data, out)
     if plan_id is not None:
@@ -210,26 +224,48 @@ def users_add(
     full_name: Annotated[str, typer.Option(help="Display name.")] = "",
     password: Annotated[str | None, typer.Option(
         envvar="ROTA_PASSWORD", help="Password (default: asked for, hidden).")] = None,
+    team: Team = None,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Create a user; the first manager must be created this way."""
+    """Create a user, member of a team; the first manager must be created this way.
+
+    An existing user name is made a member of the team (an administrator links a
+    person shared by several teams this way; the password is then not changed)."""
     from api.auth import create_user
     from api.db import session_scope
     from api.tables import UserRole
 
+    from sqlmodel import select
+
+    from api.auth import technician_exists
+    from api.tables import UserRow
+    from api.teams import ensure_team, set_membership
+
     if role not in {r.value for r in UserRole}:
         raise fail(f"unknown role {role!r} (manager, coordinator or technician)")
-    if password is None:
-        password = getpass.getpass("password: ")
-        if getpass.getpass("again: ") != password:
-            raise fail("the passwords differ")
     try:
         with migrated_engine(database_url) as engine, session_scope(engine) as session:
-            user = create_user(session, username, password, UserRole(role), technician, full_name)
+            existing = session.exec(select(UserRow).where(UserRow.username == username)).first()
+            the_team = ensure_team(session, team)
+            slug = the_team.slug
+            if existing is not None:
+                if role == UserRole.technician and not technician:
+                    raise ValueError("a technician user must be linked to a technician id")
+                if technician and not technician_exists(session, the_team.id, technician):
+                    raise ValueError(f"unknown technician {technician!r} in team {the_team.slug}")
+                set_membership(session, existing.id, the_team.id, role, technician)
+                typer.echo(f"user {username} is now {role} in team {slug}")
+                return
+            if password is None:
+                password = getpass.getpass("password: ")
+                if getpass.getpass("again: ") != password:
+                    raise ValueError("the passwords differ")
+            user = create_user(session, username, password, UserRole(role), technician,
+                               full_name, team=the_team.id)
             uid = user.id
     except ValueError as e:
         raise fail(str(e)) from None
-    typer.echo(f"user {username} ({role}) created with id {uid}")
+    typer.echo(f"user {username} ({role}) created with id {uid} in team {slug}")
 
 
 @users_app.command("list")
@@ -238,12 +274,32 @@ def users_list(database_url: DatabaseUrl = None) -> None:
     from sqlmodel import Session, select
 
     from api.tables import UserRow
+    from api.teams import memberships, team_count
 
     with migrated_engine(database_url) as engine, Session(engine) as session:
+        several = team_count(session) > 1  # one team: the output of a single-team install
         for u in session.exec(select(UserRow).order_by(UserRow.id)).all():
-            link = f" technician={u.technician_id}" if u.technician_id else ""
             state = "" if u.active else " (inactive)"
-            typer.echo(f"{u.id}\t{u.username}\t{u.role}{link}{state}")
+            roles = [(f"{team.slug}:" if several else "") + m.role
+                     + (f" technician={m.technician_id}" if m.technician_id else "")
+                     for m, team in memberships(session, u.id)]
+            typer.echo(f"{u.id}\t{u.username}\t{', '.join(roles) or '(no team)'}{state}")
+
+
+@teams_app.command("list")
+def teams_list(database_url: DatabaseUrl = None) -> None:
+    """List the teams: slug, name, technicians, members."""
+    from sqlmodel import Session, func, select
+
+    from api import tables as t
+
+    with migrated_engine(database_url) as engine, Session(engine) as session:
+        for team in session.exec(select(t.TeamRow).order_by(t.TeamRow.id)).all():
+            techs = session.exec(select(func.count()).select_from(t.TechnicianRow)
+                                 .where(t.TechnicianRow.team_id == team.id)).one()
+            members = session.exec(select(func.count()).select_from(t.MembershipRow)
+                                   .where(t.MembershipRow.team_id == team.id)).one()
+            typer.echo(f"{team.id}\t{team.slug}\t{team.name}\t{techs} technicians\t{members} members")
 
 
 up.register(app)  # `rota up`, `rota dashboard`

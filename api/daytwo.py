@@ -11,16 +11,19 @@ from planner.check import CheckReport
 from planner.domain import Horizon, Plan, Scenario
 from api import tables as t
 from api.errors import conflict
-from api.mapping import plan_to_rows, rows_to_plan, rows_to_scenario
+from api.mapping import plan_to_rows, rows_to_plan
 from api.plans import _plain, get_plan
 
 
 def plan_inputs(session: Session, plan_id: int) -> tuple[t.PlanRow, Scenario, Plan]:
-    """The plan row, the stored scenario over the plan's horizon, and the plan itself."""
+    """The plan row, the team's stored scenario over the plan's horizon (with the shared
+    people's busy time in other teams, :mod:`api.busy`), and the plan itself."""
+    from api.busy import team_scenario
+
     row = get_plan(session, plan_id)
     try:
-        scenario = rows_to_scenario(session, Horizon(start=row.horizon_start,
-                                                     days=row.horizon_days))
+        scenario = team_scenario(session, Horizon(start=row.horizon_start,
+                                                  days=row.horizon_days))
     except ValidationError as e:
         raise conflict(f"the stored data do not form a valid scenario: "
                        f"{e.errors()[0]['msg']}") from None

@@ -10,6 +10,7 @@ from api import tables as t
 from api.db import make_engine, upgrade
 from api.job_run import finish_values
 from api.scenarios import import_scenario
+from api.teams import scope
 from planner.outputs import write_plan_folder
 from planner.scenario_files import load_scenario
 
@@ -19,8 +20,11 @@ def default_demo_folder() -> Path:
     return Path(__file__).resolve().parents[1] / "data" / "demo"
 
 
-def run_demo(database_url: str, folder: Path, out: Path, plan, options_kwargs: dict):
-    """Import ``folder`` (replacing the stored scenario), plan it, store a draft plan.
+def run_demo(database_url: str, folder: Path, out: Path, plan, options_kwargs: dict,
+             team: str | None = None):
+    """Import ``folder`` (replacing the team's stored scenario), plan it, store a draft plan.
+
+    The team is ``team`` or the database's only one (``default`` in a new database).
 
     ``plan`` is the function that solves with a progress display
     (``planner.cli.plan_with_progress``). Returns (summary dict, plan id).
@@ -28,9 +32,10 @@ def run_demo(database_url: str, folder: Path, out: Path, plan, options_kwargs: d
     upgrade(database_url)
     engine = make_engine(database_url)
     try:
-        import_scenario(engine, folder, replace=True)
+        import_scenario(engine, folder, replace=True, team=team)
         scenario = load_scenario(folder)
         with Session(engine) as session:
+            scope(session, team)
             job = t.SolveJobRow(
                 name=f"demo: {scenario.name}",
                 status=t.JobStatus.running.value,

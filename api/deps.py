@@ -1,9 +1,10 @@
 """Request dependencies and their ``Annotated`` aliases, used by the routes.
 
 ``SessionDep`` (the database session), ``SettingsDep`` (the app's settings),
-``CurrentUser`` (the bearer token's user, 401 without one) and the role checks
-``ManagerUser``, ``StaffUser`` (manager or coordinator) and ``AnyUser`` (403 for
-another role)::
+``AccountUser`` (the bearer token's account, 401 without one, no team chosen),
+``CurrentUser`` (that account acting in the chosen team: an :class:`api.teams.Actor`
+with the role of that team) and the role checks ``ManagerUser``, ``StaffUser`` (manager
+or coordinator) and ``AnyUser`` (403 for another role)::
 
     @router.get("/plans/{plan_id}")
     def read_plan(_: StaffUser, session: SessionDep, plan_id: PlanId) -> PlanPublic: ...
@@ -14,23 +15,26 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, Header, HTTPException, Query, Request, status
 from fastapi.security import OAuth2PasswordBearer
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from api import tables as t
 from api.auth import token_digest
 from api.settings import Settings
+from api.teams import Actor, TeamSession, find_team, memberships
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-def get_session(request: Request) -> Iterator[Session]:
+def get_session(request: Request) -> Iterator[TeamSession]:
     """A session on the app's engine; uncommitted work is rolled back at the end.
 
     Routes commit once, after every check passed, so a failed request writes nothing.
+    The session is strict (:mod:`api.teams`): it reads a team's data only once
+    :func:`current_actor` has chosen the team.
     """
-    with Session(request.app.state.engine) as session:
+    with TeamSession(request.app.state.engine, strict=True) as session:
         yield session
 
 
@@ -39,7 +43,7 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[TeamSession, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
@@ -64,15 +68,60 @@ def current_user(token: Annotated[str | None, Depends(oauth2_scheme)],
     return user
 
 
-CurrentUser = Annotated[t.UserRow, Depends(current_user)]
+AccountUser = Annotated[t.UserRow, Depends(current_user)]
+
+TEAM_HEADER = "X-Rota-Team"
 
 
-def require(*roles: t.UserRole) -> Callable[..., t.UserRow]:
-    """A dependency admitting only users whose role is in ``roles`` (403 otherwise)."""
+def current_actor(
+    user: AccountUser,
+    session: SessionDep,
+    x_rota_team: Annotated[str | None, Header(
+        max_length=64, description="The team to act in (its slug); needed when the caller "
+                                   "belongs to several teams")] = None,
+    team: Annotated[str | None, Query(
+        max_length=64, description="The team to act in, instead of the X-Rota-Team header")] = None,
+) -> Actor:
+    """The caller acting in the chosen team; scopes the request's session to that team.
+
+    The team is named by the ``X-Rota-Team`` header or the ``team`` query parameter;
+    without either, the caller's only team. 400 when the caller belongs to several teams
+    and names none; 403 when they are no member of the named team (whether it exists
+    or not: team names are not probed this way).
+    """
+    name = x_rota_team or team
+    mine = memberships(session, user.id)
+    if name:
+        wanted = find_team(session, name)
+        chosen = [(m, tm) for m, tm in mine if wanted is not None and tm.id == wanted.id]
+        if not chosen:
+            raise HTTPException(status.HTTP_403_FORBIDDEN,
+                                detail=f"you are not a member of team {name!r} "
+                                       f"(your teams: {', '.join(tm.slug for _m, tm in mine) or 'none'})")
+    elif len(mine) == 1:
+        chosen = mine
+    elif not mine:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="you are not a member of any team")
+    else:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, detail=(
+            f"you belong to {len(mine)} teams ({', '.join(tm.slug for _m, tm in mine)}): name "
+            f"one with the {TEAM_HEADER} header or the team query parameter"))
+    membership, chosen_team = chosen[0]
+    session.set_team(chosen_team.id)
+    return Actor(user=user, team=chosen_team, role=membership.role,
+                 technician_id=membership.technician_id)
+
+
+CurrentUser = Annotated[Actor, Depends(current_actor)]
+
+
+def require(*roles: t.UserRole) -> Callable[..., Actor]:
+    """A dependency admitting only callers whose role in the team is in ``roles`` (403
+    otherwise)."""
     allowed = {r.value for r in roles}
 
-    # async: a role comparison needs no thread-pool hop (current_user, which queries, stays sync)
-    async def dependency(user: CurrentUser) -> t.UserRow:
+    # async: a role comparison needs no thread-pool hop (current_actor, which queries, stays sync)
+    async def dependency(user: CurrentUser) -> Actor:
         if user.role not in allowed:
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,
@@ -86,9 +135,9 @@ def require(*roles: t.UserRole) -> Callable[..., t.UserRow]:
 manager_only = require(t.UserRole.manager)
 staff = require(t.UserRole.manager, t.UserRole.coordinator)
 anyone = require(*t.UserRole)
-ManagerUser = Annotated[t.UserRow, Depends(manager_only)]
-StaffUser = Annotated[t.UserRow, Depends(staff)]
-AnyUser = Annotated[t.UserRow, Depends(anyone)]
+ManagerUser = Annotated[Actor, Depends(manager_only)]
+StaffUser = Annotated[Actor, Depends(staff)]
+AnyUser = Annotated[Actor, Depends(anyone)]
 
 
 async def reject_nul(request: Request) -> None:

@@ -23,9 +23,8 @@ from api import tables as t
 
 MAX_ATTEMPTS = 2
 """A job runs at most twice: its first claim and one retry after its worker was lost."""
-TEAM_KEY = t.SolveJobRow.scenario_id
-"""The column the per-team solve limit counts by. Today one scenario is one team; when
-jobs carry a ``team_id``, this is the one line to change."""
+TEAM_KEY = t.SolveJobRow.team_id
+"""The column the per-team solve limit counts by: the job's team."""
 LOST = ("its worker stopped renewing the lease on each of its {n} attempts "
         "(crashed, killed or cut off); last worker {worker}")
 

@@ -83,7 +83,7 @@ def report_values(session: Session, job: t.SolveJobRow, report: dict) -> dict:
     """The final column values of an explain/robustness ``job``; its report is added to
     ``session`` (not committed) as a :class:`~api.tables.JobReportRow`."""
     options = job.options or {}
-    session.add(t.JobReportRow(job_id=job.id, plan_id=int(options["plan_id"]),
+    session.add(t.JobReportRow(job_id=job.id, team_id=job.team_id, plan_id=int(options["plan_id"]),
                                kind=options["kind"], body=report, created_at=t.utcnow()))
     done = t.JobStatus.cancelled if job.cancel_requested else t.JobStatus.succeeded
     return {"status": done.value, "finished_at": t.utcnow(), "lease_expires_at": None,

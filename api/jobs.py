@@ -12,6 +12,12 @@ and finally stores a draft plan. A worker that dies (crash, ``kill -9``) breaks
 the pool: every job it held is marked failed with the reason and a fresh pool is
 started. At server start, jobs left unfinished by a previous server are failed.
 
+Per-team limit: at most ``team_limit`` jobs of one team (``ROTA_TEAM_SOLVE_LIMIT``) are
+handed to the pool at once; a team's further jobs wait, queued, in this server process
+and start as that team's running jobs end, so one team cannot fill the pool while
+another waits. (With ``rota serve --http-workers N`` each process counts its own jobs;
+the Celery path counts across every worker in the database, ``api/job_claim.py``.)
+
 A worker writes to its job only while the row says ``running`` under its own
 claim (compare-and-set), so a result computed after a restarted server failed
 the job is dropped, plan included; a watchdog thread ends a worker whose server
@@ -26,10 +32,11 @@ import multiprocessing
 import os
 import threading
 import time
+from collections import defaultdict, deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
 from planner.domain import Scenario
@@ -101,12 +108,18 @@ class JobRunner:
     jobs_end_with_server = True
     """Jobs live in this server's processes: a restarted server fails those left over."""
 
-    def __init__(self, engine: Engine, database_url: str, workers: int) -> None:
+    def __init__(self, engine: Engine, database_url: str, workers: int,
+                 team_limit: int | None = None) -> None:
         self.engine = engine
         self.database_url = database_url
         self.workers = workers
+        self.team_limit = team_limit or workers
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
+        self._running: dict[int, int] = defaultdict(int)
+        """Per team: jobs handed to the pool and not yet ended."""
+        self._waiting: dict[int, deque] = defaultdict(deque)
+        """Per team: (job id, scenario, options, proxy future) over the team's limit."""
 
     def _get_pool(self) -> ProcessPoolExecutor:
         with self._lock:
@@ -118,16 +131,53 @@ class JobRunner:
                 )
             return self._pool
 
+    def _team_of(self, job_id: int) -> int:
+        with self.engine.connect() as conn:
+            team = conn.execute(select(t.SolveJobRow.team_id)
+                                .where(t.SolveJobRow.id == job_id)).scalar()
+        return team if team is not None else 0
+
     def submit(self, job_id: int, scenario: Scenario, options: dict) -> Future:
-        """Queue job ``job_id`` (its row must exist, status ``queued``)."""
-        pool = self._get_pool()
+        """Queue job ``job_id`` (its row must exist, status ``queued``); it reaches the
+        pool at once unless its team already runs ``team_limit`` jobs here."""
+        team = self._team_of(job_id)
+        with self._lock:
+            if self._running[team] >= self.team_limit:
+                proxy: Future = Future()
+                self._waiting[team].append((job_id, scenario, options, proxy))
+                return proxy
+            self._running[team] += 1
+        return self._dispatch(team, job_id, scenario, options)
+
+    def _dispatch(self, team: int, job_id: int, scenario: Scenario, options: dict) -> Future:
         try:
-            future = pool.submit(run_job, self.database_url, job_id, scenario, options)
-        except BrokenProcessPool:
-            self._drop(pool)
-            future = self._get_pool().submit(run_job, self.database_url, job_id, scenario, options)
-        future.add_done_callback(lambda f, pool=pool: self._done(job_id, pool, f))
+            pool = self._get_pool()
+            try:
+                future = pool.submit(run_job, self.database_url, job_id, scenario, options)
+            except BrokenProcessPool:
+                self._drop(pool)
+                pool = self._get_pool()
+                future = pool.submit(run_job, self.database_url, job_id, scenario, options)
+        except BaseException:
+            self._release(team)
+            raise
+        future.add_done_callback(lambda f, pool=pool: self._done(job_id, team, pool, f))
         return future
+
+    def _release(self, team: int) -> None:
+        """One of ``team``'s jobs ended: start its next waiting job, if any."""
+        with self._lock:
+            self._running[team] -= 1
+            if not self._waiting[team] or self._running[team] >= self.team_limit:
+                return
+            job_id, scenario, options, proxy = self._waiting[team].popleft()
+            self._running[team] += 1
+        try:
+            future = self._dispatch(team, job_id, scenario, options)
+        except BaseException as e:  # noqa: BLE001 - the pool is gone (server stopping)
+            proxy.set_exception(e)
+            return
+        future.add_done_callback(lambda f: _chain(f, proxy))
 
     def _drop(self, pool: ProcessPoolExecutor) -> None:
         with self._lock:
@@ -135,7 +185,13 @@ class JobRunner:
                 self._pool = None
         pool.shutdown(wait=False, cancel_futures=True)
 
-    def _done(self, job_id: int, pool: ProcessPoolExecutor, future: Future) -> None:
+    def _done(self, job_id: int, team: int, pool: ProcessPoolExecutor, future: Future) -> None:
+        try:
+            self._report(job_id, pool, future)
+        finally:
+            self._release(team)
+
+    def _report(self, job_id: int, pool: ProcessPoolExecutor, future: Future) -> None:
         if future.cancelled():
             reason = "the server stopped before the job ran"
         else:
@@ -153,11 +209,25 @@ class JobRunner:
              finished_at=t.utcnow())
 
     def shutdown(self) -> None:
-        """Stop the pool; running jobs are failed by the next server start."""
+        """Stop the pool; running and waiting jobs are failed by the next server start."""
         with self._lock:
             pool, self._pool = self._pool, None
+            waiting = [w for q in self._waiting.values() for w in q]
+            self._waiting.clear()
+        for _job, _sc, _opt, proxy in waiting:
+            proxy.cancel()
         if pool is not None:
             # a running solve may last minutes: end its process instead of waiting for it
             for proc in list(getattr(pool, "_processes", {}).values()):
                 proc.terminate()
             pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _chain(source: Future, target: Future) -> None:
+    """Give ``target`` (a waiting job's future) the outcome of ``source``."""
+    if source.cancelled():
+        target.cancel()
+    elif source.exception() is not None:
+        target.set_exception(source.exception())
+    else:
+        target.set_result(source.result())

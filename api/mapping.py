@@ -112,15 +112,15 @@ def assignment_to_row(a: d.Assignment, kind: str) -> t.FixedAssignmentRow:
 
 
 def row_to_assignment(r: t.FixedAssignmentRow | t.PlanAssignmentRow) -> d.Assignment:
-    return d.Assignment(**_fields(r, skip=("id", "kind", "plan_id")))
+    return d.Assignment(**_fields(r, skip=("id", "kind", "plan_id", "team_id")))
 
 
-def oncall_to_row(o: d.OnCallDuty, plan_id: int) -> t.PlanOnCallRow:
-    return t.PlanOnCallRow(**o.model_dump(mode="python"), plan_id=plan_id)
+def oncall_to_row(o: d.OnCallDuty, plan_id: int, team_id: int | None = None) -> t.PlanOnCallRow:
+    return t.PlanOnCallRow(**o.model_dump(mode="python"), plan_id=plan_id, team_id=team_id)
 
 
 def row_to_oncall(r: t.PlanOnCallRow) -> d.OnCallDuty:
-    return d.OnCallDuty(**_fields(r, skip=("id", "plan_id")))
+    return d.OnCallDuty(**_fields(r, skip=("id", "plan_id", "team_id")))
 
 
 def _fields(row: SQLModel, skip: tuple[str, ...] = ()) -> dict:
@@ -128,7 +128,7 @@ def _fields(row: SQLModel, skip: tuple[str, ...] = ()) -> dict:
     json_cols = {"shift_limits", "skills", "clients", "roles", "service_windows", "weekdays"}
     return {
         k: v for k, v in row.model_dump().items()
-        if k not in skip and k not in json_cols and k != "seq"
+        if k not in skip and k not in json_cols and k not in ("seq", "team_id")
     }
 
 
@@ -169,7 +169,7 @@ def _numbered(rows) -> list:
 def scenario_to_rows(s: d.Scenario) -> list[SQLModel]:
     """All rows that store scenario ``s`` (insert them into empty domain tables)."""
     rows: list[SQLModel] = [
-        t.ScenarioRow(
+        t.ScenarioRow(  # the team is the session's (api.teams)
             name=s.name,
             horizon_start=s.horizon.start,
             horizon_days=s.horizon.days,
@@ -199,10 +199,17 @@ def rows_to_scenario(session: Session, horizon: d.Horizon | None = None) -> d.Sc
     in ``undecided_*``, which planning ignores).
 
     ``horizon`` replaces the stored one (solving another period with the same data).
+    The team is the session's (:mod:`api.teams`), or the database's only team.
     Raises ``LookupError`` when no scenario was imported and no horizon is given, and
     pydantic's ``ValidationError`` when the stored data do not form a valid scenario.
     """
-    meta = session.get(t.ScenarioRow, 1)
+    from api.teams import TeamChoiceError, scope
+
+    try:
+        team = scope(session)
+    except TeamChoiceError as e:
+        raise LookupError(str(e)) from None
+    meta = session.exec(select(t.ScenarioRow).where(t.ScenarioRow.team_id == team)).first()
     if meta is None and horizon is None:
         raise LookupError("no scenario in the database: run `rota import SCENARIO` first")
 
@@ -246,12 +253,14 @@ def rows_to_scenario(session: Session, horizon: d.Horizon | None = None) -> d.Sc
     )
 
 
-def plan_to_rows(plan: d.Plan, plan_id: int) -> list[SQLModel]:
-    """Assignment and on-call rows of ``plan`` under plan version ``plan_id``."""
+def plan_to_rows(plan: d.Plan, plan_id: int, team_id: int | None = None) -> list[SQLModel]:
+    """Assignment and on-call rows of ``plan`` under plan version ``plan_id`` (of team
+    ``team_id``; None: the session's team)."""
     rows: list[SQLModel] = [
-        t.PlanAssignmentRow(**a.model_dump(), plan_id=plan_id) for a in plan.assignments
+        t.PlanAssignmentRow(**a.model_dump(), plan_id=plan_id, team_id=team_id)
+        for a in plan.assignments
     ]
-    rows += [oncall_to_row(o, plan_id) for o in plan.oncall]
+    rows += [oncall_to_row(o, plan_id, team_id) for o in plan.oncall]
     return rows
 
 

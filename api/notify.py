@@ -23,11 +23,12 @@ from email.message import EmailMessage
 
 import httpx
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from planner.check import Context
 from planner.check.stability import changes as plan_changes
 from planner.replan.run import Notice, change_rows, notices, with_baseline
+from api import tables as t
 from api.mapping import rows_to_plan
 from api.daytwo import plan_inputs
 from api.settings import Settings
@@ -43,7 +44,11 @@ def sign(secret: str, body: bytes) -> str:
 
 def publication_notices(engine: Engine, plan_id: int, superseded: list[int]) -> list[Notice]:
     """Per technician, what changed between the superseded plans and plan ``plan_id``."""
+    from api.teams import team_session
+
     with Session(engine) as session:
+        team_id = session.exec(select(t.PlanRow.team_id).where(t.PlanRow.id == plan_id)).one()
+    with team_session(engine, team_id) as session:
         _row, scenario, plan = plan_inputs(session, plan_id)
         old = [rows_to_plan(session, i) for i in superseded]
     if not old:

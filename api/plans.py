@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import text
 from sqlmodel import Session, select
 
 from api import tables as t
@@ -34,6 +35,7 @@ def save_outcome(session: Session, job: t.SolveJobRow, outcome: Any) -> t.PlanRo
     """Store ``outcome`` (a ``planner.pipeline.PlanOutcome``) as a draft plan of ``job``."""
     result, report = outcome.result, outcome.report
     row = t.PlanRow(
+        team_id=job.team_id,
         name=job.name or f"solve job {job.id}",
         status=t.PlanStatus.draft.value,
         horizon_start=job.horizon_start,
@@ -54,7 +56,7 @@ def save_outcome(session: Session, job: t.SolveJobRow, outcome: Any) -> t.PlanRo
     )
     session.add(row)
     session.flush()
-    session.add_all(plan_to_rows(outcome.plan, row.id))
+    session.add_all(plan_to_rows(outcome.plan, row.id, job.team_id))
     return row
 
 
@@ -76,12 +78,27 @@ def horizon_end(plan: t.PlanRow) -> dt.date:
 
 
 def publish(session: Session, plan: t.PlanRow, user: t.UserRow) -> list[int]:
-    """Publish draft ``plan``; returns the ids of the plans it superseded (caller commits)."""
+    """Publish draft ``plan``; returns the ids of the plans it superseded (caller commits).
+
+    409 when it breaks hard rules, or when a shared technician's duty in it now clashes
+    with their duties in another team's published plan (:mod:`api.busy`).
+    """
+    from api.busy import publish_conflicts
+    from api.mapping import rows_to_plan
+
     ensure_draft(plan)
     if plan.violations:
         raise conflict(
             f"plan {plan.id} breaks {len(plan.violations)} hard rules and cannot be published"
         )
+    if session.get_bind().dialect.name == "postgresql":
+        # one publication at a time: two teams publishing at once must see each other's
+        # plans (SQLite serialises writers anyway)
+        session.execute(text("SELECT pg_advisory_xact_lock(7426002)"))
+    clashes = publish_conflicts(session, plan, rows_to_plan(session, plan.id))
+    if clashes:
+        more = f" (and {len(clashes) - 5} more)" if len(clashes) > 5 else ""
+        raise conflict(f"plan {plan.id} cannot be published: " + "; ".join(clashes[:5]) + more)
     superseded = []
     for other in session.exec(
         select(t.PlanRow).where(t.PlanRow.status == t.PlanStatus.published.value)

@@ -72,13 +72,14 @@ class CeleryRunner:
 
 
 def enqueue(engine: Engine, runner: Runner, scenario: Scenario, options: dict,
-            scenario_id: int = 1, name: str = "") -> int:
-    """Store a queued job of ``scenario_id`` that solves ``scenario``, hand it to ``runner``;
-    returns its id (for scripts and tests: the routes add who asked and the horizon)."""
+            team_id: int = 1, name: str = "") -> int:
+    """Store a queued job of team ``team_id`` that solves ``scenario``, hand it to
+    ``runner``; returns its id (for scripts and tests: the routes add who asked and the
+    horizon)."""
     from sqlmodel import Session
 
     with Session(engine) as session:
-        job = t.SolveJobRow(scenario_id=scenario_id, name=name, options=options,
+        job = t.SolveJobRow(team_id=team_id, name=name, options=options,
                             horizon_start=scenario.horizon.start,
                             horizon_days=scenario.horizon.days, created_at=t.utcnow())
         session.add(job)
@@ -95,4 +96,4 @@ def make_runner(settings: Settings, engine: Engine) -> Runner:
     from api.jobs import JobRunner
 
     return JobRunner(engine, str(engine.url.render_as_string(hide_password=False)),
-                     settings.workers)
+                     settings.workers, settings.team_solve_limit)

@@ -48,29 +48,58 @@ def _utc(nullable: bool = True, index: bool = False) -> Any:
     return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
 
 
+class TeamOwned:
+    """A row that belongs to one team (``team_id``): see :mod:`api.teams`, which scopes
+    every query of a request's session to the caller's team and stamps new rows.
+
+    Each subclass declares its own ``team_id`` column (:func:`_team`)."""
+
+
+def _team(primary_key: bool = False) -> Any:
+    """The ``team_id`` column: indexed, NOT NULL, deleted with its team."""
+    return Field(default=None, sa_column=Column(
+        Integer, ForeignKey("team.id", ondelete="CASCADE"), nullable=False,
+        primary_key=primary_key, index=True))
+
+
+# --- teams ----------------------------------------------------------------------
+
+
+class TeamRow(SQLModel, table=True):
+    """A team: one planned roster (its scenario, plans, jobs) and its members."""
+
+    __tablename__ = "team"
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(index=True, unique=True)
+    """The name the API (``X-Rota-Team``) and the CLI (``--team``) use."""
+    name: str = ""
+    created_at: dt.datetime = _utc(nullable=False)
+
+
 # --- domain -------------------------------------------------------------------
 
 
-class ScenarioRow(SQLModel, table=True):
-    """The single scenario held by the database: name, horizon, rule settings."""
+class ScenarioRow(SQLModel, TeamOwned, table=True):
+    """A team's scenario: name, horizon, rule settings (one per team)."""
 
     __tablename__ = "scenario"
-    id: int = Field(default=1, primary_key=True)
+    team_id: int = _team(primary_key=True)
     name: str = ""
     horizon_start: dt.date
     horizon_days: int
     rules: dict = _json()
 
 
-class SkillRow(SQLModel, table=True):
+class SkillRow(SQLModel, TeamOwned, table=True):
     __tablename__ = "skill"
+    team_id: int = _team(primary_key=True)
     id: str = Field(primary_key=True)
     seq: int = 0
     """Position in the scenario (files list entities in a meaningful order)."""
     name: str = ""
 
 
-class ContractRow(SQLModel, table=True):
+class ContractRow(SQLModel, TeamOwned, table=True):
     """A contract: its rule parameters in one JSON column (``params``).
 
     The parameters are those :class:`planner.domain.Contract` declares; a new one
@@ -79,6 +108,7 @@ class ContractRow(SQLModel, table=True):
     """
 
     __tablename__ = "contract"
+    team_id: int = _team(primary_key=True)
     id: str = Field(primary_key=True)
     seq: int = 0
     """Position in the scenario (files list entities in a meaningful order)."""
@@ -105,8 +135,9 @@ for _name in Contract.parameters():
     setattr(ContractRow, _name, _param(_name))
 
 
-class TechnicianRow(SQLModel, table=True):
+class TechnicianRow(SQLModel, TeamOwned, table=True):
     __tablename__ = "technician"
+    team_id: int = _team(primary_key=True)
     id: str = Field(primary_key=True)
     seq: int = 0
     """Position in the scenario (files list entities in a meaningful order)."""
@@ -123,8 +154,9 @@ class TechnicianRow(SQLModel, table=True):
     timezone: str = "Europe/Brussels"
 
 
-class ClientRow(SQLModel, table=True):
+class ClientRow(SQLModel, TeamOwned, table=True):
     __tablename__ = "client"
+    team_id: int = _team(primary_key=True)
     id: str = Field(primary_key=True)
     seq: int = 0
     """Position in the scenario (files list entities in a meaningful order)."""
@@ -136,8 +168,9 @@ class ClientRow(SQLModel, table=True):
     service_windows: list = _json()
 
 
-class ShiftTypeRow(SQLModel, table=True):
+class ShiftTypeRow(SQLModel, TeamOwned, table=True):
     __tablename__ = "shift_type"
+    team_id: int = _team(primary_key=True)
     id: str = Field(primary_key=True)
     seq: int = 0
     """Position in the scenario (files list entities in a meaningful order)."""
@@ -148,9 +181,10 @@ class ShiftTypeRow(SQLModel, table=True):
     night: bool | None = None
 
 
-class CoverageRuleRow(SQLModel, table=True):
+class CoverageRuleRow(SQLModel, TeamOwned, table=True):
     __tablename__ = "coverage_rule"
     id: int | None = Field(default=None, primary_key=True)
+    team_id: int = _team()
     client: str = Field(index=True)
     shift: str
     skill: str = ""
@@ -161,8 +195,9 @@ class CoverageRuleRow(SQLModel, table=True):
     over_weight: int | None = None
 
 
-class RotationRow(SQLModel, table=True):
+class RotationRow(SQLModel, TeamOwned, table=True):
     __tablename__ = "oncall_rotation"
+    team_id: int = _team(primary_key=True)
     id: str = Field(primary_key=True)
     seq: int = 0
     """Position in the scenario (files list entities in a meaningful order)."""
@@ -184,9 +219,10 @@ class ApprovalStatus(StrEnum):
     rejected = "rejected"
 
 
-class AbsenceRow(SQLModel, table=True):
+class AbsenceRow(SQLModel, TeamOwned, table=True):
     __tablename__ = "absence"
     id: int | None = Field(default=None, primary_key=True)
+    team_id: int = _team()
     technician: str = Field(index=True)
     start: dt.date
     end: dt.date
@@ -197,9 +233,10 @@ class AbsenceRow(SQLModel, table=True):
     status: str = ApprovalStatus.approved.value
 
 
-class PeakRow(SQLModel, table=True):
+class PeakRow(SQLModel, TeamOwned, table=True):
     __tablename__ = "peak"
     id: int | None = Field(default=None, primary_key=True)
+    team_id: int = _team()
     client: str = Field(index=True)
     start: dt.date
     end: dt.date
@@ -209,9 +246,10 @@ class PeakRow(SQLModel, table=True):
     reason: str = ""
 
 
-class RequestRow(SQLModel, table=True):
+class RequestRow(SQLModel, TeamOwned, table=True):
     __tablename__ = "request"
     id: int | None = Field(default=None, primary_key=True)
+    team_id: int = _team()
     technician: str = Field(index=True)
     date: dt.date
     shift: str = ""
@@ -220,11 +258,12 @@ class RequestRow(SQLModel, table=True):
     status: str = ApprovalStatus.approved.value
 
 
-class FixedAssignmentRow(SQLModel, table=True):
+class FixedAssignmentRow(SQLModel, TeamOwned, table=True):
     """A scenario's history (``kind='history'``) and fixed (``kind='fixed'``) shifts."""
 
     __tablename__ = "scenario_assignment"
     id: int | None = Field(default=None, primary_key=True)
+    team_id: int = _team()
     kind: str = Field(index=True)
     technician: str
     date: dt.date
@@ -244,11 +283,12 @@ class PlanStatus(StrEnum):
     superseded = "superseded"
 
 
-class PlanRow(SQLModel, table=True):
+class PlanRow(SQLModel, TeamOwned, table=True):
     """A plan version and the figures of the solve and check that produced it."""
 
     __tablename__ = "plan"
     id: int | None = Field(default=None, primary_key=True)
+    team_id: int = _team()
     name: str = ""
     status: str = Field(default=PlanStatus.draft.value, index=True)
     horizon_start: dt.date
@@ -270,10 +310,11 @@ class PlanRow(SQLModel, table=True):
     coverage: list = _json()
 
 
-class PlanAssignmentRow(SQLModel, table=True):
+class PlanAssignmentRow(SQLModel, TeamOwned, table=True):
     __tablename__ = "plan_assignment"
     __table_args__ = (Index("ix_plan_assignment_plan_tech_date", "plan_id", "technician", "date"),)
     id: int | None = Field(default=None, primary_key=True)
+    team_id: int = _team()
     plan_id: int = Field(
         sa_column=Column(Integer, ForeignKey("plan.id", ondelete="CASCADE"), nullable=False)
     )
@@ -286,10 +327,11 @@ class PlanAssignmentRow(SQLModel, table=True):
     end: dt.datetime = _utc(nullable=False)
 
 
-class PlanOnCallRow(SQLModel, table=True):
+class PlanOnCallRow(SQLModel, TeamOwned, table=True):
     __tablename__ = "plan_oncall"
     __table_args__ = (Index("ix_plan_oncall_plan_tech", "plan_id", "technician"),)
     id: int | None = Field(default=None, primary_key=True)
+    team_id: int = _team()
     plan_id: int = Field(
         sa_column=Column(Integer, ForeignKey("plan.id", ondelete="CASCADE"), nullable=False)
     )
@@ -314,9 +356,10 @@ class JobStatus(StrEnum):
 UNFINISHED = (JobStatus.queued.value, JobStatus.running.value)
 
 
-class SolveJobRow(SQLModel, table=True):
+class SolveJobRow(SQLModel, TeamOwned, table=True):
     __tablename__ = "solve_job"
     id: int | None = Field(default=None, primary_key=True)
+    team_id: int = _team()
     status: str = Field(default=JobStatus.queued.value, index=True)
     name: str = ""
     horizon_start: dt.date
@@ -333,10 +376,9 @@ class SolveJobRow(SQLModel, table=True):
     bound: float | None = None
     error: str = ""
     plan_id: int | None = None
-    # distributed solve jobs (api/job_claim.py): the scenario the job solves, the
-    # claim held by a worker and the lease it renews while it runs
-    scenario_id: int = Field(default=1, index=True)
-    """The scenario (team) the job plans: the key of the per-team solve limit."""
+    # distributed solve jobs (api/job_claim.py): the scenario the job solves (its team,
+    # ``team_id``, is the key of the per-team solve limit), the claim held by a worker
+    # and the lease it renews while it runs
     payload: dict | None = Field(default=None,
                                  sa_column=Column(JSON(none_as_null=True), nullable=True))
     """The scenario to solve (JSON), for workers outside the API process; SQL NULL until
@@ -357,18 +399,37 @@ class UserRole(StrEnum):
 
 
 class UserRow(SQLModel, table=True):
+    """A person's account (log-in, calendar secret). What they may do is per team:
+    :class:`MembershipRow`."""
+
     __tablename__ = "app_user"
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(index=True, unique=True)
     full_name: str = ""
-    role: str
-    technician_id: str | None = None
     password_hash: str
     # the calendar-feed secret is shown once (POST /users/me/calendar); only its SHA-256
     # digest is kept, like bearer tokens. None: no calendar link yet.
     ical_digest: str | None = Field(default=None, index=True, unique=True)
     ical_created_at: dt.datetime | None = _utc()
     active: bool = True
+    created_at: dt.datetime = _utc(nullable=False)
+
+
+class MembershipRow(SQLModel, table=True):
+    """A user's role in one team, and for a technician their technician id in that team.
+
+    One account with technician memberships in several teams is one person shared by
+    those teams (a floating backup): their published duties in one team are busy time
+    when another plans (:mod:`api.busy`)."""
+
+    __tablename__ = "team_member"
+    __table_args__ = (Index("ix_team_member_team_technician", "team_id", "technician_id"),)
+    user_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True))
+    team_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("team.id", ondelete="CASCADE"), primary_key=True, index=True))
+    role: str
+    technician_id: str | None = None
     created_at: dt.datetime = _utc(nullable=False)
 
 
@@ -404,11 +465,12 @@ class SwapStatus(StrEnum):
     """Approval found it no longer holds against the current plan (``reason`` says why)."""
 
 
-class SwapProposalRow(SQLModel, table=True):
+class SwapProposalRow(SQLModel, TeamOwned, table=True):
     """A technician's proposal to give away or exchange a duty or on-call role."""
 
     __tablename__ = "swap_proposal"
     id: int | None = Field(default=None, primary_key=True)
+    team_id: int = _team()
     plan_id: int = Field(index=True)
     """The plan the proposal was made on."""
     status: str = Field(default=SwapStatus.open.value, index=True)
@@ -426,11 +488,12 @@ class SwapProposalRow(SQLModel, table=True):
     draft_plan_id: int | None = None
 
 
-class JobReportRow(SQLModel, table=True):
+class JobReportRow(SQLModel, TeamOwned, table=True):
     """The result of an explain or robustness job (the job's row holds its status)."""
 
     __tablename__ = "job_report"
     job_id: int = Field(primary_key=True)
+    team_id: int = _team()
     plan_id: int = Field(index=True)
     kind: str
     body: dict = _json(nullable=False)

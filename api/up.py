@@ -97,8 +97,9 @@ def ensure_manager(database_url: str, username: str, password: str | None) -> Ma
     try:
         with session_scope(engine) as session:
             existing = session.exec(
-                select(t.UserRow).where(t.UserRow.role == t.UserRole.manager.value,
-                                        t.UserRow.active == True)  # noqa: E712 - SQL
+                select(t.UserRow).join(t.MembershipRow, t.MembershipRow.user_id == t.UserRow.id)
+                .where(t.MembershipRow.role == t.UserRole.manager.value,
+                       t.UserRow.active == True)  # noqa: E712 - SQL
                 .order_by(t.UserRow.id)).first()
             if existing is not None:
                 return ManagerLogin(existing.username, None)

@@ -40,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import text, update  # noqa: E402
+from sqlalchemy import select, text, update  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402
 
@@ -112,7 +112,11 @@ def stop_workers(procs: list[subprocess.Popen]) -> None:
 
 def submit(engine, runner, scenario, seconds: float, team: int) -> int:
     options = {"time_limit": seconds, "workers": 1, "seed": team}
-    return enqueue(engine, runner, scenario, options, scenario_id=team, name=f"bench {team}")
+    with engine.begin() as conn:  # each bench team is a team of the database
+        if conn.execute(select(t.TeamRow.id).where(t.TeamRow.id == team)).first() is None:
+            conn.execute(t.TeamRow.__table__.insert().values(
+                id=team, slug=f"bench-{team}", name=f"bench {team}", created_at=t.utcnow()))
+    return enqueue(engine, runner, scenario, options, team_id=team, name=f"bench {team}")
 
 
 def rows(engine, ids: list[int]) -> list[t.SolveJobRow]:

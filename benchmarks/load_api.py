@@ -74,6 +74,7 @@ def build_database(url: str, technicians: int, weeks: int, solve_seconds: float)
     from api.auth import hash_password, issue_token, set_ical_secret
     from api.db import make_engine, upgrade
     from api.plans import publish, save_outcome
+    from api.teams import set_membership
     from api.scenarios import store_scenario
 
     upgrade(url)
@@ -88,16 +89,18 @@ def build_database(url: str, technicians: int, weeks: int, solve_seconds: float)
     pw = hash_password("benchmark-password")
     with Session(engine) as s:
         store_scenario(s, scenario, replace=True)
-        boss = t.UserRow(username="bench-manager", role="manager", password_hash=pw,
-                         created_at=t.utcnow())
+        team = s.info["team_id"]  # the team the scenario went to
+        boss = t.UserRow(username="bench-manager", password_hash=pw, created_at=t.utcnow())
         s.add(boss)
         s.flush()
+        set_membership(s, boss.id, team, t.UserRole.manager, None)
         feeds = []
         for tech in scenario.technicians:
-            u = t.UserRow(username=f"bench-{tech.id}", role="technician", technician_id=tech.id,
-                          password_hash=pw, created_at=t.utcnow())
+            u = t.UserRow(username=f"bench-{tech.id}", password_hash=pw, created_at=t.utcnow())
             feeds.append(set_ical_secret(u))
             s.add(u)
+            s.flush()
+            set_membership(s, u.id, team, t.UserRole.technician, tech.id)
         job = t.SolveJobRow(name="benchmark", status="succeeded", horizon_start=scenario.horizon.start,
                             horizon_days=scenario.horizon.days, options={"time_limit": solve_seconds},
                             created_by=boss.id, created_at=t.utcnow())

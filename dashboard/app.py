@@ -44,6 +44,15 @@ def main() -> None:
         nav = st.navigation(pages)
         u = state.user()
         with st.sidebar:
+            if len(state.teams()) > 1:  # several teams: pick the one to act in
+                slugs = [x["slug"] for x in state.teams()]
+                names = {x["slug"]: f"{x['name']} ({x['role']})" for x in state.teams()}
+                current = st.session_state.get("team") or slugs[0]
+                chosen = st.selectbox("Team", slugs, index=slugs.index(current) if current in slugs else 0,
+                                      format_func=names.get, key="team_select")
+                if chosen != current:
+                    state.choose_team(chosen)
+                    st.rerun()
             st.caption(f"Signed in as **{u['full_name'] or u['username']}** ({role})")
             if st.button("Sign out", key="signout"):
                 state.sign_out()

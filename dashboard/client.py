@@ -180,6 +180,18 @@ class RotaClient:
     def me(self) -> UserPublic:
         return UserPublic.model_validate(self._json("GET", "/users/me"))
 
+    def teams(self) -> list[dict]:
+        """The signed-in user's teams: [{id, slug, name, role, technician_id}]."""
+        return self._json("GET", "/teams")
+
+    def set_team(self, slug: str | None) -> None:
+        """Act in team ``slug`` from now on (the ``X-Rota-Team`` header); None: the
+        user's only team (no header)."""
+        if slug:
+            self._http.headers["X-Rota-Team"] = slug
+        else:
+            self._http.headers.pop("X-Rota-Team", None)
+
     def my_calendar(self) -> CalendarLink:
         """Whether a calendar link exists and since when (the URL itself is never given
         again: only a digest of its secret is stored)."""

@@ -27,8 +27,26 @@ TECHNICIAN = ("technician",)
 
 
 def client() -> RotaClient:
-    """The API client of this browser session (signed in when a token is stored)."""
-    return CLIENT_FACTORY(api_url(), st.session_state.get("token"))
+    """The API client of this browser session (signed in when a token is stored), acting
+    in the chosen team when the user has several (``team``)."""
+    c = CLIENT_FACTORY(api_url(), st.session_state.get("token"))
+    if st.session_state.get("team") and hasattr(c, "set_team"):
+        c.set_team(st.session_state["team"])
+    return c
+
+
+def teams() -> list[dict]:
+    """The signed-in user's teams (empty for a single-team user: nothing to choose)."""
+    return st.session_state.get("teams") or []
+
+
+def choose_team(slug: str) -> None:
+    """Act in team ``slug``: its role (the pages change with it), no plan of the other
+    team left on screen."""
+    st.session_state["team"] = slug
+    for key in ("plan_id", "job", "whatif"):
+        st.session_state.pop(key, None)
+    st.session_state["user"] = client().me().model_dump(mode="json")
 
 
 def user() -> dict | None:
@@ -54,7 +72,7 @@ def go_to(url_path: str) -> None:
 
 
 def sign_out() -> None:
-    for key in ("token", "user", "plan_id", "job", "whatif", "nav_pages"):
+    for key in ("token", "user", "plan_id", "job", "whatif", "nav_pages", "team", "teams"):
         st.session_state.pop(key, None)
 
 

@@ -27,6 +27,12 @@ def run_migrations_online() -> None:
     engine = make_engine(config.get_main_option("sqlalchemy.url"))
     try:
         with engine.connect() as connection:
+            if connection.dialect.name == "sqlite":
+                # batch mode rebuilds a table by copy, drop and rename: with foreign keys
+                # enforced, dropping a parent (plan, app_user) would cascade to its
+                # children's rows. The pragma only works outside a transaction.
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                connection.commit()
             context.configure(
                 connection=connection,
                 target_metadata=target_metadata,

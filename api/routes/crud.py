@@ -83,7 +83,8 @@ def _public(e: Entity, row: SQLModel) -> SQLModel:
 
 
 def _domain_data(e: Entity, data: dict) -> dict:
-    return {k: v for k, v in data.items() if k not in e.extra_keys and k != "seq"}
+    return {k: v for k, v in data.items()
+            if k not in e.extra_keys and k not in ("seq", "team_id")}
 
 
 def _check(e: Entity, session: Session, data: dict, own_id: Any) -> Any:
@@ -308,7 +309,8 @@ def _keep_plannable(session: Session) -> None:
     msg = problem(session)
     if msg is None:
         return
-    with Session(session.get_bind()) as before:  # the committed state, without this change
+    # the committed state of the same team, without this change
+    with Session(session.get_bind(), info={"team_id": session.info.get("team_id")}) as before:
         if problem(before) is not None:
             return  # already unplannable: do not block the writes that may repair it
     session.rollback()

@@ -124,7 +124,7 @@ def _client_users(session: Session, key: str) -> list[str]:
 
 
 def _successions(session: Session, key: str) -> list[str]:
-    meta = session.get(t.ScenarioRow, 1)
+    meta = session.exec(select(t.ScenarioRow)).first()
     pairs = (meta.rules or {}).get("forbidden_successions", []) if meta else []
     return _used("forbidden successions", (f"{a}->{b}" for a, b in pairs if key in (a, b)))
 
@@ -154,7 +154,10 @@ def _skill_users(session: Session, key: str) -> list[str]:
 def _technician_users(session: Session, key: str) -> list[str]:
     out = _used("absences", (r.id for r in _rows(session, t.AbsenceRow) if r.technician == key))
     out += _used("requests", (r.id for r in _rows(session, t.RequestRow) if r.technician == key))
-    out += _used("users", (r.username for r in _rows(session, t.UserRow) if r.technician_id == key))
+    members = session.exec(select(t.UserRow.username).join(
+        t.MembershipRow, t.MembershipRow.user_id == t.UserRow.id).where(
+        t.MembershipRow.team_id == session.info["team_id"], t.MembershipRow.technician_id == key)).all()
+    out += _used("users", members)
     out += _assignments(session, t.FixedAssignmentRow.technician, key)
     out += _published(session, t.PlanAssignmentRow, t.PlanAssignmentRow.technician, key)
     return out + _published(session, t.PlanOnCallRow, t.PlanOnCallRow.technician, key)

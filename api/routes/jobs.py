@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import ValidationError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from planner.domain import Horizon
 from api import tables as t
 from api.deps import SessionDep, SettingsDep, StaffUser
 from api.errors import conflict, not_found, unprocessable
-from api.mapping import rows_to_scenario
+from api.busy import team_scenario
 from api.routes.crud import ERRORS, newest_first
 from api.schemas.common import JobId
 from api.schemas.plans import JobPublic, SolveRequest
@@ -34,7 +34,7 @@ def start_solve(
     if body.time_limit > settings.max_time_limit:
         raise unprocessable("time_limit", f"time_limit is above the server's maximum of "
                             f"{settings.max_time_limit:g} s")
-    stored = session.get(t.ScenarioRow, 1)
+    stored = session.exec(select(t.ScenarioRow)).first()
     start = body.horizon_start or (stored.horizon_start if stored else None)
     days = body.horizon_days or (stored.horizon_days if stored else None)
     if start is None or days is None:
@@ -44,7 +44,7 @@ def start_solve(
     except ValidationError as e:
         raise unprocessable("horizon_days", e.errors()[0]["msg"].removeprefix("Value error, ")) from None
     try:
-        scenario = rows_to_scenario(session, horizon)
+        scenario = team_scenario(session, horizon)  # with the shared people's busy time
     except ValidationError as e:
         raise conflict(f"the stored data do not form a valid scenario: {e.errors()[0]['msg']}") from None
     options = {"time_limit": body.time_limit, "workers": body.workers, "seed": body.seed}

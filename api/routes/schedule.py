@@ -17,6 +17,7 @@ from api.ical import build_calendar
 from api.routes.crud import ERRORS
 from api.schemas.common import Day
 from api.schemas.plans import AssignmentPublic, OnCallContact, OnCallNow, OnCallPublic, Schedule
+from api.teams import memberships
 
 router = APIRouter(tags=["schedules"], responses=ERRORS)
 PUBLISHED = t.PlanStatus.published.value
@@ -90,8 +91,9 @@ def schedule(
         )
         return body.model_dump_json().encode()
 
-    # authorised above: the cache is keyed by whose schedule it is (api.cache)
-    return cached_response(session, request, ("schedule", technician_id, start, end), render,
+    # authorised above: the cache is keyed by whose schedule it is (api.cache): the team
+    # and its technician id (two teams may each have a T01)
+    return cached_response(session, request, ("schedule", user.team_id, technician_id, start, end), render,
                            "application/json", "private, no-cache")
 
 
@@ -101,29 +103,45 @@ ICS = {
 }
 
 
-def _feed(session: Session, technician_id: str, request: Request) -> Response:
-    """The feed of a technician the caller may read (checked by the caller)."""
+def _feed(session: Session, people: list[tuple[int, str]], request: Request) -> Response:
+    """The feed of one person: their technician ids in one or several teams, [(team id,
+    technician id)], which the caller may read (checked by the caller). A person shared
+    by several teams gets every team's published duties in one feed."""
     since = dt.date.today() - dt.timedelta(days=FEED_PAST_DAYS)
     host = request.url.hostname or "rota"
 
     def render() -> bytes:
-        technician = _technician(session, technician_id)
-        a, o = published_schedule(session, technician.id, since, None)
-        last_publication = session.exec(
-            select(func.max(t.PlanRow.published_at)).where(t.PlanRow.status == PUBLISHED)).one()
-        clients = session.exec(select(t.ClientRow)).all()
-        rotations = session.exec(select(t.RotationRow)).all()
+        shifts, oncall, zones, names, rot_zones = [], [], {}, {}, {}
+        technician, stamp = None, None
+        for team_id, technician_id in people:
+            session.info["team_id"] = team_id  # each team's rows in turn
+            try:
+                row = _technician(session, technician_id)
+            except HTTPException:
+                if len(people) == 1:
+                    raise
+                continue  # a link to a technician its team no longer has
+            technician = technician or row
+            a, o = published_schedule(session, row.id, since, None)
+            shifts += a
+            oncall += o
+            last = session.exec(select(func.max(t.PlanRow.published_at))
+                                .where(t.PlanRow.status == PUBLISHED)).one()
+            stamp = max(filter(None, (stamp, last)), default=None)
+            for c in session.exec(select(t.ClientRow)).all():
+                zones[c.id], names[c.id] = c.timezone, c.name
+            for r in session.exec(select(t.RotationRow)).all():
+                rot_zones[r.id] = r.timezone
+        if technician is None:
+            raise not_found("technician", people[0][1])
         return build_calendar(
-            technician, a, o,
-            client_zones={c.id: c.timezone for c in clients},
-            client_names={c.id: c.name for c in clients},
-            rotation_zones={r.id: r.timezone for r in rotations},
-            host=host,
-            stamp=last_publication,
+            technician, sorted(shifts, key=lambda r: r.start), sorted(oncall, key=lambda r: r.start),
+            client_zones=zones, client_names=names, rotation_zones=rot_zones, host=host,
+            stamp=stamp,
         )
 
     # calendar applications poll: let them revalidate cheaply
-    return cached_response(session, request, ("ics", technician_id, since, host), render,
+    return cached_response(session, request, ("ics", tuple(people), since, host), render,
                            "text/calendar; charset=utf-8", "private, max-age=300")
 
 
@@ -136,7 +154,7 @@ def schedule_ics(
     technician_id: str = Path(min_length=1, max_length=64),
 ) -> Response:
     own_technician(user, technician_id)
-    return _feed(session, technician_id, request)
+    return _feed(session, [(user.team_id, technician_id)], request)
 
 
 @router.get("/calendar/{token}.ics", response_class=Response, responses=ICS,
@@ -148,10 +166,12 @@ def calendar_feed(
 ) -> Response:
     digest = token_digest(token)  # only the secret's digest is stored
     user = session.exec(select(t.UserRow).where(t.UserRow.ical_digest == digest)).first()
-    if user is None or not user.active or not user.technician_id:
+    people = [] if user is None or not user.active else [
+        (m.team_id, m.technician_id) for m, _team in memberships(session, user.id) if m.technician_id]
+    if not people:
         raise HTTPException(404, detail="unknown calendar")
     try:
-        return _feed(session, user.technician_id, request)
+        return _feed(session, people, request)
     except HTTPException as e:  # the linked technician is gone
         if e.status_code == 404:
             raise HTTPException(404, detail="unknown calendar") from None

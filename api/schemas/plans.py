@@ -155,6 +155,9 @@ class UserUpdate(Schema):
 
 
 class UserPublic(Schema):
+    """A user as a member of the chosen team: ``role`` and ``technician_id`` are those of
+    that team (``team``, its slug)."""
+
     id: int
     username: str
     full_name: str
@@ -162,6 +165,25 @@ class UserPublic(Schema):
     technician_id: str | None
     active: bool
     created_at: dt.datetime
+    team: str = ""
+
+
+class MemberAdd(Schema):
+    """Make an existing account a member of the chosen team."""
+
+    username: str = Field(min_length=1, max_length=64, pattern=r"^[^\s]+$")
+    role: str = Field(pattern="^(manager|coordinator|technician)$")
+    technician_id: Id | None = None
+
+
+class TeamPublic(Schema):
+    """One of the caller's teams and their role in it."""
+
+    id: int
+    slug: str
+    name: str
+    role: str
+    technician_id: str | None
 
 
 class CalendarLink(Schema):

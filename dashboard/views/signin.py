@@ -28,6 +28,12 @@ def page() -> None:
             c = state.client()
             try:
                 token = c.login(username, password)
+                # several teams: act in the first one (the sidebar switches); one team:
+                # no choice, no header, as before
+                mine = c.teams() if hasattr(c, "teams") else []
+                several = mine if len(mine) > 1 else []
+                if several:
+                    c.set_team(several[0]["slug"])
                 me = c.me()
             except Unauthorized as e:
                 st.error(e.message)
@@ -36,5 +42,7 @@ def page() -> None:
                 state.show_error(e)
                 return
             st.session_state["token"] = token
+            st.session_state["teams"] = several
+            st.session_state["team"] = several[0]["slug"] if several else None
             st.session_state["user"] = me.model_dump(mode="json")
             st.rerun()

@@ -29,6 +29,12 @@ from api.auth import hash_password, issue_token, set_ical_secret
 from api.db import make_engine, upgrade
 from api.scenarios import store_scenario
 from api.settings import Settings
+from api.teams import ensure_team, set_membership
+
+
+def only_team(session: Session) -> int:
+    """The id of the database's only team (created by the scenario's import)."""
+    return ensure_team(session, None, create=False).id
 
 POSTGRES_URL = os.environ.get("ROTA_TEST_POSTGRES_URL", "")
 PASSWORD = "correct horse battery"
@@ -127,11 +133,11 @@ def users(db: Database, stored: Scenario) -> Users:
     with Session(db.engine) as session:
         for name, (role, tech) in spec.items():
             # one real Argon2 hash per session: hashing is slow on purpose
-            user = t.UserRow(username=name, role=role.value, technician_id=tech,
-                             password_hash=_password_hash(), created_at=t.utcnow())
+            user = t.UserRow(username=name, password_hash=_password_hash(), created_at=t.utcnow())
             out.ical[name] = set_ical_secret(user)  # the only time the clear secret exists
             session.add(user)
             session.flush()
+            set_membership(session, user.id, only_team(session), role, tech)
             out.tokens[name] = issue_token(session, user, 60)
             out.ids[name] = user.id
         session.commit()
@@ -196,12 +202,16 @@ def outcome(scenario: Scenario):
 
 @pytest.fixture
 def make_plan(db: Database, outcome, users: Users, scenario: Scenario):
-    """Store the solved plan as a draft plan version; returns its id."""
+    """Store the solved plan as a draft plan version (of the first team); returns its id."""
+    from sqlmodel import select
+
     from api.plans import save_outcome
 
     def make(name: str = "draft", start: dt.date | None = None) -> int:
         with Session(db.engine) as session:
+            first = session.exec(select(t.TeamRow.id).order_by(t.TeamRow.id)).first()
             job = t.SolveJobRow(
+                team_id=first,
                 name=name, status="succeeded", horizon_start=start or scenario.horizon.start,
                 horizon_days=scenario.horizon.days, options={"time_limit": 10, "workers": 1, "seed": 0},
                 created_by=users.ids["manager"], created_at=t.utcnow(),

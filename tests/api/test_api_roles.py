@@ -33,6 +33,8 @@ ROUTES = [
     ("GET", "/users/{user}", None, (M,)),
     ("PATCH", "/users/{user}", {"full_name": "X"}, (M,)),
     ("DELETE", "/users/{user}", None, (M,)),
+    ("GET", "/teams", None, ALL),
+    ("POST", "/members", {"username": "coordinator", "role": "coordinator"}, (M,)),  # 409: a member
     ("GET", "/skills", None, STAFF),
     ("POST", "/skills", {"id": "sap"}, (M,)),
     ("GET", "/skills/linux", None, STAFF),

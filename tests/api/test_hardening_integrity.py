@@ -13,7 +13,7 @@ import time
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api import tables as t
 from api.routes import crud
@@ -121,7 +121,7 @@ def test_two_writers_cannot_break_the_backup_rule(app, users, db, monkeypatch):
         th.join(30)
     monkeypatch.setattr(crud, "_check", real)
     with Session(db.engine) as s:
-        row = s.get(t.TechnicianRow, "T005")
+        row = s.exec(select(t.TechnicianRow).where(t.TechnicianRow.id == "T005")).one()
         roles, clients = set(row.roles), set(row.clients)
     assert sorted(results.values()) != [200, 200], results
     assert 200 in results.values(), results

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlmodel import Session
+from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from planner.pipeline import plan_scenario
@@ -135,7 +135,7 @@ def test_import_refuses_to_orphan_linked_users(users, db, scenario, tmp_path: Pa
             store_scenario(s, smaller, replace=True)
         s.rollback()
     with Session(db.engine) as s:  # nothing was written
-        assert s.get(t.TechnicianRow, "T002") is not None
+        assert s.exec(select(t.TechnicianRow).where(t.TechnicianRow.id == "T002")).first() is not None
 
 
 def test_skill_names_and_unused_skills_survive_the_round_trip(client, users, db, tmp_path):

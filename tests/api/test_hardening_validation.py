@@ -77,7 +77,7 @@ def test_lower_case_country_is_stored_upper_case(client, users, db):
     assert r.status_code == 201, r.text
     assert r.json()["country"] == "BE"
     with Session(db.engine) as s:
-        assert s.get(t.ClientRow, "C50").country == "BE"
+        assert s.exec(select(t.ClientRow).where(t.ClientRow.id == "C50")).one().country == "BE"
 
 
 def test_patch_is_validated_like_create(client, users):

@@ -16,6 +16,7 @@ def fake(monkeypatch):
     FakeClient.fail = {}
     FakeClient.role = "manager"
     FakeClient.job_status = "succeeded"
+    FakeClient.team_roles = {}
     monkeypatch.setattr(state, "CLIENT_FACTORY", lambda base, token: FakeClient(base, token))
     st.cache_data.clear()
     yield FakeClient

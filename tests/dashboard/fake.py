@@ -85,9 +85,12 @@ class FakeClient:
     fail: dict[str, Exception] = {}
     role = "manager"
     job_status = "succeeded"
+    team_roles: dict[str, str] = {}
+    """The user's teams and role in each (empty: one team with ``role``)."""
 
     def __init__(self, base_url: str = "http://fake", token: str | None = None):
         self.base_url, self.token = base_url, token
+        self.team: str | None = None
         self.calls: list[tuple[str, tuple]] = []
         FakeClient.instances.append(self)
 
@@ -104,9 +107,20 @@ class FakeClient:
 
     def me(self):
         self._rec("me")
-        tech = "T1" if self.role == "technician" else None
-        return UserPublic(id=1, username="u", full_name="", role=self.role, technician_id=tech,
-                          active=True, created_at=NOW)
+        role = FakeClient.team_roles.get(self.team, self.role)
+        tech = "T1" if role == "technician" else None
+        return UserPublic(id=1, username="u", full_name="", role=role, technician_id=tech,
+                          active=True, created_at=NOW, team=self.team or "")
+
+    def teams(self):
+        self._rec("teams")
+        roles = FakeClient.team_roles or {"default": self.role}
+        return [{"id": i, "slug": s, "name": s.title(), "role": r, "technician_id": None}
+                for i, (s, r) in enumerate(roles.items(), 1)]
+
+    def set_team(self, slug):
+        self._rec("set_team", slug)
+        self.team = slug
 
     def my_calendar(self):
         self._rec("my_calendar")

@@ -28,7 +28,9 @@ def test_first_manager_gets_a_generated_password_stored_hashed(tmp_path):
     engine = make_engine(url)
     with session_scope(engine) as s:
         row = s.exec(select(t.UserRow)).one()
-        assert row.role == "manager" and row.password_hash != login.password
+        member = s.exec(select(t.MembershipRow)).one()  # of the team `default`, created empty
+        assert member.role == "manager" and member.user_id == row.id
+        assert row.password_hash != login.password
         assert verify_password(login.password, row.password_hash)
     engine.dispose()
 

@@ -144,14 +144,14 @@ def long_scenario() -> Scenario:
 
 @pytest.fixture
 def submit(jobs_db: JobsDb, broker: str):
-    """Store a queued job of ``team`` (its scenario id) and enqueue it; returns its id."""
+    """Store a queued job of ``team`` (its team id) and enqueue it; returns its id."""
     from api.runners import CeleryRunner, enqueue
 
     runner = CeleryRunner(jobs_db.engine, broker)
 
     def _submit(scenario: Scenario, time_limit: float, team: int = 1) -> int:
         options = {"time_limit": time_limit, "workers": 1, "seed": 0}
-        return enqueue(jobs_db.engine, runner, scenario, options, scenario_id=team)
+        return enqueue(jobs_db.engine, runner, scenario, options, team_id=team)
 
     _submit.runner = runner  # type: ignore[attr-defined]
     yield _submit

@@ -24,10 +24,17 @@ def wait_for(pred: Callable[[], object], timeout: float, what: str = "timed out"
     return value
 
 
+TEAMS = 3
+"""Teams 1..TEAMS (slugs team1...) exist in every emptied database: jobs name their team."""
+
+
 def empty_tables(engine) -> None:
     with engine.begin() as conn:
         for table in reversed(SQLModel.metadata.sorted_tables):
             conn.execute(table.delete())
+        conn.execute(t.TeamRow.__table__.insert(), [
+            {"id": i, "slug": f"team{i}", "name": f"team {i}", "created_at": t.utcnow()}
+            for i in range(1, TEAMS + 1)])
 
 
 def job(db: Any, job_id: int) -> t.SolveJobRow:
@@ -54,7 +61,7 @@ def store(db: Any, scenario: Scenario) -> None:
     from api.scenarios import store_scenario
 
     with Session(db.engine) as s:
-        store_scenario(s, scenario)
+        store_scenario(s, scenario, team="team1")
         s.commit()
 
 
@@ -62,12 +69,14 @@ def manager_headers(db: Any) -> dict[str, str]:
     """A manager's bearer header (the API's own users table and tokens)."""
     from api.auth import hash_password, issue_token
 
+    from api.teams import ensure_team, set_membership
+
     with Session(db.engine) as s:
-        user = t.UserRow(username="boss", role=t.UserRole.manager.value,
-                         password_hash=hash_password("correct horse battery"),
+        user = t.UserRow(username="boss", password_hash=hash_password("correct horse battery"),
                          created_at=t.utcnow())
         s.add(user)
         s.flush()
+        set_membership(s, user.id, ensure_team(s, "team1").id, t.UserRole.manager, None)
         token = issue_token(s, user, 60)
         s.commit()
     return {"Authorization": f"Bearer {token}"}

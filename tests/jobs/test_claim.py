@@ -41,7 +41,7 @@ def engine(request, tmp_path) -> Iterator:
 def add(engine, team: int, status: str = "queued", **values) -> int:
     values.setdefault("payload", {"stored": True})
     with Session(engine) as s:
-        job = t.SolveJobRow(status=status, scenario_id=team, horizon_start=dt.date(2027, 7, 5),
+        job = t.SolveJobRow(status=status, team_id=team, horizon_start=dt.date(2027, 7, 5),
                             horizon_days=7, options={}, created_at=t.utcnow(), **values)
         s.add(job)
         s.commit()

@@ -143,7 +143,7 @@ def test_the_api_only_enqueues_and_workers_solve(workers, jobs_db, broker, long_
     # an unfinished job of a worker elsewhere: a (re)starting API must leave it alone
     with Session(jobs_db.engine) as s:
         other = t.SolveJobRow(status="running", horizon_start=dt.date(2027, 7, 5),
-                              horizon_days=7, options={}, created_at=t.utcnow(), scenario_id=9,
+                              horizon_days=7, options={}, created_at=t.utcnow(), team_id=3,
                               worker="elsewhere:1:x", attempts=1,
                               lease_expires_at=t.utcnow() + dt.timedelta(hours=1))
         s.add(other)
