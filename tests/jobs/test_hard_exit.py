@@ -13,6 +13,7 @@ from sqlmodel import Session
 from api import tables as t
 from api.db import make_engine, upgrade
 
+from .helpers import empty_tables
 from .test_claim import add
 
 CHILD = textwrap.dedent("""
@@ -35,6 +36,7 @@ def _run(tmp_path, hard: bool) -> tuple[subprocess.CompletedProcess, t.SolveJobR
     url = f"sqlite:///{tmp_path / 'rota.db'}"
     upgrade(url)
     engine = make_engine(url)
+    empty_tables(engine)  # and the teams the jobs belong to
     job_id = add(engine, team=1)
     child = subprocess.run([sys.executable, "-c", CHILD.format(hard=hard), url, str(job_id)],
                            capture_output=True, text=True, timeout=60)
