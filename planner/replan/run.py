@@ -101,12 +101,17 @@ def solve_replan(sc: Scenario, options: SolveOptions, patience: float | None = 1
     """Plan ``sc``, which carries its baseline (:func:`with_baseline`), as :func:`replan`
     does: from the baseline with its gaps pre-filled, in stages unless ``staged`` is False."""
     start, left = prefill_gaps(sc)
+    longer = patience
     if left and patience is not None:
         # gaps no single addition fills need chains of moves: give the search longer
-        patience = max(patience, options.time_limit / 2)
+        longer = max(patience, options.time_limit / 2)
     if staged:
-        return staged_replan(sc, options, start, lambda o: with_patience(o, patience))
-    return plan_scenario(sc, with_patience(options, patience), previous=start)
+        # (the staged re-plan searches the changes' neighbourhood first, where CP-SAT
+        # proves its optimum; only a whole-model search of chains gets the longer patience)
+        return staged_replan(sc, options, start,
+                             lambda o, patient=False: with_patience(o, longer if patient
+                                                                    else patience))
+    return plan_scenario(sc, with_patience(options, longer), previous=start)
 
 
 def with_patience(options: SolveOptions, patience: float | None) -> SolveOptions:
