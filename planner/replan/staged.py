@@ -74,7 +74,8 @@ def coverage_penalty(penalties) -> int:
     return sum(penalties.get(k, 0) for k in COVERAGE_RULES)
 
 
-def staged_replan(sc: Scenario, options: SolveOptions, start: Plan, wrap) -> PlanOutcome:
+def staged_replan(sc: Scenario, options: SolveOptions, start: Plan, wrap,
+                  neighbourhood: bool = True) -> PlanOutcome:
     """Re-plan ``sc`` (which carries its baseline) in two stages from the warm start
     ``start``; ``wrap(options, patient)`` adds the caller's patience to a stage's options
     (``patient``: the longer patience for a whole-model search of chains of moves).
@@ -82,14 +83,15 @@ def staged_replan(sc: Scenario, options: SolveOptions, start: Plan, wrap) -> Pla
     Stage one searches the neighbourhood of the changes first and widens it ring by ring
     (:mod:`planner.replan.neighbourhood`) while the published coverage is not restored; a
     wider ring's plan is kept only when it is better. Stage two searches the ring of the
-    plan stage one kept, from that plan.
+    plan stage one kept, from that plan. ``neighbourhood=False``: both stages on the whole
+    model with the longer patience (the former method, kept for the benchmark's comparison).
     """
     began = time.monotonic()
     compiled = compile_scenario(sc, start)
     first_budget = options.time_limit * FIRST_SHARE
     first = problem = None
     proven = False  # a smaller ring's optimum is proven: the whole model only confirms it
-    for ring in range(RINGS):
+    for ring in range(0 if neighbourhood else RINGS - 1, RINGS):
         cells = free_cells(compiled.problem, ring)
         candidate = restricted(compiled.problem, cells)
         left = max(1.0, first_budget - (time.monotonic() - began))
@@ -125,7 +127,7 @@ def staged_replan(sc: Scenario, options: SolveOptions, start: Plan, wrap) -> Pla
         problem, hint=first.assignments, oncall_hint=first.oncall,
         stability=replace(st, max_changes=change_bound(chosen, st.max_changes)))
     left = max(1.0, options.time_limit - (time.monotonic() - began))
-    second = solve(second_problem, wrap(replace(options, time_limit=left)))
+    second = solve(second_problem, wrap(replace(options, time_limit=left), not neighbourhood))
     if not second.status.has_plan or (
             coverage_penalty(second.penalties) > coverage_penalty(fallback.penalties)):
         second = fallback
