@@ -25,6 +25,7 @@ never affected (nobody may change them).
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from planner.compile import Compiled
 from solver import SolveResult
@@ -88,17 +89,38 @@ def free_cells(problem: Problem, ring: int) -> frozenset[tuple[str, int]] | None
 
 
 def restricted(problem: Problem, cells: frozenset[tuple[str, int]] | None) -> Problem:
-    """``problem`` searching only ``cells`` (None: unchanged)."""
+    """``problem`` searching only ``cells`` (None: unchanged).
+
+    Every variable outside ``cells`` keeps its baseline value
+    (:attr:`solver.problem.Stability.free_cells`). To keep the model small, a pair outside
+    ``cells`` gets no variable at all unless the warm start holds it (fixed to 1 then) or
+    it is the one pair that keeps its person in a fairness group (the groups count the
+    people eligible for a tagged duty: the objective stays the whole problem's)."""
     if cells is None:
         return problem
-    from dataclasses import replace
+    hint = set(problem.hint)
+    day = {d.id: d.day for d in problem.duties}
+    keep = {did: {p for p in people if (p, day[did]) in cells or (p, did) in hint}
+            for did, people in problem.eligible.items()}
+    tags = {t for t, w in problem.rules.weights.fairness.items() if w > 0}
+    has = {(p, t) for d in problem.duties for p in keep.get(d.id, ()) for t in d.tags & tags}
+    for d in problem.duties:
+        for t in d.tags & tags:
+            for p in problem.eligible.get(d.id, ()):
+                if (p, t) not in has:  # one variable (held at 0) keeps p in the group
+                    has.add((p, t))
+                    keep[d.id].add(p)
+    eligible = {did: tuple(p for p in people if p in keep[did])
+                for did, people in problem.eligible.items()}
+    return replace(problem, eligible=eligible,
+                   stability=replace(problem.stability, free_cells=cells))
 
-    return replace(problem, stability=replace(problem.stability, free_cells=cells))
 
 
 def restored(problem: Problem, result: SolveResult) -> bool:
-    """True when ``result`` leaves no duty with fewer people than the published plan gave it
-    (up to its demand) and no on-call role unfilled that the published plan filled."""
+    """True when ``result`` leaves no duty of ``problem`` (the whole, unrestricted problem)
+    with fewer people than the published plan gave it (up to its demand) and no on-call
+    role unfilled that the published plan filled."""
     st = problem.stability
     before = Counter(did for _, did in st.baseline)
     after = Counter(did for _, did in result.assignments)

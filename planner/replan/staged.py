@@ -108,7 +108,7 @@ def staged_replan(sc: Scenario, options: SolveOptions, start: Plan, wrap,
             first, problem = found, candidate
         elif found.status == SolveStatus.optimal and cells is None:
             first = replace(first, status=SolveStatus.optimal)
-        if cells is None or (first.status.has_plan and restored(problem, first)):
+        if cells is None or (first.status.has_plan and restored(compiled.problem, first)):
             break
         proven = proven or found.status == SolveStatus.optimal
     if first.status == SolveStatus.infeasible:  # the same hard rules: stage two cannot do better
