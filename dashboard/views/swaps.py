@@ -113,9 +113,13 @@ def _technician(c: RotaClient) -> None:
         st.info("No swap proposal yet.")
 
 
-def _decide(c: RotaClient, p) -> None:
+def _decide(c: RotaClient, p, names: dict) -> None:
+    def who(tid: str) -> str:
+        return f"{names[tid]} ({tid})" if names.get(tid) else tid
+
     with st.container(border=True):
-        st.markdown(f"**#{p.id}** {p.technician} gives **{duty_label(p.duty)}** to **{p.to}**"
+        st.markdown(f"**#{p.id}** {who(p.technician)} gives **{duty_label(p.duty)}** to "
+                    f"**{who(p.to)}**"
                     + (f", takes back **{duty_label(p.take)}**" if p.take else "")
                     + f" (plan {p.plan_id}; objective change {p.verdict.objective_delta:+d})")
         cols = st.columns([1, 3, 1])
@@ -148,8 +152,9 @@ def _staff(c: RotaClient) -> None:
     st.subheader(f"Pending ({len(pending)})")
     if not pending:
         st.info("No swap proposal waits for a decision.")
+    names = {x["id"]: x.get("name") or "" for x in state.rows(c, "technicians")} if pending else {}
     for p in pending:
-        _decide(c, p)
+        _decide(c, p, names)
     decided = [p for p in proposals if p.status != "open"]
     if decided:
         st.subheader("Decided")

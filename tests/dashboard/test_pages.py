@@ -388,6 +388,7 @@ def test_swaps_staff_approve_into_a_draft(fake, role):
     at = run_page("swaps", role)
     assert not at.exception, at.exception
     assert "Pending (1)" in [s.value for s in at.subheader]
+    assert "Léa Vasseur (T3)" in text_of(at)  # who takes it, by name
     assert "propose_swap" not in names() and "schedule" not in names()
     at.button(key="sw_ok_11").click().run()
     assert ("approve_proposal", (11,)) in all_calls()
