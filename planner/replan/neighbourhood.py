@@ -14,7 +14,8 @@ The rings, widened only while the coverage the published plan had is not restore
 0. the people eligible for an affected duty or on-call period, the backups and whoever
    the warm start already added, on the days from ``PAD_DAYS`` before the first affected
    day to ``PAD_DAYS`` after the last;
-1. everyone on those days;
+1. also whoever is eligible for a duty ring 0's people hold on those days (chains of two
+   moves: someone takes the gap, someone else takes over their duty);
 2. everything (no restriction: the whole model).
 
 An *affected* duty lost a person the published plan gave it (a forced removal: absence,
@@ -75,12 +76,14 @@ def free_cells(problem: Problem, ring: int) -> frozenset[tuple[str, int]] | None
         days.update(range(qs[qid].first_day, qs[qid].last_day + 1))
     first = max(0, min(days) - PAD_DAYS)
     last = min(problem.num_days - 1, max(days) + PAD_DAYS)
-    if ring == 0:
-        people = {pid for did in duties for pid in problem.eligible.get(did, ())}
-        people |= {pid for qid in periods for pid in problem.oncall_eligible.get(qid, ())}
-        people |= {p.id for p in problem.people if p.is_backup}
-    else:
-        people = {p.id for p in problem.people}
+    people = {pid for did in duties for pid in problem.eligible.get(did, ())}
+    people |= {pid for qid in periods for pid in problem.oncall_eligible.get(qid, ())}
+    people |= {p.id for p in problem.people if p.is_backup}
+    if ring == 1:
+        # chains of two: whoever can take over a duty ring 0's people hold on those days
+        held = {did for pid, did in problem.hint
+                if pid in people and first <= by_id[did].day <= last}
+        people |= {pid for did in held for pid in problem.eligible.get(did, ())}
     cells = {(pid, d) for pid in people for d in range(first, last + 1)}
     # whatever the warm start added (it is the search's first plan) stays free
     st = problem.stability

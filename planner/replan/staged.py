@@ -39,6 +39,9 @@ SLACK = 0.10
 FIRST_SHARE = 0.5
 """Share of the time limit stage one may use (it usually proves its optimum sooner)."""
 
+MIN_RING_SECONDS = 1.0
+"""A wider ring is searched only when stage one's share has this much time left."""
+
 COVERAGE_RULES = ("coverage_shortfall", "peak_shortfall", "oncall_unfilled")
 
 
@@ -92,9 +95,12 @@ def staged_replan(sc: Scenario, options: SolveOptions, start: Plan, wrap,
     first = problem = None
     proven = False  # a smaller ring's optimum is proven: the whole model only confirms it
     for ring in range(0 if neighbourhood else RINGS - 1, RINGS):
+        left = first_budget - (time.monotonic() - began)
+        if first is not None and first.status.has_plan and left < MIN_RING_SECONDS:
+            break  # stage one's share is spent (a loaded machine): keep the plan found
         cells = free_cells(compiled.problem, ring)
         candidate = restricted(compiled.problem, cells)
-        left = max(1.0, first_budget - (time.monotonic() - began))
+        left = max(MIN_RING_SECONDS, left)
         ring_options = replace(options, time_limit=left, on_progress=None)
         if first is not None and first.status.has_plan:
             # the wider search starts from the narrower one's plan

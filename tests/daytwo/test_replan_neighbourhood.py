@@ -121,3 +121,20 @@ def test_restored_ignores_places_nobody_eligible_is_left_for():
     day6 = next(d.id for d in problem.duties if d.day == 6)
     assert not hood.restored(problem, replace(
         result, assignments=tuple(a for a in result.assignments if a[1] != day6)))
+
+
+def test_a_chain_of_two_is_found_by_the_second_ring(monkeypatch):
+    # B (eligible for A's day 10) holds beta days 3-9 in the window: ring 1 adds C, who is
+    # eligible for them, and B gives one to C to take day 10
+    rings = []
+    real = hood.free_cells
+    monkeypatch.setattr(staged, "free_cells", lambda p, ring: rings.append(ring) or real(p, ring))
+    sc = _chain_scenario(absences=(Absence(technician="A", start=day(10), end=day(10),
+                                           kind="unplanned"),))
+    problem_people = {p for p, _ in real(compile_scenario(with_baseline(
+        sc, _chain_published(_chain_scenario()), NOW), None).problem, 0)}
+    assert "C" not in problem_people  # ring 0 cannot do it
+    r = replan(sc, _chain_published(_chain_scenario()), OPTS, now=NOW)
+    assert r.outcome.report.hard_ok
+    assert sum(c.shortfall for c in r.outcome.report.coverage) == 0
+    assert rings == [0, 1] and r.chosen == 3
