@@ -101,7 +101,9 @@ def staged_replan(sc: Scenario, options: SolveOptions, start: Plan, wrap,
         cells = free_cells(compiled.problem, ring)
         candidate = restricted(compiled.problem, cells)
         left = max(MIN_RING_SECONDS, left)
-        ring_options = replace(options, time_limit=left, on_progress=None)
+        # (a neighbourhood whose hard rules contradict is widened, not explained)
+        ring_options = replace(options, time_limit=left, on_progress=None,
+                               explain=options.explain and cells is None)
         if first is not None and first.status.has_plan:
             # the wider search starts from the narrower one's plan
             candidate_hint = replace(candidate, hint=first.assignments, oncall_hint=first.oncall)

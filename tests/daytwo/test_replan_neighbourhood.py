@@ -138,3 +138,28 @@ def test_a_chain_of_two_is_found_by_the_second_ring(monkeypatch):
     assert r.outcome.report.hard_ok
     assert sum(c.shortfall for c in r.outcome.report.coverage) == 0
     assert rings == [0, 1] and r.chosen == 3
+
+
+def test_a_neighbourhood_whose_rules_contradict_is_widened(monkeypatch):
+    # Bob's new contract allows 6 of the 7 shifts he holds; with no padding ring 0 sees
+    # only day 8 (Alice's absence), where Bob's other days are held: infeasible there,
+    # the whole plan lets Karim take one of Bob's days
+    monkeypatch.setattr(hood, "PAD_DAYS", 0)
+    rings = []
+    real = hood.free_cells
+    monkeypatch.setattr(staged, "free_cells", lambda p, ring: rings.append(ring) or real(p, ring))
+    contracts = (Contract(id="std", max_consecutive_days=None, max_hours_in_week=None),
+                 Contract(id="capped", max_consecutive_days=None, max_hours_in_week=None,
+                          max_minutes_total=6 * D_MINUTES))
+    from .helpers import BACKUP
+
+    sc = make(days=14, technicians=(tech("A", "Alice"), tech("B", "Bob", contract="capped"),
+                                    BACKUP),
+              contracts=contracts, coverage=every_day("D"),
+              absences=(Absence(technician="A", start=day(8), end=day(8), kind="unplanned"),))
+    r = replan(sc, published(scenario()), OPTS, now=NOW)
+    rep = r.outcome.report
+    assert r.outcome.result.status.has_plan and rep.hard_ok, [v.message for v in rep.violations]
+    assert rings == [0, 1, 2]
+    assert sum(c.shortfall for c in rep.coverage) == 0
+    assert sum(1 for a in r.outcome.plan.assignments if a.technician == "B") == 6
