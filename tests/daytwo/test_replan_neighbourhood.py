@@ -4,6 +4,7 @@ the oracle."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 import planner.replan.neighbourhood as hood
@@ -163,3 +164,28 @@ def test_a_neighbourhood_whose_rules_contradict_is_widened(monkeypatch):
     assert rings == [0, 1, 2]
     assert sum(c.shortfall for c in rep.coverage) == 0
     assert sum(1 for a in r.outcome.plan.assignments if a.technician == "B") == 6
+
+
+def test_the_restricted_model_keeps_the_whole_objective():
+    # fairness groups count everyone eligible for a tagged duty: dropping the pairs outside
+    # the neighbourhood must not drop anyone from a group (one pair per group is kept)
+    from planner.generate import generate_scenario
+    from planner.pipeline import plan_scenario
+    from solver import SolveOptions
+    from solver.evaluate import evaluate
+
+    sc = generate_scenario(30, 2, 0)
+    assert any(w > 0 for w in sc.rules.fairness_weights.values())
+    base = plan_scenario(sc, SolveOptions(time_limit=3, workers=1, seed=0)).plan
+    sick = next(a for a in base.assignments if (a.date - sc.horizon.start).days >= 5)
+    changed = sc.model_copy(update={"absences": sc.absences + (Absence(
+        technician=sick.technician, start=sick.date, end=sick.date, kind="unplanned"),)})
+    now = dt.datetime.combine(sc.horizon.start, dt.time(0), tzinfo=dt.timezone.utc)
+    s2 = with_baseline(changed, base, now)
+    full = compile_scenario(s2, prefill(s2)).problem
+    cells = hood.free_cells(full, 0)
+    small = hood.restricted(full, cells)
+    assert sum(map(len, small.eligible.values())) < sum(map(len, full.eligible.values()))
+    a = full.hint
+    assert evaluate(small, a, full.oncall_hint).objective == evaluate(full, a, full.oncall_hint).objective
+    assert evaluate(small, a, full.oncall_hint).fairness == evaluate(full, a, full.oncall_hint).fairness
