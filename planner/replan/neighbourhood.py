@@ -28,7 +28,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from planner.compile import Compiled
 from solver import SolveResult
 from solver.problem import Problem
 
