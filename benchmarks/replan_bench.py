@@ -6,8 +6,9 @@ default 48 h frozen window then ends when the absence begins). Measured per case
 
 * the re-plan's wall time (``planner.replan.run.replan``: compile, solve, check) and its
   coverage shortfall after, for the staged re-plan (coverage, then fewest changes, then the
-  rest: the default) and, in the same run with ``--compare``, the former single weighted
-  solve (``staged=False``);
+  rest, the changes' neighbourhood first: the default) and, in the same run, with
+  ``--compare`` the former single weighted solve (``staged=False``), with
+  ``--compare-whole`` the staged re-plan on the whole model (``neighbourhood=False``);
 * the number of changes it chose, against the exact minimum needed for the same coverage:
   a separate solve whose objective is lexicographic by weights (1000 per missing person,
   1 per change, every other soft rule off), run to optimality;
@@ -107,10 +108,11 @@ def _published(args, sc: Scenario):
     return base.plan
 
 
-def _replan(changed, published, now, args, staged: bool) -> dict:
+def _replan(changed, published, now, args, staged: bool, neighbourhood: bool = True) -> dict:
     t0 = time.perf_counter()
     r = replan(changed, published, SolveOptions(time_limit=args.limit, workers=args.workers,
-                                                seed=0), now=now, staged=staged)
+                                                seed=0), now=now, staged=staged,
+               neighbourhood=neighbourhood)
     seconds = time.perf_counter() - t0
     if r.outcome.result.status == SolveStatus.infeasible:  # hard rules contradict (named by the solver)
         return dict(seconds=round(seconds, 3), status="infeasible",
@@ -130,6 +132,8 @@ def _case(sc, published, i, tech, start, end, args) -> dict:
                **_replan(changed, published, now, args, staged=True))
     if args.compare:
         row["former"] = _replan(changed, published, now, args, staged=False)
+    if args.compare_whole:
+        row["whole"] = _replan(changed, published, now, args, staged=True, neighbourhood=False)
     if row["status"] == "infeasible":
         # the exact minimisation has the same hard rules; a full re-solve (no frozen
         # window) shows whether a plan exists at all
@@ -162,7 +166,7 @@ def summarise(rows: list[dict], method: str) -> None:
     """Print the Markdown table of one method (``rows`` or their ``former`` part)."""
     infeasible = [r for r in rows if r["status"] == "infeasible"]
     rows = [r for r in rows if r["status"] != "infeasible"]
-    runs = [r if method == "staged" else r["former"] for r in rows]
+    runs = [r if method == "staged" else r[method] for r in rows]
     secs = [x["seconds"] for x in runs]
     over = [_over(x, r) for x, r in zip(runs, rows)]
     n = len(rows)
@@ -207,6 +211,9 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--compare", action="store_true",
                     help="also run the former single weighted re-plan on every case")
+    ap.add_argument("--compare-whole", action="store_true",
+                    help="also run the staged re-plan on the whole model (no neighbourhood "
+                         "first: the method before 2026-12-02 afternoon) on every case")
     ap.add_argument("--reuse-published", action="store_true",
                     help="read the published plan of an earlier run instead of solving it")
     ap.add_argument("--summary", action="store_true", help="only summarise the JSON lines")
@@ -231,8 +238,9 @@ def main() -> None:
           f"{args.workers} workers, {platform.processor() or platform.machine()}, "
           f"{dt.date.today()}")
     summarise(rows, "staged")
-    if rows and all("former" in r for r in rows):
-        summarise(rows, "former")
+    for method in ("whole", "former"):
+        if rows and all(method in r for r in rows if r["status"] != "infeasible"):
+            summarise(rows, method)
 
 
 if __name__ == "__main__":

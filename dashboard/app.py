@@ -1,7 +1,7 @@
 """The Rota dashboard: ``streamlit run dashboard/app.py`` (``rota up`` does it).
 
 Builds the navigation from the signed-in role: signed out, only Sign-in exists; a
-technician gets My schedule; coordinators and managers get the planning pages.
+technician gets My schedule and Swaps; coordinators and managers get the planning pages.
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ if __package__ in (None, ""):  # `streamlit run dashboard/app.py` runs this file
 
 from dashboard import state, style  # noqa: E402
 from dashboard.views import (  # noqa: E402
-    coverage, data, fairness, my_schedule, oncall, roster, signin, solve, whatif,
+    coverage, data, fairness, my_schedule, oncall, roster, signin, solve, swaps, whatif,
 )
 
 PAGES = {
     # role -> pages in menu order (the first is the landing page)
-    "manager": [roster, solve, coverage, fairness, oncall, whatif, data],
-    "coordinator": [roster, coverage, fairness, oncall, whatif],
-    "technician": [my_schedule],
+    "manager": [roster, solve, coverage, fairness, oncall, whatif, swaps, data],
+    "coordinator": [roster, coverage, fairness, oncall, whatif, swaps],
+    "technician": [my_schedule, swaps],
 }
 
 

@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 
 import httpx
 
+from api.schemas.daytwo import SwapProposalPublic, SwapVerdict
 from api.schemas.plans import (
     AssignmentPublic, CalendarLink, CoveragePublic, FairnessPublic, JobPublic, OnCallNow,
     OnCallPublic, PlanPublic, PublishResult, Schedule, SolveRequest, UserPublic,
@@ -321,3 +322,24 @@ class RotaClient:
     def start_replan(self, plan_id: int, body: dict) -> JobPublic:
         """``POST /plans/{id}/replan`` (202, a job producing a draft with few changes)."""
         return JobPublic.model_validate(self._json("POST", f"/plans/{plan_id}/replan", json=body))
+
+    # --- swaps --------------------------------------------------------------------
+
+    def swap_proposals(self, status: str | None = None) -> list[SwapProposalPublic]:
+        """``GET /swap-proposals`` (newest first; a technician gets only those naming them)."""
+        rows = self._json("GET", "/swap-proposals", params=self._params(status=status))
+        return [SwapProposalPublic.model_validate(r) for r in rows]
+
+    def propose_swap(self, plan_id: int, body: dict) -> SwapVerdict:
+        """``POST /plans/{id}/swaps``: the verdict at once (broken hard rules, objective
+        change); a valid proposal is stored for a coordinator (``proposal_id``)."""
+        return SwapVerdict.model_validate(self._json("POST", f"/plans/{plan_id}/swaps", json=body))
+
+    def approve_proposal(self, proposal_id: int) -> PlanPublic:
+        """``POST /swap-proposals/{id}/approve``: the new draft (:class:`Conflict` with the
+        reason when the swap no longer holds against the current plan)."""
+        return PlanPublic.model_validate(self._json("POST", f"/swap-proposals/{proposal_id}/approve"))
+
+    def reject_proposal(self, proposal_id: int, reason: str) -> SwapProposalPublic:
+        return SwapProposalPublic.model_validate(
+            self._json("POST", f"/swap-proposals/{proposal_id}/reject", json={"reason": reason}))

@@ -299,4 +299,31 @@ class Derived:
         hi = c.max_minutes_total
         if hi is None and c.max_hours_per_week_avg is not None:
             hi = math.ceil(exact(c.max_hours_per_week_avg) * share)
+        kept = self.replan_kept_minutes.get(tech.id)
+        if lo is not None and kept is not None:
+            lo = min(lo, kept)
         return lo, hi
+
+    @cached_property
+    def replan_kept_minutes(self) -> dict[str, int]:
+        """In a re-plan (a scenario with a baseline): technician id -> minutes of the
+        published duties they can still hold, for each technician the change took at least
+        one published duty from (a forced removal: absence, departure, lost training, duty
+        gone). Rule `contract_hours` caps their minimum at it: a change never obliges the
+        re-plan to give someone work to make up for the duties it took away."""
+        b = self.scenario.baseline
+        if b is None:
+            return {}
+        rows = {r.key: r for r in self.demands}
+        kept: dict[str, int] = {}
+        lost = set()
+        for a in b.plan.assignments:
+            t = self.technicians.get(a.technician)
+            if t is None:
+                continue
+            row = rows.get((a.client, a.date, a.shift, a.skill))
+            if row is None or self.ineligible_reason(t, row) is not None:
+                lost.add(t.id)
+            else:
+                kept[t.id] = kept.get(t.id, 0) + row.minutes
+        return {tid: kept.get(tid, 0) for tid in lost}

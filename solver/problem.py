@@ -173,6 +173,13 @@ class Stability:
     frozen_duties: frozenset[str] = frozenset()
     frozen_periods: frozenset[str] = frozenset()
     max_changes: int | None = None
+    free_cells: frozenset[tuple[str, int]] | None = None
+    """A search restriction, not a rule: when set, only the (person id, day index) cells
+    listed may differ from the baseline. A duty variable is free when its person and day
+    are listed, an on-call variable when its person is listed on a day of the period;
+    every other variable keeps its baseline value (a re-plan searches a neighbourhood of
+    its changes first, see :mod:`planner.replan.neighbourhood`). None: everything not
+    frozen is free."""
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,8 @@ class AssignmentPublic(Schema):
     skill: str
     start: dt.datetime
     end: dt.datetime
+    plan_id: int | None = None
+    """The plan version holding it (a technician proposes a swap on that plan)."""
 
 
 class OnCallPublic(Schema):
@@ -80,6 +82,8 @@ class OnCallPublic(Schema):
     role: str
     start: dt.datetime
     end: dt.datetime
+    plan_id: int | None = None
+    """The plan version holding it."""
 
 
 class CoveragePublic(Schema):

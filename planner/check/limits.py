@@ -62,7 +62,25 @@ def contract_bounds(ctx: Context, tech: str) -> tuple[int | None, int | None]:
     hi = c.max_minutes_total
     if hi is None and c.max_hours_per_week_avg is not None:
         hi = math.ceil(exact(c.max_hours_per_week_avg) * 60 * share)
+    if lo is not None and ctx.scenario.baseline is not None:
+        lo = _replan_minimum(ctx, tech, lo)
     return lo, hi
+
+
+def _replan_minimum(ctx: Context, tech: str, lo: int) -> int:
+    """A re-plan's minimum: at most the minutes of the published duties ``tech`` can still
+    hold when the change took at least one from them (docs/rules.md, ``contract_hours``)."""
+    kept, lost = 0, False
+    t = ctx.d.technicians[tech]
+    for a in ctx.scenario.baseline.plan.assignments:
+        if a.technician != tech:
+            continue
+        row = ctx.rows.get((a.client, a.date, a.shift, a.skill))
+        if row is None or ctx.d.ineligible_reason(t, row) is not None:
+            lost = True
+        else:
+            kept += row.minutes
+    return min(lo, kept) if lost else lo
 
 
 def check_contract_hours(ctx: Context) -> list[Violation]:

@@ -72,7 +72,7 @@ def with_baseline(scenario: Scenario, published: Plan, now: dt.datetime | None =
 def replan(scenario: Scenario, published: Plan, options: SolveOptions | None = None, *,
            now: dt.datetime | None = None, frozen_hours: float = 48,
            max_changes: int | None = None, patience: float | None = 1.0,
-           staged: bool = True) -> ReplanOutcome:
+           staged: bool = True, neighbourhood: bool = True) -> ReplanOutcome:
     """Repair ``published`` for the (changed) ``scenario`` with as few changes as possible.
 
     Parameters
@@ -89,24 +89,33 @@ def replan(scenario: Scenario, published: Plan, options: SolveOptions | None = N
     staged : coverage first, then the fewest changes, then the rest with the changes
         bounded (:mod:`planner.replan.staged`); False: one weighted solve (the former
         method, kept for the benchmark's comparison).
+    neighbourhood : the staged re-plan searches the changes' neighbourhood first
+        (:mod:`planner.replan.neighbourhood`); False: the whole model (the former staged
+        method, kept for the benchmark's comparison).
     """
     sc = with_baseline(scenario, published, now, frozen_hours, max_changes)
-    outcome = solve_replan(sc, options or SolveOptions(), patience, staged)
+    outcome = solve_replan(sc, options or SolveOptions(), patience, staged, neighbourhood)
     found = changes(Context(sc, outcome.plan))
     return ReplanOutcome(outcome, sc, found, notices(sc, found))
 
 
 def solve_replan(sc: Scenario, options: SolveOptions, patience: float | None = 1.0,
-                 staged: bool = True) -> PlanOutcome:
+                 staged: bool = True, neighbourhood: bool = True) -> PlanOutcome:
     """Plan ``sc``, which carries its baseline (:func:`with_baseline`), as :func:`replan`
     does: from the baseline with its gaps pre-filled, in stages unless ``staged`` is False."""
     start, left = prefill_gaps(sc)
+    longer = patience
     if left and patience is not None:
         # gaps no single addition fills need chains of moves: give the search longer
-        patience = max(patience, options.time_limit / 2)
+        longer = max(patience, options.time_limit / 2)
     if staged:
-        return staged_replan(sc, options, start, lambda o: with_patience(o, patience))
-    return plan_scenario(sc, with_patience(options, patience), previous=start)
+        # (the staged re-plan searches the changes' neighbourhood first, where CP-SAT
+        # proves its optimum; only a whole-model search of chains gets the longer patience)
+        return staged_replan(sc, options, start,
+                             lambda o, patient=False: with_patience(o, longer if patient
+                                                                    else patience),
+                             neighbourhood)
+    return plan_scenario(sc, with_patience(options, longer), previous=start)
 
 
 def with_patience(options: SolveOptions, patience: float | None) -> SolveOptions:

@@ -28,6 +28,7 @@ from planner.check import Context, check
 from planner.check.stability import changes
 from planner.domain import Plan, Scenario
 from planner.pipeline import PlanOutcome
+from planner.replan.neighbourhood import RINGS, free_cells, restored, restricted
 from solver import Problem, SolveOptions, SolveResult, SolveStatus, solve
 from solver.evaluate import evaluate
 from solver.problem import Weights
@@ -37,6 +38,9 @@ SLACK = 0.10
 
 FIRST_SHARE = 0.5
 """Share of the time limit stage one may use (it usually proves its optimum sooner)."""
+
+MIN_RING_SECONDS = 1.0
+"""A wider ring is searched only when stage one's share has this much time left."""
 
 COVERAGE_RULES = ("coverage_shortfall", "peak_shortfall", "oncall_unfilled")
 
@@ -73,14 +77,48 @@ def coverage_penalty(penalties) -> int:
     return sum(penalties.get(k, 0) for k in COVERAGE_RULES)
 
 
-def staged_replan(sc: Scenario, options: SolveOptions, start: Plan, wrap) -> PlanOutcome:
+def staged_replan(sc: Scenario, options: SolveOptions, start: Plan, wrap,
+                  neighbourhood: bool = True) -> PlanOutcome:
     """Re-plan ``sc`` (which carries its baseline) in two stages from the warm start
-    ``start``; ``wrap(options)`` adds the caller's patience to each stage's options."""
+    ``start``; ``wrap(options, patient)`` adds the caller's patience to a stage's options
+    (``patient``: the longer patience for a whole-model search of chains of moves).
+
+    Stage one searches the neighbourhood of the changes first and widens it ring by ring
+    (:mod:`planner.replan.neighbourhood`) while the published coverage is not restored; a
+    wider ring's plan is kept only when it is better. Stage two searches the ring of the
+    plan stage one kept, from that plan. ``neighbourhood=False``: both stages on the whole
+    model with the longer patience (the former method, kept for the benchmark's comparison).
+    """
     began = time.monotonic()
     compiled = compile_scenario(sc, start)
-    first_options = replace(options, time_limit=options.time_limit * FIRST_SHARE,
-                            on_progress=None)
-    first = solve(fewest_changes_problem(compiled.problem), wrap(first_options))
+    first_budget = options.time_limit * FIRST_SHARE
+    first = problem = None
+    proven = False  # a smaller ring's optimum is proven: the whole model only confirms it
+    for ring in range(0 if neighbourhood else RINGS - 1, RINGS):
+        left = first_budget - (time.monotonic() - began)
+        if first is not None and first.status.has_plan and left < MIN_RING_SECONDS:
+            break  # stage one's share is spent (a loaded machine): keep the plan found
+        cells = free_cells(compiled.problem, ring)
+        candidate = restricted(compiled.problem, cells)
+        left = max(MIN_RING_SECONDS, left)
+        # (a neighbourhood whose hard rules contradict is widened, not explained)
+        ring_options = replace(options, time_limit=left, on_progress=None,
+                               explain=options.explain and cells is None)
+        if first is not None and first.status.has_plan:
+            # the wider search starts from the narrower one's plan
+            candidate_hint = replace(candidate, hint=first.assignments, oncall_hint=first.oncall)
+        else:
+            candidate_hint = candidate
+        found = solve(fewest_changes_problem(candidate_hint),
+                      wrap(ring_options, cells is None and not proven))
+        if first is None or not first.status.has_plan or (
+                found.status.has_plan and found.objective < first.objective):
+            first, problem = found, candidate
+        elif found.status == SolveStatus.optimal and cells is None:
+            first = replace(first, status=SolveStatus.optimal)
+        if cells is None or (first.status.has_plan and restored(compiled.problem, first)):
+            break
+        proven = proven or found.status == SolveStatus.optimal
     if first.status == SolveStatus.infeasible:  # the same hard rules: stage two cannot do better
         return _outcome(sc, compiled, first)
     if not first.status.has_plan:  # no plan in time: one weighted solve
@@ -92,15 +130,18 @@ def staged_replan(sc: Scenario, options: SolveOptions, start: Plan, wrap) -> Pla
     if chosen == 0:
         # no change allowed: stage two's only plan is this one (the forced removals)
         return _outcome(sc, compiled, fallback)
-    st = compiled.problem.stability
+    st = problem.stability
     second_problem = replace(
-        compiled.problem, hint=first.assignments, oncall_hint=first.oncall,
+        problem, hint=first.assignments, oncall_hint=first.oncall,
         stability=replace(st, max_changes=change_bound(chosen, st.max_changes)))
     left = max(1.0, options.time_limit - (time.monotonic() - began))
-    second = solve(second_problem, wrap(replace(options, time_limit=left)))
+    second = solve(second_problem, wrap(replace(options, time_limit=left), not neighbourhood))
     if not second.status.has_plan or (
             coverage_penalty(second.penalties) > coverage_penalty(fallback.penalties)):
         second = fallback
+    if problem.stability.free_cells is not None and second.status == SolveStatus.optimal:
+        # optimal within the neighbourhood only: no claim about the whole problem
+        second = replace(second, status=SolveStatus.feasible, best_bound=None, bound_source=None)
     return _outcome(sc, compiled, second)
 
 

@@ -14,20 +14,28 @@ from solver.model import LinearTerm, Lit, ModelBuilder
 
 
 def change_terms(m: ModelBuilder) -> list[tuple[int, Lit, bool, bool]]:
-    """``(weight, variable, in_baseline, frozen)`` for every duty and on-call variable."""
+    """``(weight, variable, in_baseline, frozen)`` for every duty and on-call variable;
+    ``frozen`` also when the variable lies outside :attr:`Stability.free_cells`."""
     st = m.problem.stability
     if st is None:
         return []
     if "stability_terms" in m.cache:
         return m.cache["stability_terms"]  # type: ignore[return-value]
     out = []
+    free = st.free_cells
+    day = {d.id: d.day for d in m.problem.duties}
     for (pid, did), var in m.x.items():
         was = (pid, did) in st.baseline
         w = st.duty_weight.get(did, 0) if was else st.added_weight.get(pid, st.duty_weight.get(did, 0))
-        out.append((w, var, was, did in st.frozen_duties))
+        held = did in st.frozen_duties or (free is not None and (pid, day[did]) not in free)
+        out.append((w, var, was, held))
+    periods = {q.id: q for q in m.problem.oncall_periods}
     for (pid, qid, role), var in m.y.items():
         was = (pid, qid, role) in st.oncall_baseline
-        out.append((st.period_weight.get(qid, 0), var, was, qid in st.frozen_periods))
+        q = periods[qid]
+        held = qid in st.frozen_periods or (free is not None and not any(
+            (pid, d) in free for d in range(q.first_day, q.last_day + 1)))
+        out.append((st.period_weight.get(qid, 0), var, was, held))
     m.cache["stability_terms"] = out
     return out
 
@@ -56,7 +64,10 @@ def plan_stability(m: ModelBuilder) -> list[LinearTerm]:
 
 
 def replan_limits(m: ModelBuilder) -> list[LinearTerm]:
-    """``replan_limits``: frozen duties and periods keep their people; at most ``max_changes``."""
+    """``replan_limits``: frozen duties and periods keep their people; at most ``max_changes``.
+
+    Variables outside :attr:`solver.problem.Stability.free_cells` keep their baseline
+    value too (a search restriction the re-plan widens when it does not suffice)."""
     st = m.problem.stability
     if st is None:
         return []

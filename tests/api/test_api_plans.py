@@ -108,10 +108,12 @@ def test_schedule_shows_published_plans_only(client, users, make_plan, outcome):
     r = client.get(V1 + "/technicians/T001/schedule", params=params, headers=h)
     assert r.status_code == 200
     assert r.json()["assignments"] == []
-    _publish(client, users, make_plan)
+    plan = _publish(client, users, make_plan)
     r = client.get(V1 + "/technicians/T001/schedule", params=params, headers=h).json()
     expected = sorted(a.start for a in outcome.plan.assignments if a.technician == "T001")
     assert [dt.datetime.fromisoformat(a["start"]) for a in r["assignments"]] == expected
+    # each duty names the plan holding it (the plan a swap is proposed on)
+    assert {a["plan_id"] for a in r["assignments"] + r["oncall"]} == {plan}
     r = client.get(V1 + "/technicians/T001/schedule", headers=h,
                    params={"start": "2027-07-05", "end": "2027-07-01"})
     assert r.status_code == 422

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from api.schemas.daytwo import SwapProposalPublic, SwapVerdict
 from api.schemas.plans import (
     AssignmentPublic, CalendarLink, CoveragePublic, FairnessPublic, JobPublic, OnCallContact,
     OnCallNow, OnCallPublic, PlanPublic, PublishResult, Schedule, UserPublic,
@@ -202,8 +203,10 @@ class FakeClient:
     def schedule(self, technician, start, end):
         self._rec("schedule", technician, start, end)
         return Schedule(technician=technician, start=start, end=end,
-                        assignments=[a for a in ASSIGNMENTS[1] if a.technician == technician],
-                        oncall=[o for o in ONCALL if o.technician == technician])
+                        assignments=[a.model_copy(update={"plan_id": 1}) for a in ASSIGNMENTS[1]
+                                     if a.technician == technician],
+                        oncall=[o.model_copy(update={"plan_id": 1}) for o in ONCALL
+                                if o.technician == technician])
 
     def schedule_ics(self, technician):
         self._rec("schedule_ics", technician)
@@ -252,6 +255,41 @@ class FakeClient:
     def start_replan(self, plan_id, body):
         self._rec("start_replan", plan_id, body)
         return self._job(8, "running")
+
+
+    # swaps
+    def swap_proposals(self, status=None):
+        self._rec("swap_proposals", status)
+        return [p for p in PROPOSALS if status is None or p.status == status]
+
+    def propose_swap(self, plan_id, body):
+        self._rec("propose_swap", plan_id, body)
+        if body["to"] == "T2":  # T2 works the night before: rest broken
+            return SwapVerdict(ok=False, objective_delta=0, penalty_delta={}, violations=[
+                {"rule": "min_rest", "technician": "T2", "date": START,
+                 "message": "Wout Peeters: 2 h of rest before 05/07 day (minimum 11 h)"}])
+        return SwapVerdict(ok=True, objective_delta=-4, penalty_delta={"fairness": -4},
+                           violations=[], proposal_id=12)
+
+    def approve_proposal(self, proposal_id):
+        self._rec("approve_proposal", proposal_id)
+        return _plan(5, "draft")
+
+    def reject_proposal(self, proposal_id, reason):
+        self._rec("reject_proposal", proposal_id, reason)
+        return PROPOSALS[0].model_copy(update={"status": "rejected", "reason": reason})
+
+
+def _proposal(pid: int, status: str, to: str, draft: int | None = None) -> SwapProposalPublic:
+    return SwapProposalPublic(
+        id=pid, plan_id=1, status=status, technician="T1", to=to,
+        duty={"client": "LOG", "date": "2027-07-05", "shift": "day", "skill": "", "kind": "shift"},
+        take=None, verdict=SwapVerdict(ok=True, violations=[], objective_delta=-4, penalty_delta={}),
+        created_by=3, created_at=NOW, decided_by=None, decided_at=None, reason="",
+        draft_plan_id=draft)
+
+
+PROPOSALS = [_proposal(11, "open", "T3"), _proposal(10, "approved", "T3", draft=4)]
 
 
 def all_calls() -> list[tuple[str, tuple]]:

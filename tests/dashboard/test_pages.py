@@ -351,3 +351,64 @@ def test_data_save_with_the_api_down_shows_the_banner_not_a_refused_row(fake, mo
     assert not at.exception
     assert "not reachable" in at.error[0].value
     assert not [w for w in at.text_input if w.label == "site"]  # no fix form
+
+
+def test_swaps_technician_proposes_and_sees_the_broken_rule(fake):
+    at = run_page("swaps", "technician")
+    assert not at.exception, at.exception
+    assert {c[1][0] for c in all_calls() if c[0] == "schedule"} == {"T1"}
+    # my duties of the published plan, shifts and on-call roles
+    labels = at.selectbox(key="sw_duty").options
+    assert any("day LOG" in x for x in labels) and any("on-call primary SYS" in x for x in labels)
+    at.text_input(key="sw_to").input("T2")
+    at.button[0].click().run()
+    proposed = [c[1] for c in all_calls() if c[0] == "propose_swap"]
+    assert len(proposed) == 1
+    plan_id, body = proposed[0]
+    assert plan_id == 1 and body["technician"] == "T1" and body["to"] == "T2"
+    assert body["duty"]["kind"] in ("shift", "oncall_primary") and body["take"] is None
+    assert "breaks hard rules" in text_of(at) and "min_rest" in text_of(at)
+    # a valid one: stored for the coordinator
+    at.text_input(key="sw_to").input("T3")
+    at.button[0].click().run()
+    assert "Proposal #12 waits for your coordinator" in text_of(at)
+    # the list of my proposals
+    assert at.dataframe and list(at.dataframe[0].value["#"]) == [11, 10]
+
+
+def test_swaps_technician_needs_a_colleague(fake):
+    at = run_page("swaps", "technician")
+    at.button[0].click().run()
+    assert "Name the colleague" in text_of(at)
+    assert "propose_swap" not in names()
+
+
+@pytest.mark.parametrize("role", ["coordinator", "manager"])
+def test_swaps_staff_approve_into_a_draft(fake, role):
+    at = run_page("swaps", role)
+    assert not at.exception, at.exception
+    assert "Pending (1)" in [s.value for s in at.subheader]
+    assert "Léa Vasseur (T3)" in text_of(at)  # who takes it, by name
+    assert "propose_swap" not in names() and "schedule" not in names()
+    at.button(key="sw_ok_11").click().run()
+    assert ("approve_proposal", (11,)) in all_calls()
+    assert "new draft plan 5" in text_of(at)
+
+
+def test_swaps_approve_shows_the_409_reason(fake):
+    from dashboard.client import Conflict
+
+    fake.fail = {"approve_proposal": Conflict(
+        "swap proposal 11 no longer holds against plan 3: Léa Vasseur is absent", 409)}
+    at = run_page("swaps", "coordinator")
+    at.button(key="sw_ok_11").click().run()
+    assert "no longer holds against plan 3: Léa Vasseur is absent" in text_of(at)
+    assert at.error
+
+
+def test_swaps_reject_sends_the_reason(fake):
+    at = run_page("swaps", "manager")
+    at.text_input(key="sw_reason_11").input("month-end freeze")
+    at.button(key="sw_no_11").click().run()
+    assert ("reject_proposal", (11, "month-end freeze")) in all_calls()
+    assert "rejected" in text_of(at)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from planner.check import check
-from planner.domain import Absence, Role
+from planner.domain import Absence, Contract, Role
 from planner.replan.run import replan
 from planner.replan.staged import change_bound
 from tests.rules.conftest import every_day, make, plan, tech, works
@@ -94,15 +94,20 @@ def test_a_gap_a_chain_of_changes_fills_is_filled():
 
 
 def test_contradicting_hard_rules_are_named_not_hidden():
-    # Alice must work 40 h a week pro rata; she works days 2-6 and falls ill on days 4-6:
-    # 4 present days want 22 h 51 min, and her only other days are frozen (16 h)
+    # Alice moves to a contract of 48 h a week pro rata: her 5 present days (she is away
+    # on days 5-6, planned) want 34 h 17 min; she works days 0-3 (32 h) and days 0-4 are
+    # frozen. (An absence that takes published duties away caps the minimum instead:
+    # tests/daytwo/test_replan_contract_minimum.py.)
+    contracts = (Contract(id="std", max_consecutive_days=None, max_hours_in_week=None),
+                 Contract(id="full", max_consecutive_days=None, max_hours_in_week=None,
+                          min_hours_per_week=48))
     base = make(days=7, technicians=(tech("A", "Alice"), BACKUPS[0]), coverage=every_day("D"),
-                contract=dict(min_hours_per_week=40))
-    published = plan(works(base, "A", range(2, 7)) + works(base, "K", range(2)))
-    changed = make(days=7, technicians=(tech("A", "Alice"), BACKUPS[0]),
-                   coverage=every_day("D"), contract=dict(min_hours_per_week=40),
-                   absences=(Absence(technician="A", start=day(4), end=day(6),
-                                     kind="unplanned"),))
-    r = replan(changed, published, OPTS, now=NOW + dt.timedelta(days=2))
+                contracts=contracts)
+    published = plan(works(base, "A", range(0, 4)) + works(base, "K", range(4, 7)))
+    changed = make(days=7, technicians=(tech("A", "Alice", contract="full"), BACKUPS[0]),
+                   coverage=every_day("D"), contracts=contracts,
+                   absences=(Absence(technician="A", start=day(5), end=day(6),
+                                     kind="planned"),))
+    r = replan(changed, published, OPTS, now=NOW + dt.timedelta(days=3))
     assert r.outcome.result.status == "infeasible"
     assert set(r.outcome.result.conflicts) >= {"contract_hours: A", "replan_limits: A"}
