@@ -139,6 +139,11 @@ def _completion(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline
     p.num_workers = 1
     p.max_time_in_seconds = max(0.05, min(deadline - time.perf_counter(),
                                           0.25 * float(options.time_limit)))
+    if options.deterministic_time is not None:
+        # reproducible: the completion is cut in deterministic time, the wall limit is a
+        # safety net
+        p.max_deterministic_time = max(0.05, 0.25 * float(options.deterministic_time))
+        p.max_time_in_seconds = max(0.05, deadline - time.perf_counter())
     p.random_seed = int(options.seed)
     # everything that matters is fixed, so propagation alone decides; presolve of a
     # 1.15 M-variable model ran for minutes past its time limit, without it: 2.5 s

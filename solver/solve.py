@@ -95,8 +95,14 @@ def _repaired(problem: Problem, assignments, options: SolveOptions, started: flo
     """``assignments`` repaired within ``REPAIR_SHARE`` of the budget, ``RESCUE_SHARE``
     for whoever is still broken."""
     limit = float(options.time_limit)
+    units, workers = None, options.workers
+    if options.deterministic_time is not None:
+        # reproducible: per-person limits in deterministic time, people in a fixed order
+        # (wall-time limits here made Curtois Instance9/11 differ from run to run)
+        det = float(options.deterministic_time)
+        units, workers = (REPAIR_SHARE * det, (RESCUE_SHARE - REPAIR_SHARE) * det), 1
     assignments, _ = repair_until(problem, assignments, started + REPAIR_SHARE * limit,
-                                  started + RESCUE_SHARE * limit, options.seed, options.workers)
+                                  started + RESCUE_SHARE * limit, options.seed, workers, units)
     return assignments
 
 
