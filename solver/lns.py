@@ -19,7 +19,9 @@ Determinism: with one worker every phase is limited in CP-SAT deterministic time
 plain phase ``first_fraction x time_limit`` units, each sub-solve ``sub_time`` units)
 and all choices come from the seed, so a run is a fixed sequence of iterations; the
 wall-time limit only decides where it is cut. With ``deterministic_time`` set (and a wall
-limit that does not bite) the whole result is reproducible.
+limit that does not bite) the whole result is reproducible: the warm start's repair and
+the hint completion are then limited in deterministic time too (:mod:`solver.solve`),
+and neither the sweep, the person step nor the bound worker (:mod:`solver.bound`) runs.
 """
 
 from __future__ import annotations
@@ -241,13 +243,12 @@ def search(m: ModelBuilder, options: SolveOptions, started: float,
     if shared.values is not None:
         out.objective = shared.obj
         # every penalty is non-negative, so 0 is a valid bound when CP-SAT's is below it
-        lower = shared.lower()
-        out.bound = max(0.0, lower) if lower > -math.inf else None
-        if out.bound is not None:
-            if shared.cut_bound > max(shared.bound, 0.0):
-                out.source = cutoff.SOURCE
-            else:
-                out.source = "cp-sat" if out.bound > 0 else "non-negative penalties"
+        # every penalty is non-negative: 0 is a valid bound when none better was proven
+        out.bound = max(0.0, shared.lower())
+        if shared.cut_bound > max(shared.bound, 0.0):
+            out.source = cutoff.SOURCE
+        else:
+            out.source = "cp-sat" if out.bound > 0 else "non-negative penalties"
         if out.bound is not None and out.objective <= math.ceil(out.bound - 1e-6):
             out.code = cp_model.OPTIMAL
         elif out.code not in (cp_model.OPTIMAL,):
