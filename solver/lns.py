@@ -19,9 +19,12 @@ Determinism: with one worker every phase is limited in CP-SAT deterministic time
 plain phase ``first_fraction x time_limit`` units, each sub-solve ``sub_time`` units)
 and all choices come from the seed, so a run is a fixed sequence of iterations; the
 wall-time limit only decides where it is cut. With ``deterministic_time`` set (and a wall
-limit that does not bite) the whole result is reproducible: the warm start's repair and
-the hint completion are then limited in deterministic time too (:mod:`solver.solve`),
-and neither the sweep, the person step nor the bound worker (:mod:`solver.bound`) runs.
+limit that does not bite) every budget of Rota's own is deterministic: the warm start's
+repair and the hint completion are then limited in deterministic time too
+(:mod:`solver.solve`), and neither the sweep, the person step nor the bound worker
+(:mod:`solver.bound`) runs. CP-SAT 9.15 itself is not always reproducible from process
+to process (its presolve; ``benchmarks/cpsat_determinism.py``), so a run in a fresh
+process can still differ from another (BENCHMARKS.md section 7).
 """
 
 from __future__ import annotations
