@@ -245,14 +245,13 @@ def search(m: ModelBuilder, options: SolveOptions, started: float,
     out.values, out.events, out.first = shared.values, shared.events, shared.first
     if shared.values is not None:
         out.objective = shared.obj
-        # every penalty is non-negative, so 0 is a valid bound when CP-SAT's is below it
         # every penalty is non-negative: 0 is a valid bound when none better was proven
         out.bound = max(0.0, shared.lower())
         if shared.cut_bound > max(shared.bound, 0.0):
             out.source = cutoff.SOURCE
         else:
             out.source = "cp-sat" if out.bound > 0 else "non-negative penalties"
-        if out.bound is not None and out.objective <= math.ceil(out.bound - 1e-6):
+        if out.objective <= math.ceil(out.bound - 1e-6):
             out.code = cp_model.OPTIMAL
         elif out.code not in (cp_model.OPTIMAL,):
             out.code = cp_model.FEASIBLE
