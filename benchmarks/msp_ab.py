@@ -99,6 +99,7 @@ def main() -> None:
                     except (IndexError, json.JSONDecodeError):
                         r = {"status": "crashed", "error": proc.stderr[-300:]}
                     r.update(scenario=sc, variant=v, seed=seed, limit=a.limit, workers=a.workers,
+                             load=round(os.getloadavg()[0], 1),
                              started=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
                     log.write(json.dumps(r) + "\n")
                     log.flush()

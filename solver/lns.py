@@ -19,7 +19,12 @@ Determinism: with one worker every phase is limited in CP-SAT deterministic time
 plain phase ``first_fraction x time_limit`` units, each sub-solve ``sub_time`` units)
 and all choices come from the seed, so a run is a fixed sequence of iterations; the
 wall-time limit only decides where it is cut. With ``deterministic_time`` set (and a wall
-limit that does not bite) the whole result is reproducible.
+limit that does not bite) every budget of Rota's own is deterministic: the warm start's
+repair and the hint completion are then limited in deterministic time too
+(:mod:`solver.solve`), and neither the sweep, the person step nor the bound worker
+(:mod:`solver.bound`) runs. CP-SAT 9.15 itself is not always reproducible from process
+to process (its presolve; ``benchmarks/cpsat_determinism.py``), so a run in a fresh
+process can still differ from another (BENCHMARKS.md section 7).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from ortools.sat.python import cp_model
 
+from solver import bound as cutoff
 from solver.model import ModelBuilder
 from solver.params import LNS, LnsSettings, sub_parameters
 from solver.person_step import PersonStep, usable
@@ -56,6 +62,8 @@ class Outcome:
     iterations: int = 0
     improvements: int = 0
     stats: dict = field(default_factory=dict)
+    source: str | None = None
+    """Where ``bound`` comes from (``SolveResult.bound_source``)."""
 
 class Neighbourhoods:
     """Adaptive neighbourhoods over the (person, day) grid of one thread.
@@ -227,7 +235,7 @@ def search(m: ModelBuilder, options: SolveOptions, started: float,
             code = plain_phase(m, plain, shared, deadline, settings)
         out = Outcome(code, None, None, None)
         if (shared.values is not None and code != cp_model.OPTIMAL and not shared.halted
-                and shared.obj > shared.bound):
+                and shared.obj > shared.lower()):
             _lns_phase(m, options, shared, deadline, settings, out)
     finally:
         done.set()
@@ -237,9 +245,13 @@ def search(m: ModelBuilder, options: SolveOptions, started: float,
     out.values, out.events, out.first = shared.values, shared.events, shared.first
     if shared.values is not None:
         out.objective = shared.obj
-        # every penalty is non-negative, so 0 is a valid bound when CP-SAT's is below it
-        out.bound = max(0.0, shared.bound) if shared.bound > -math.inf else None
-        if out.bound is not None and out.objective <= math.ceil(out.bound - 1e-6):
+        # every penalty is non-negative: 0 is a valid bound when none better was proven
+        out.bound = max(0.0, shared.lower())
+        if shared.cut_bound > max(shared.bound, 0.0):
+            out.source = cutoff.SOURCE
+        else:
+            out.source = "cp-sat" if out.bound > 0 else "non-negative penalties"
+        if out.objective <= math.ceil(out.bound - 1e-6):
             out.code = cp_model.OPTIMAL
         elif out.code not in (cp_model.OPTIMAL,):
             out.code = cp_model.FEASIBLE
@@ -259,13 +271,22 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
     lock = threading.Lock()
     stats: dict[str, list[int]] = {}
 
+    det = options.deterministic_time is not None
+    # one of two or more workers proves a bound on the incumbent's cut-off model
+    # (solver.bound) while the others run the LNS; never under a deterministic limit
+    _, ub, _ = shared.get()
+    bounder = (cutoff.BOUND_SHARE > 0 and threads_n >= 2 and not det and not huge
+               and cutoff.useful(m, ub))
+    base = m.model.clone() if bounder else None
+    # the last LNS thread turns to the bound for the last BOUND_SHARE of the budget,
+    # when the incumbent (hence the cut-off model) is good
+    switch = deadline - cutoff.BOUND_SHARE * float(options.time_limit)
     # copies are taken before any thread narrows the domains of the original
     models = [m.model] + [m.model.clone() for _ in range(threads_n - 1)]
-    det = options.deterministic_time is not None
     step = PersonStep(m) if usable(m, det) else None
     kinds = Neighbourhoods.KINDS if step is not None else None
 
-    def worker(tid: int) -> None:
+    def worker(tid: int, until: float = math.inf) -> None:
         rng = random.Random(int(options.seed) * 1000 + tid)
         hood = Neighbourhoods(grid.people, grid.days, rng, settings, kinds)
         model = models[tid]
@@ -283,12 +304,12 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
             sub.parameters.cp_model_presolve = False
         seen = -1
         limit = settings.sub_time
-        while not shared.halted:
+        while not shared.halted and time.perf_counter() < until:
             left = deadline - time.perf_counter()
             if left < 0.1 or dtime_left[0] <= 0:
                 break
             values, obj, version = shared.get()
-            if obj <= shared.bound:
+            if obj <= shared.lower():
                 break
             kind, who, when = hood.pick(grid.gaps(values))
             if kind == "person":
@@ -358,6 +379,13 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
                 for j in range(3):
                     acc[j] += st[j]
 
+    def job(tid: int) -> None:
+        if bounder and tid == threads_n - 1:
+            worker(tid, until=switch)
+            cutoff.bound_search(m, base, shared, deadline, int(options.seed))
+        else:
+            worker(tid)
+
     # the first error halts the other threads and is raised once they have stopped
-    run_threads(worker, threads_n, "rota-lns", shared.halt)
+    run_threads(job, threads_n, "rota-lns", shared.halt)
     out.stats = stats

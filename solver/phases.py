@@ -40,6 +40,19 @@ class Shared:
         self.plain: cp_model.CpSolver | None = None
         self.dtime = 0.0
         """Deterministic time spent by the plain phase."""
+        self.watch: tuple[float, cp_model.CpSolver] | None = None
+        """(objective, solver): a better incumbent at or below it stops that solver."""
+        self.cut_bound = -math.inf
+        """Bound proven on the incumbent's cut-off model (:mod:`solver.bound`)."""
+
+    def raise_cut_bound(self, value: float) -> None:
+        with self.lock:
+            self.cut_bound = max(self.cut_bound, value)
+
+    def lower(self) -> float:
+        """The best proven bound: CP-SAT's on the whole model or the cut-off model's."""
+        with self.lock:
+            return max(self.bound, self.cut_bound)
 
     def offer(self, values: np.ndarray, obj: float) -> bool:
         """Keep ``values`` if strictly better; report it to ``on_progress``."""
@@ -48,11 +61,13 @@ class Shared:
                 return False
             self.values, self.obj = values, obj
             self.version += 1
+            if self.watch is not None and obj <= self.watch[0]:
+                self.watch[1].stop_search()
             elapsed = time.perf_counter() - self.started
             if self.first is None:
                 self.first = elapsed
             # penalties are non-negative: 0 is a valid bound before CP-SAT reports one
-            event = Progress(elapsed, obj, self.bound if self.bound > -math.inf else 0.0)
+            event = Progress(elapsed, obj, max(0.0, self.lower()))
             self.events.append(event)
             try:
                 if self.options.on_progress is not None:
@@ -139,6 +154,11 @@ def _completion(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline
     p.num_workers = 1
     p.max_time_in_seconds = max(0.05, min(deadline - time.perf_counter(),
                                           0.25 * float(options.time_limit)))
+    if options.deterministic_time is not None:
+        # reproducible: the completion is cut in deterministic time, the wall limit is a
+        # safety net
+        p.max_deterministic_time = max(0.05, 0.25 * float(options.deterministic_time))
+        p.max_time_in_seconds = max(0.05, deadline - time.perf_counter())
     p.random_seed = int(options.seed)
     # everything that matters is fixed, so propagation alone decides; presolve of a
     # 1.15 M-variable model ran for minutes past its time limit, without it: 2.5 s

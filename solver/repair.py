@@ -32,7 +32,8 @@ from solver.threads import run_threads
 _FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 PERSON_SECONDS = 5.0
-"""Most seconds one person's re-plan may take."""
+"""Most seconds one person's re-plan may take (CP-SAT deterministic time units when the
+repair runs under a deterministic budget, see :func:`repair_plan`)."""
 
 
 def residual(demand: Demand, others: int) -> Demand:
@@ -94,7 +95,8 @@ def duties_by_person(problem: Problem, people=None) -> dict[str, list[Duty]]:
 
 def repair_plan(problem: Problem, assignments, deadline: float, seed: int = 0,
                 people: list[str] | None = None,
-                workers: int = 1) -> tuple[tuple[tuple[str, str], ...], list[str]]:
+                workers: int = 1,
+                units: float | None = None) -> tuple[tuple[tuple[str, str], ...], list[str]]:
     """Re-plan, one person per model, the people whose duties break their own hard rules.
 
     Parameters
@@ -129,8 +131,9 @@ def repair_plan(problem: Problem, assignments, deadline: float, seed: int = 0,
         if pid in wanted:
             held[pid].append(did)
     lock = threading.Lock()
+    left_units = [math.inf if units is None else float(units)]
 
-    def replan(pid: str, seconds: float) -> bool:
+    def replan(pid: str, seconds: float, work: float | None) -> bool:
         with lock:
             sub = people_problem(problem, [pid], by_person, counts, held)
         m = build_model(sub)
@@ -142,7 +145,13 @@ def repair_plan(problem: Problem, assignments, deadline: float, seed: int = 0,
         p.linearization_level = 2
         p.random_seed = int(seed)
         p.max_time_in_seconds = max(0.01, seconds)
-        if solver.solve(m.model) not in _FOUND:
+        if work is not None:
+            p.max_deterministic_time = max(0.01, work)
+        found = solver.solve(m.model) in _FOUND
+        if work is not None:
+            with lock:
+                left_units[0] -= solver.response_proto.deterministic_time
+        if not found:
             return False
         new = [did for (_, did), var in m.x.items() if solver.value(var)]
         with lock:
@@ -167,7 +176,15 @@ def repair_plan(problem: Problem, assignments, deadline: float, seed: int = 0,
                     pid = queue.pop()
                     rounds = math.ceil((len(queue) + 1) / threads_n)
                 budget = deadline - time.perf_counter()
-                if budget <= 0.01 or not replan(pid, min(cap, budget / rounds)):
+                share = None
+                if units is not None:
+                    # the wall deadline is only a safety net: the cap is deterministic
+                    share = min(cap, left_units[0] / rounds)
+                    seconds = budget
+                else:
+                    seconds = min(cap, budget / rounds)
+                spent = share is not None and share <= 0.01
+                if budget <= 0.01 or spent or not replan(pid, seconds, share):
                     with lock:
                         failed.add(pid)
 
@@ -184,10 +201,15 @@ def repair_plan(problem: Problem, assignments, deadline: float, seed: int = 0,
 
 
 def repair_until(problem: Problem, assignments, first: float, last: float, seed: int = 0,
-                 workers: int = 1) -> tuple[tuple[tuple[str, str], ...], list[str]]:
+                 workers: int = 1, units: tuple[float, float] | None = None,
+                 ) -> tuple[tuple[tuple[str, str], ...], list[str]]:
     """:func:`repair_plan` by the ``first`` deadline, then until ``last`` for whoever is
-    still broken (a broken warm start can leave the search with no plan at all)."""
-    assignments, left = repair_plan(problem, assignments, first, seed, workers=workers)
+    still broken (a broken warm start can leave the search with no plan at all).
+
+    ``units``: (first, rescue) budgets in deterministic time units instead (the
+    deadlines are then safety nets), for a reproducible repair with one worker."""
+    first_units, last_units = (None, None) if units is None else units
+    assignments, left = repair_plan(problem, assignments, first, seed, workers=workers, units=first_units)
     if left:
-        assignments, left = repair_plan(problem, assignments, last, seed, left, workers)
+        assignments, left = repair_plan(problem, assignments, last, seed, left, workers, last_units)
     return assignments, left

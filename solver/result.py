@@ -110,5 +110,7 @@ class SolveResult:
     """When infeasible: a small set of conflicting hard rules, as ``"rule: person"``."""
     bound_source: str | None = None
     """Where ``best_bound`` comes from: ``"cp-sat"`` (CP-SAT's proven bound on the whole
-    model), ``"non-negative penalties"`` (0: no better bound was proven), ``None`` when
-    there is no bound (the decomposition of huge problems computes none)."""
+    model), ``"cp-sat, incumbent cut-off model"`` (CP-SAT's bound on the model where every
+    term weighing at least the incumbent is fixed to 0, see :mod:`solver.bound`),
+    ``"non-negative penalties"`` (0: no better bound was proven), ``None`` when there is
+    no bound (the decomposition of huge problems computes none)."""

@@ -54,17 +54,21 @@ SWEEP_SHARE = 0.4
 (:mod:`solver.sweep`; it usually ends sooner, after one pass over everyone)."""
 
 
-def _result(m: ModelBuilder, status: SolveStatus, values, bound, wall: float, first, events) -> SolveResult:
+def _result(m: ModelBuilder, status: SolveStatus, values, bound, wall: float, first, events,
+            source: str | None = None) -> SolveResult:
     """The plan of a solution vector, its penalties recomputed by :func:`evaluate`."""
     assignments = tuple(key for key, var in m.x.items() if values[var.index])
     oncall = tuple(key for key, var in m.y.items() if values[var.index])
-    return _plan_result(m.problem, status, assignments, oncall, bound, wall, first, events)
+    return _plan_result(m.problem, status, assignments, oncall, bound, wall, first, events, source)
 
 
 def _plan_result(problem: Problem, status: SolveStatus, assignments, oncall, bound, wall: float, first,
-                 events) -> SolveResult:
+                 events, source: str | None = None) -> SolveResult:
     ev = evaluate(problem, assignments, oncall)
-    source = None if bound is None else ("cp-sat" if bound > 0 else "non-negative penalties")
+    if bound is None:
+        source = None
+    elif source is None:
+        source = "cp-sat" if bound > 0 else "non-negative penalties"
     return SolveResult(
         bound_source=source,
         status=status,
@@ -95,8 +99,14 @@ def _repaired(problem: Problem, assignments, options: SolveOptions, started: flo
     """``assignments`` repaired within ``REPAIR_SHARE`` of the budget, ``RESCUE_SHARE``
     for whoever is still broken."""
     limit = float(options.time_limit)
+    units, workers = None, options.workers
+    if options.deterministic_time is not None:
+        # reproducible: per-person limits in deterministic time, people in a fixed order
+        # (wall-time limits here made Curtois Instance9/11 differ from run to run)
+        det = float(options.deterministic_time)
+        units, workers = (REPAIR_SHARE * det, (RESCUE_SHARE - REPAIR_SHARE) * det), 1
     assignments, _ = repair_until(problem, assignments, started + REPAIR_SHARE * limit,
-                                  started + RESCUE_SHARE * limit, options.seed, options.workers)
+                                  started + RESCUE_SHARE * limit, options.seed, workers, units)
     return assignments
 
 
@@ -157,4 +167,4 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
             conflicts = explain(m, time_limit=max(1.0, min(10.0, options.time_limit)))
         return SolveResult(status=status, wall_seconds=wall, first_solution_seconds=out.first,
                            progress=tuple(out.events), conflicts=conflicts)
-    return _result(m, status, out.values, out.bound, wall, out.first, out.events)
+    return _result(m, status, out.values, out.bound, wall, out.first, out.events, out.source)

@@ -54,6 +54,10 @@ def fairness(m: ModelBuilder) -> list[LinearTerm]:
             m.derive(hi, lambda val, c=counts: max(sum(val.get(i, 0) for i in x) for x in c))
             m.derive(lo, lambda val, c=counts: min(sum(val.get(i, 0) for i in x) for x in c))
             terms.append((weight, hi - lo))
+            # for redundant constraints of a bound model (solver.bound): the group's
+            # variables, its size and its max/min variables
+            m.cache.setdefault("fairness_spreads", []).append(
+                ([v for pid in pids for v in per_person[pid]], len(pids), hi, lo))
     return terms
 
 

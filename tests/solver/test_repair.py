@@ -90,3 +90,20 @@ def test_unknown_and_ineligible_pairs_are_ignored():
     p = problem(["p", "q"], duties, eligible={duties[0].id: ("p",)})
     repaired, left = repair_plan(p, [("q", duties[0].id), ("p", "nope"), ("p", duties[0].id)], LATER)
     assert (repaired, left) == ((("p", duties[0].id),), [])
+
+
+def test_a_deterministic_budget_limits_the_repair_whatever_the_deadline():
+    base = random_problem(4, people=8, days=14)
+    p = replace(base, people=tuple(replace(q, min_minutes=4 * 480) for q in base.people))
+    assignments, _ = greedy_plan(p)
+    broken = _break(assignments, 4)
+    bad = invalid_people(p, broken)
+    assert bad
+    # no deterministic work left: nobody is re-planned, however far the wall deadline
+    kept, left = repair_plan(p, broken, LATER, 4, units=0.0)
+    assert sorted(left) == sorted(bad) and set(kept) == set(broken)
+    # a budget that suffices: repaired, and the same plan twice (no wall clock involved)
+    one, left1 = repair_plan(p, broken, LATER, 4, units=50.0)
+    two, left2 = repair_plan(p, broken, LATER, 4, units=50.0)
+    assert left1 == left2 == [] and one == two
+    assert invalid_people(p, one) == []

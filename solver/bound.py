@@ -1,0 +1,127 @@
+"""A lower bound from the incumbent's cut-off: heavy penalties fixed, fairness spreads tightened.
+
+Every penalty term is ``w × e`` with ``e`` a non-negative integer expression (a count of
+missing people, an empty on-call role, a spread, ...). Once a plan of objective ``ub``
+exists, a plan in which a term of weight ``w >= ub`` is non-zero costs at least ``ub``,
+so the optimum is ``min(ub, min over the plans where every such term is 0)``.
+
+The *cut-off model* is the whole model with those terms fixed to 0 (coverage required
+in full where one missing person costs the whole incumbent, every on-call role filled,
+...) and, for every fairness spread over ``n`` people whose counts sum to ``T``, the
+redundant ``T >= max + (n - 1) min`` and ``T <= min + (n - 1) max`` (one person holds the
+maximum, one the minimum, the others lie between). Once the fixed terms pin a total
+(every on-call role filled by the one group that may hold it), propagation sees that a
+total ``n`` does not divide forces a spread of at least 1, which the linear relaxation of
+the whole model never sees. CP-SAT's proven bound ``B`` on the cut-off model gives the
+valid bound ``min(ub, B)`` of the problem, and its plans are plans of the problem (the
+model only has more constraints; variable indices are those of the whole model).
+
+:func:`bound_search` runs it on one worker beside the LNS (:func:`solver.lns.search`).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from solver.model import ModelBuilder
+
+BOUND_SHARE = 0.4
+"""With two or more workers, one of them proves a bound on the cut-off model for this
+last share of the time budget, the others running the LNS (only where the cut-off model
+differs from the whole model: a term is fixed or a fairness spread exists; 0 turns it
+off). Measured in BENCHMARKS.md section 7."""
+
+SOURCE = "cp-sat, incumbent cut-off model"
+"""``SolveResult.bound_source`` when the bound comes from the cut-off model."""
+
+
+def cutoff_model(m: ModelBuilder, ub: float, base: cp_model.CpModel | None = None,
+                 ) -> tuple[cp_model.CpModel, int, int]:
+    """A copy of ``base`` (default ``m.model``) with the terms of weight ``>= ub`` fixed to
+    0 and the redundant fairness constraints; returns (model, terms fixed, spreads)."""
+    model = (base if base is not None else m.model).clone()
+    fixed = 0
+    for terms in m.penalties.values():
+        for w, e in terms:
+            if w >= ub and not isinstance(e, int):
+                model.add(e == 0)
+                fixed += 1
+    spreads = m.cache.get("fairness_spreads", [])
+    for vs, n, hi, lo in spreads:
+        total = cp_model.LinearExpr.sum(vs)
+        model.add(total >= hi + (n - 1) * lo)
+        model.add(total <= lo + (n - 1) * hi)
+    return model, fixed, len(spreads)
+
+
+def useful(m: ModelBuilder, ub: float) -> bool:
+    """True when the cut-off model differs from the whole model (a term fixed, a spread)."""
+    if m.cache.get("fairness_spreads"):
+        return True
+    return any(w >= ub and not isinstance(e, int) for terms in m.penalties.values() for w, e in terms)
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    def __init__(self, shared, ub: float) -> None:
+        super().__init__()
+        self.shared, self.ub = shared, ub
+
+    def on_solution_callback(self) -> None:
+        self.shared.raise_cut_bound(min(self.ub, self.best_objective_bound))
+        values = np.fromiter(self.response_proto.solution, dtype=np.int64)
+        self.shared.offer(values, round(self.objective_value))
+
+
+def next_weight(m: ModelBuilder, ub: float) -> float:
+    """The largest term weight below ``ub`` (an incumbent at or below it fixes one more term)."""
+    below = [w for terms in m.penalties.values() for w, e in terms if w < ub and not isinstance(e, int)]
+    return max(below, default=-math.inf)
+
+
+def bound_search(m: ModelBuilder, base: cp_model.CpModel, shared, deadline: float, seed: int) -> None:
+    """One-worker CP-SAT (full LP) on the cut-off model of the incumbent until ``deadline``.
+
+    ``shared`` (:class:`solver.phases.Shared`) receives its bound (``min(ub, B)``) as it
+    rises and its plans. When the incumbent (improved by the LNS threads) falls to the
+    next term weight, the solve stops and restarts on the model of the new incumbent,
+    which fixes more terms. ``base`` is a copy of ``m.model`` taken before the LNS
+    narrowed its domains in place.
+    """
+    while not shared.halted and time.perf_counter() < deadline - 0.05:
+        values, ub, _ = shared.get()
+        model, _, _ = cutoff_model(m, ub, base)
+        proto = model.proto
+        proto.clear_solution_hint()
+        proto.solution_hint.vars.extend(range(len(values)))
+        proto.solution_hint.values.extend(values.tolist())
+        solver = cp_model.CpSolver()
+        p = solver.parameters
+        p.num_workers = 1
+        p.linearization_level = 2
+        p.random_seed = int(seed)
+        p.max_time_in_seconds = max(0.05, deadline - time.perf_counter())
+        solver.best_bound_callback = lambda b, ub=ub: shared.raise_cut_bound(min(ub, b))
+        shared.track(solver, True)
+        shared.watch = (next_weight(m, ub), solver)
+        try:
+            code = solver.solve(model, _Callback(shared, ub))
+        finally:
+            shared.watch = None
+            shared.track(solver, False)
+        if code == cp_model.INFEASIBLE:
+            # no plan keeps every heavy term at 0: none is better than the incumbent
+            shared.raise_cut_bound(ub)
+            return
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):
+            b = solver.best_objective_bound
+            if math.isfinite(b):
+                shared.raise_cut_bound(min(ub, b))
+        if code == cp_model.OPTIMAL:
+            return
+        _, now, _ = shared.get()
+        if now > next_weight(m, ub):
+            return  # stopped by the deadline or a halt, not by a better incumbent

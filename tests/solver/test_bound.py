@@ -1,0 +1,75 @@
+"""The cut-off bound (solver.bound) never exceeds a proven optimum; the checker is the oracle.
+
+A generated scenario small enough for an exact solve: its optimum is proven by CP-SAT
+on the whole model (no time pressure) and recomputed from the plan by the independent
+checker. The cut-off model built for any incumbent value above the optimum keeps the
+optimal plan (every term it fixes is 0 in it), so its optimum is the optimum itself and
+``min(ub, its bound)`` is never above it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from ortools.sat.python import cp_model
+
+from planner.check import check
+from planner.compile import compile_scenario, to_plan
+from planner.generate import generate_scenario
+from solver import SolveOptions, build_model, solve
+from solver import bound as cutoff
+
+SCENARIO = generate_scenario(technicians=12, weeks=1, seed=1)
+
+
+@pytest.fixture(scope="module")
+def optimum():
+    compiled = compile_scenario(SCENARIO)
+    # one worker, a deterministic limit far beyond what the proof needs: exact
+    exact = solve(compiled.problem, SolveOptions(time_limit=600.0, workers=1, seed=0,
+                                                  deterministic_time=400.0))
+    assert exact.status == "optimal"
+    report = check(SCENARIO, to_plan(compiled, exact))
+    assert report.hard_ok and report.objective == exact.objective  # the oracle agrees
+    assert exact.objective > 0
+    return compiled, exact.objective
+
+
+@pytest.mark.parametrize("above", [1, 7, 10**6])
+def test_the_cutoff_model_keeps_the_optimum_and_its_bound_is_valid(optimum, above):
+    compiled, opt = optimum
+    m = build_model(compiled.problem)
+    ub = opt + above
+    model, fixed, spreads = cutoff.cutoff_model(m, ub)
+    assert spreads > 0  # the redundant fairness constraints are in the model
+    if above < 10**6:
+        assert fixed > 0  # heavy terms (missing people, empty on-call roles) are fixed
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.linearization_level = 2
+    solver.parameters.max_time_in_seconds = 300.0
+    assert solver.solve(model) == cp_model.OPTIMAL
+    assert solver.objective_value == opt  # nothing better, and the optimum is not cut off
+    assert min(ub, solver.best_objective_bound) <= opt
+
+
+def test_a_two_worker_solve_with_the_bound_worker_reports_a_valid_bound(optimum, monkeypatch):
+    compiled, opt = optimum
+    monkeypatch.setattr(cutoff, "BOUND_SHARE", 0.9)  # the bound worker runs at once
+    seen = []
+    res = solve(compiled.problem, SolveOptions(time_limit=4.0, workers=2, seed=0,
+                                               on_progress=seen.append))
+    assert res.status.has_plan
+    assert res.best_bound is not None and res.best_bound <= opt <= res.objective
+    assert all(e.bound <= opt for e in seen)
+    assert res.bound_source in ("cp-sat", cutoff.SOURCE, "non-negative penalties")
+    report = check(SCENARIO, to_plan(compiled, res))
+    assert report.hard_ok and report.objective == res.objective
+
+
+def test_useful_only_where_the_cutoff_model_differs():
+    compiled = compile_scenario(SCENARIO)
+    m = build_model(compiled.problem)
+    assert cutoff.useful(m, 10**6)  # fairness spreads exist
+    m.cache["fairness_spreads"] = []
+    assert not cutoff.useful(m, 10**9)  # no term weighs that much
+    assert cutoff.useful(m, 1)  # every term would be fixed
