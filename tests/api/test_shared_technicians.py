@@ -16,7 +16,6 @@ from api import tables as t
 from api.app import create_app
 from api.busy import MARGIN, busy_duties, team_scenario
 from api.daytwo import plan_inputs
-from api.mapping import plan_to_rows
 from api.teams import TeamSession, set_membership
 
 from test_teams import _blue_team
