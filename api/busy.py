@@ -17,8 +17,9 @@ plan; nor do on-call periods (availability, not worked time).
 What the planner makes of ``busy`` (rest, one shift a day, hours) is the planner's
 business (``planner/compile.py``, ``planner/check``). :func:`publish_conflicts` adds the
 check made when a plan is published: none of its shifts may overlap in time a duty the
-same person holds in another team's currently published plan (409 otherwise), and the
-checker's verdict with ``busy`` filled must be no worse than without it.
+same person holds in another team's currently published plan, none of its on-call
+periods an on-call period of theirs in another team (409 otherwise), and the checker's
+verdict with ``busy`` filled must be no worse than without it.
 """
 
 from __future__ import annotations
@@ -111,6 +112,36 @@ def overlaps(plan: Plan, busy: tuple[BusyDuty, ...]) -> list[str]:
     return out
 
 
+def oncall_clashes(session: Session, team_id: int, plan: Plan) -> list[str]:
+    """The plan's on-call periods that overlap an on-call period the same person holds
+    in another team's published plan (one person cannot answer two teams' phones: on-call
+    is not busy *time*, so it is checked here, not given to the planner)."""
+    O, P = t.PlanOnCallRow, t.PlanRow
+    mine: dict[str, list] = defaultdict(list)
+    for o in plan.oncall:
+        mine[o.technician].append(o)
+    out = []
+    for here, other_team, slug, there, _user in shared_people(session, team_id):
+        if here not in mine:
+            continue
+        lo = min(o.start for o in mine[here])
+        hi = max(o.end for o in mine[here])
+        rows = session.exec(
+            select(O).join(P, P.id == O.plan_id)
+            .where(O.team_id == other_team, P.team_id == other_team,
+                   P.status == t.PlanStatus.published.value, O.technician == there,
+                   O.start < hi, O.end > lo)
+            .execution_options(**ALL_TEAMS)).all()
+        for o in mine[here]:
+            for b in rows:
+                if o.start < b.end and b.start < o.end:
+                    out.append(f"technician {here} would be on call ({o.role}, {o.rotation}) "
+                               f"from {o.start:%Y-%m-%d %H:%M} UTC but is on call then in team "
+                               f"{slug} ({b.role}, {b.rotation}, {b.start:%Y-%m-%d %H:%M} to "
+                               f"{b.end:%Y-%m-%d %H:%M} UTC)")
+    return out
+
+
 def publish_conflicts(session: Session, plan_row: t.PlanRow, plan: Plan) -> list[str]:
     """Why ``plan`` (of the session's team) may not be published now because of its
     shared people's duties in other teams' published plans (empty: it may)."""
@@ -122,9 +153,10 @@ def publish_conflicts(session: Session, plan_row: t.PlanRow, plan: Plan) -> list
     horizon = Horizon(start=plan_row.horizon_start, days=plan_row.horizon_days)
     scenario = rows_to_scenario(session, horizon)
     busy_sc = with_busy(session, scenario, team_id)
+    found = oncall_clashes(session, team_id, plan)
     if not busy_sc.busy:
-        return []
-    found = overlaps(plan, busy_sc.busy)
+        return found
+    found += overlaps(plan, busy_sc.busy)
     # the checker's verdict with the busy time, beyond its verdict without it
     before = {(v.rule, v.technician, v.date) for v in check(scenario, plan).violations}
     found += [f"{v.message} (against another team's published plan)"

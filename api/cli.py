@@ -229,8 +229,8 @@ def users_add(
 ) -> None:
     """Create a user, member of a team; the first manager must be created this way.
 
-    An existing user name is made a member of the team (an administrator links a
-    person shared by several teams this way; the password is then not changed)."""
+    With --team, an existing user name is made a member of that team (an administrator
+    links a person shared by several teams this way; the password is not changed)."""
     from api.auth import create_user
     from api.db import session_scope
     from api.tables import UserRole
@@ -249,6 +249,10 @@ def users_add(
             the_team = ensure_team(session, team)
             slug = the_team.slug
             if existing is not None:
+                if not team:  # a typo must not change someone's role: linking is explicit
+                    raise ValueError(f"user {username!r} already exists (pass --team NAME to "
+                                     "make them a member of a team, e.g. a technician shared "
+                                     "with another team)")
                 if role == UserRole.technician and not technician:
                     raise ValueError("a technician user must be linked to a technician id")
                 if technician and not technician_exists(session, the_team.id, technician):

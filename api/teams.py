@@ -21,12 +21,14 @@ says so with ``execution_options(all_teams=True)`` or uses Core statements.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event, func
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
+from sqlalchemy.sql.util import find_tables
 from sqlmodel import Session, select
 
 from api import tables as t
@@ -89,13 +91,17 @@ def _scope_to_team(state: ORMExecuteState) -> None:
 
 
 def _names_team_table(state: ORMExecuteState) -> bool:
-    for desc in getattr(state.statement, "column_descriptions", None) or ():
-        entity = desc.get("entity")
-        if isinstance(entity, type) and issubclass(entity, t.TeamOwned):
-            return True
-    table = getattr(state.statement, "table", None)  # UPDATE / DELETE
-    return table is not None and any(
-        getattr(m, "__tablename__", None) == getattr(table, "name", "") for m in _team_models())
+    """Whether the statement reads or writes a team-owned table anywhere (joins,
+    subqueries, ``select_from``, the target of an UPDATE or DELETE)."""
+    names = _team_table_names()
+    tables = find_tables(state.statement, check_columns=True, include_joins=True,
+                         include_selects=True, include_crud=True)
+    return any(getattr(x, "name", None) in names for x in tables)
+
+
+@functools.cache
+def _team_table_names() -> frozenset[str]:
+    return frozenset(m.__tablename__ for m in _team_models())
 
 
 def _team_models() -> tuple[type, ...]:

@@ -93,6 +93,9 @@ def test_cli_import_export_users(db, scenario, tmp_path):
     r = runner.invoke(cli, ["users", "add", "weak", "--role", "manager", *url],
                       env={"ROTA_PASSWORD": "short"})
     assert r.exit_code == 2 and "at least 8" in r.output
+    r = runner.invoke(cli, ["users", "add", "boss", "--role", "technician", "--technician", "T001",
+                            *url], env={"ROTA_PASSWORD": "s3cret-enough"})
+    assert r.exit_code == 2 and "already exists" in r.output  # no silent change of role
     r = runner.invoke(cli, ["users", "list", *url])
     assert "boss\tmanager" in r.output and "t1\ttechnician technician=T001" in r.output
     with Session(db.engine) as s:

@@ -52,6 +52,9 @@ def test_import_export_round_trip_per_team(db, scenario, tmp_path):
     r = rota("users", "add", "ann", "--role", "technician", "--technician", "T001",
              "--team", "blue", env=pw)
     assert r.exit_code == 0 and "now technician in team blue" in r.output, r.output
+    # retyping the command without --team changes nobody's role
+    r = rota("users", "add", "ann", "--role", "coordinator", env=pw)
+    assert r.exit_code == 2 and "--team" in r.output, r.output
     r = rota("users", "list")
     assert "ann\tred:manager, blue:technician technician=T001" in r.output, r.output
     r = rota("teams", "list")

@@ -9,6 +9,7 @@ import time
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from planner.domain import Horizon, Scenario
@@ -16,7 +17,6 @@ from api import tables as t
 from api.app import create_app
 from api.busy import MARGIN, busy_duties, team_scenario
 from api.daytwo import plan_inputs
-from api.mapping import plan_to_rows
 from api.teams import TeamSession, set_membership
 
 from test_teams import _blue_team
@@ -239,3 +239,31 @@ def test_a_shared_persons_calendar_feed_holds_both_teams_duties(client, db, user
     assert count("T001") and count("T007")
     assert body.count("BEGIN:VEVENT") == count("T001") + count("T007")
     assert "shift-T001-" in body and "shift-T007-" in body
+
+
+def test_one_person_on_call_for_two_teams_at_once_is_refused(client, db, users, blue, outcome,
+                                                           make_plan):
+    """On-call is not busy time (the planner may give shifts during it), but one person
+    cannot hold two teams' on-call at the same moment."""
+    duty = outcome.plan.oncall[0]
+    person = duty.technician
+    with Session(db.engine) as s:
+        user = t.UserRow(username="oncaller", password_hash="x", created_at=t.utcnow())
+        s.add(user)
+        s.commit()
+        uid = user.id
+        # blue's published plan: keep only this person's on-call, no shifts of theirs
+        s.exec(delete(t.PlanAssignmentRow).where(t.PlanAssignmentRow.plan_id == blue["published"],
+                                                 t.PlanAssignmentRow.technician == person))
+        s.commit()
+    draft = make_plan()
+    with Session(db.engine) as s:  # nor in A's draft: only the on-call periods meet
+        s.exec(delete(t.PlanAssignmentRow).where(t.PlanAssignmentRow.plan_id == draft,
+                                                 t.PlanAssignmentRow.technician == person))
+        s.commit()
+    _share(db, uid, _team_a(db), person)
+    _share(db, uid, blue["team_id"], person)
+    r = client.post(f"{V1}/plans/{draft}/publish", headers=users.headers("manager"))
+    assert r.status_code == 409, r.text
+    assert f"technician {person} would be on call" in r.json()["detail"]
+    assert "in team blue" in r.json()["detail"]

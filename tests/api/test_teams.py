@@ -14,7 +14,7 @@ from api import tables as t
 from api.auth import issue_token
 from api.mapping import plan_to_rows
 from api.scenarios import store_scenario
-from api.teams import ensure_team, set_membership
+from api.teams import set_membership
 
 from conftest import Users, _password_hash
 from test_api_roles import ROUTES, _DUTY, _VERDICT
