@@ -15,11 +15,16 @@ from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from typing import TYPE_CHECKING
+
 from fastapi import HTTPException, status
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from api import tables as t
+
+if TYPE_CHECKING:
+    from api.callers import Caller
 
 _hasher = PasswordHasher()
 
@@ -101,12 +106,31 @@ def token_digest(token: str) -> str:
     return _digest(token)
 
 
-def own_technician(user: t.UserRow, technician_id: str) -> None:
+def own_technician(user: t.UserRow | Caller, technician_id: str) -> None:
     """Refuse (403) a technician user acting on another technician's data."""
     if user.role == t.UserRole.technician and user.technician_id != technician_id:
         raise HTTPException(
             status.HTTP_403_FORBIDDEN, detail="technicians may only see and change their own data"
         )
+
+
+READER_ROLES = frozenset(r.value for r in t.UserRole)
+
+
+def may_read_schedule(user: t.UserRow | Caller, technician_id: str) -> None:
+    """Who may read a technician's published schedule (JSON and iCal, bearer token): every
+    role, a technician their own only; 403 otherwise.
+
+    The schedule routes' whole authorisation, run before their cache is consulted: a
+    further condition (e.g. team membership) belongs here. ``user`` is the request's
+    :class:`api.callers.Caller` (active, token checked on this request).
+    """
+    if user.role not in READER_ROLES:
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            detail=f"role {user.role} may not do this (needs {' or '.join(sorted(READER_ROLES))})",
+        )
+    own_technician(user, technician_id)
 
 
 def create_user(

@@ -9,9 +9,9 @@ from sqlmodel import Session, func, select
 
 from planner.validation import MAX_HORIZON_DAYS, check_date
 from api import tables as t
-from api.auth import own_technician, token_digest
-from api.cache import cached_response
-from api.deps import AnyUser, SessionDep, StaffUser
+from api.auth import may_read_schedule
+from api.cache import cached_read
+from api.deps import Reader, StaffUser, SessionDep
 from api.errors import not_found
 from api.ical import build_calendar
 from api.routes.crud import ERRORS
@@ -59,15 +59,16 @@ def _technician(session: Session, tid: str) -> t.TechnicianRow:
 @router.get("/technicians/{technician_id}/schedule", response_model=Schedule,
             responses={304: {"description": "Not modified (If-None-Match matched the ETag)"}},
             summary="A technician's published shifts and on-call periods (default: next 8 weeks)")
-def schedule(
-    user: AnyUser,
-    session: SessionDep,
+async def schedule(
+    caller: Reader,
     request: Request,
     technician_id: str = Path(min_length=1, max_length=64),
     start: Day | None = None,
     end: Day | None = None,
 ) -> Schedule:
-    own_technician(user, technician_id)
+    # async, no session: a cached read costs one query on the event loop (api.callers);
+    # only a miss goes to the thread pool to query and render
+    may_read_schedule(caller, technician_id)
     start = start or dt.date.today()
     end = end or start + dt.timedelta(days=55)
     if end < start:
@@ -77,22 +78,24 @@ def schedule(
         raise HTTPException(422, detail=[{
             "loc": ["query", "end"], "type": "value_error",
             "msg": f"ask for at most {MAX_HORIZON_DAYS} days at a time"}])
+    engine = request.app.state.engine
 
     def render() -> bytes:
-        _technician(session, technician_id)
-        a, o = published_schedule(session, technician_id, start, end)
-        # rows from the database are already valid: build without re-validation and send
-        # the JSON directly (this is the most read route; validating twice doubled its cost)
-        body = Schedule.model_construct(
-            technician=technician_id, start=start, end=end,
-            assignments=[AssignmentPublic.model_construct(**_pick(r, A_FIELDS)) for r in a],
-            oncall=[OnCallPublic.model_construct(**_pick(r, O_FIELDS)) for r in o],
-        )
+        with Session(engine) as session:
+            _technician(session, technician_id)
+            a, o = published_schedule(session, technician_id, start, end)
+            # rows from the database are already valid: build without re-validation and send
+            # the JSON directly (this is the most read route; validating twice doubled its cost)
+            body = Schedule.model_construct(
+                technician=technician_id, start=start, end=end,
+                assignments=[AssignmentPublic.model_construct(**_pick(r, A_FIELDS)) for r in a],
+                oncall=[OnCallPublic.model_construct(**_pick(r, O_FIELDS)) for r in o],
+            )
         return body.model_dump_json().encode()
 
     # authorised above: the cache is keyed by whose schedule it is (api.cache)
-    return cached_response(session, request, ("schedule", technician_id, start, end), render,
-                           "application/json", "private, no-cache")
+    return await cached_read(request, ("schedule", technician_id, start, end), caller.stamp,
+                             render, "application/json", "private, no-cache")
 
 
 ICS = {
@@ -101,57 +104,57 @@ ICS = {
 }
 
 
-def _feed(session: Session, technician_id: str, request: Request) -> Response:
+async def _feed(request: Request, technician_id: str, stamp: int | None) -> Response:
     """The feed of a technician the caller may read (checked by the caller)."""
     since = dt.date.today() - dt.timedelta(days=FEED_PAST_DAYS)
     host = request.url.hostname or "rota"
+    engine = request.app.state.engine
 
     def render() -> bytes:
-        technician = _technician(session, technician_id)
-        a, o = published_schedule(session, technician.id, since, None)
-        last_publication = session.exec(
-            select(func.max(t.PlanRow.published_at)).where(t.PlanRow.status == PUBLISHED)).one()
-        clients = session.exec(select(t.ClientRow)).all()
-        rotations = session.exec(select(t.RotationRow)).all()
-        return build_calendar(
-            technician, a, o,
-            client_zones={c.id: c.timezone for c in clients},
-            client_names={c.id: c.name for c in clients},
-            rotation_zones={r.id: r.timezone for r in rotations},
-            host=host,
-            stamp=last_publication,
-        )
+        with Session(engine) as session:
+            technician = _technician(session, technician_id)
+            a, o = published_schedule(session, technician.id, since, None)
+            last_publication = session.exec(
+                select(func.max(t.PlanRow.published_at)).where(t.PlanRow.status == PUBLISHED)).one()
+            clients = session.exec(select(t.ClientRow)).all()
+            rotations = session.exec(select(t.RotationRow)).all()
+            return build_calendar(
+                technician, a, o,
+                client_zones={c.id: c.timezone for c in clients},
+                client_names={c.id: c.name for c in clients},
+                rotation_zones={r.id: r.timezone for r in rotations},
+                host=host,
+                stamp=last_publication,
+            )
 
     # calendar applications poll: let them revalidate cheaply
-    return cached_response(session, request, ("ics", technician_id, since, host), render,
-                           "text/calendar; charset=utf-8", "private, max-age=300")
+    return await cached_read(request, ("ics", technician_id, since, host), stamp, render,
+                             "text/calendar; charset=utf-8", "private, max-age=300")
 
 
 @router.get("/technicians/{technician_id}/schedule.ics", response_class=Response, responses=ICS,
             summary="A technician's schedule as iCalendar (bearer token)")
-def schedule_ics(
-    user: AnyUser,
-    session: SessionDep,
+async def schedule_ics(
+    caller: Reader,
     request: Request,
     technician_id: str = Path(min_length=1, max_length=64),
 ) -> Response:
-    own_technician(user, technician_id)
-    return _feed(session, technician_id, request)
+    may_read_schedule(caller, technician_id)
+    return await _feed(request, technician_id, caller.stamp)
 
 
 @router.get("/calendar/{token}.ics", response_class=Response, responses=ICS,
             summary="A person's calendar feed at their secret URL (no login: the URL is the key)")
-def calendar_feed(
-    session: SessionDep,
+async def calendar_feed(
     request: Request,
     token: str = Path(min_length=1, max_length=128),
 ) -> Response:
-    digest = token_digest(token)  # only the secret's digest is stored
-    user = session.exec(select(t.UserRow).where(t.UserRow.ical_digest == digest)).first()
-    if user is None or not user.active or not user.technician_id:
+    # only the secret's digest is stored; the owner and the stamp in one query (api.callers)
+    owner = request.app.state.callers.by_calendar_secret(token)
+    if owner is None or not owner.technician_id:
         raise HTTPException(404, detail="unknown calendar")
     try:
-        return _feed(session, user.technician_id, request)
+        return await _feed(request, owner.technician_id, owner.stamp)
     except HTTPException as e:  # the linked technician is gone
         if e.status_code == 404:
             raise HTTPException(404, detail="unknown calendar") from None
