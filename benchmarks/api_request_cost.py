@@ -16,10 +16,13 @@ Usage::
 
     python benchmarks/api_request_cost.py --reuse /tmp/rota-bench/keys.json [--requests 2000]
     python benchmarks/api_request_cost.py --reuse /tmp/rota-bench/keys.json --callgrind
+    python benchmarks/api_request_cost.py --reuse /tmp/rota-bench/keys.json --compare main
+    python benchmarks/api_request_cost.py --reuse /tmp/rota-bench/keys.json --compare main --callgrind
 
 ``--reuse`` names the keys file written by ``load_api.py --reuse`` (its database is read,
-never written). To compare two versions of the code, run the script of each tree
-(``git archive`` of the other into a folder, then its ``benchmarks/api_request_cost.py``).
+never written). ``--compare REF`` measures the code of a git ref (``git archive`` into a
+temporary folder) and this tree's in alternating subprocesses (``--rounds`` each) and
+prints the medians side by side.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+if "--code" in sys.argv:  # measure the code in another folder (a git archive of another ref)
+    ROOT = Path(sys.argv[sys.argv.index("--code") + 1]).resolve()
 sys.path.insert(0, str(ROOT))
 
 
@@ -138,6 +143,49 @@ def run(keys_file: Path, requests: int, repeats: int, only: list[str]) -> dict[s
         return runner.run(measure(app, saved["keys"], requests, repeats, only))
 
 
+def archive(ref: str) -> Path:
+    """The code of git ``ref`` of this repository, extracted into a temporary folder."""
+    here = Path(__file__).resolve().parents[1]
+    dest = Path(tempfile.mkdtemp(prefix="rota-code-"))
+    tar = subprocess.run(["git", "-C", str(here), "archive", ref], capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=tar, check=True)
+    return dest
+
+
+def compare(args) -> None:
+    """Alternate the code of ``args.compare`` and this tree, ``args.rounds`` times each, one
+    subprocess per measurement; print the medians and the ratio."""
+    here = Path(__file__).resolve().parents[1]
+    codes = {args.compare: archive(args.compare), "this tree": here}
+    runs: dict[str, list[dict]] = {c: [] for c in codes}
+    loads = []
+    for _ in range(args.rounds):
+        for label, root in codes.items():
+            with tempfile.NamedTemporaryFile(suffix=".json") as out:
+                cmd = [sys.executable, str(here / "benchmarks" / "api_request_cost.py"), "--code",
+                       str(root), "--reuse", str(args.reuse), "--requests", str(args.requests),
+                       "--repeats", str(args.repeats), "--json", out.name, "--quiet"]
+                if args.callgrind:
+                    cmd.append("--callgrind")
+                for name in args.only:
+                    cmd += ["--only", name]
+                loads.append(os.getloadavg()[0])
+                subprocess.run(cmd, check=True)
+                runs[label].append(json.loads(Path(out.name).read_text()))
+    unit = "M instructions/request (callgrind)" if args.callgrind else "CPU ms/request"
+    names = list(runs["this tree"][0])
+    print(f"{unit}, median of {args.rounds} alternating runs each; load average "
+          f"{min(loads):.1f}–{max(loads):.1f}")
+    print(f"| endpoint | {args.compare} | this tree | this tree / {args.compare} |")
+    print("| --- | ---: | ---: | ---: |")
+    for name in names:
+        def med(label: str) -> float:
+            vals = [r[name] if args.callgrind else r[name]["cpu_ms_per_request"] for r in runs[label]]
+            return statistics.median(vals)
+        a, b = med(args.compare), med("this tree")
+        print(f"| {name} | {a:.3f} | {b:.3f} | {b / a:.2f} |")
+
+
 def callgrind(keys_file: Path, requests: int, only: list[str]) -> dict[str, float]:
     """Instructions per request: (a run of 2 × requests - a run of requests) / requests,
     so that start-up and warm-up cancel out."""
@@ -151,7 +199,8 @@ def callgrind(keys_file: Path, requests: int, only: list[str]) -> dict[str, floa
         for n in (requests, 2 * requests):
             with tempfile.TemporaryDirectory() as d:
                 cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={d}/cg.out",
-                       sys.executable, __file__, "--reuse", str(keys_file), "--requests", str(n),
+                       sys.executable, __file__, "--code", str(ROOT), "--reuse", str(keys_file),
+                       "--requests", str(n),
                        "--repeats", "1", "--only", name, "--quiet"]
                 env = {**os.environ, "PYTHONMALLOC": "malloc"}
                 r = subprocess.run(cmd, capture_output=True, text=True, env=env)
@@ -170,14 +219,28 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=5, help="blocks (the median is reported)")
     ap.add_argument("--only", action="append", default=[], help="endpoint name (repeatable)")
     ap.add_argument("--callgrind", action="store_true", help="instructions per request instead")
+    ap.add_argument("--code", type=Path, help="measure the code in this folder (default: this tree)")
+    ap.add_argument("--compare", metavar="GIT_REF",
+                    help="compare with the code of this git ref (alternating subprocesses)")
+    ap.add_argument("--rounds", type=int, default=3, help="with --compare: runs of each code")
+    ap.add_argument("--json", type=Path, help="also write the figures as JSON here")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args()
+    if args.compare:
+        compare(args)
+        return
     if args.callgrind:
         n = min(args.requests, 300)
-        for name, mi in callgrind(args.reuse, n, args.only).items():
-            print(f"{name:20} {mi:8.3f} M instructions/request (callgrind, {n} requests)")
+        results = callgrind(args.reuse, n, args.only)
+        if args.json:
+            args.json.write_text(json.dumps(results))
+        if not args.quiet:
+            for name, mi in results.items():
+                print(f"{name:20} {mi:8.3f} M instructions/request (callgrind, {n} requests)")
         return
     results = run(args.reuse, args.requests, args.repeats, args.only)
+    if args.json:
+        args.json.write_text(json.dumps(results))
     if args.quiet:
         return
     print(f"code: {ROOT}; load average {os.getloadavg()[0]:.1f}")
