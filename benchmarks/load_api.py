@@ -16,10 +16,17 @@ Each endpoint is measured twice: paced at about ``--rate`` requests per second
 (``--connections`` connections, each pausing between requests: wrk's ``delay()``)
 and flat out (no pause) for the maximum throughput. Prints a Markdown table.
 
+``--compare GIT_REF`` also runs the code of another git ref (``git archive`` into a
+temporary folder, served by the same Python on the same database), alternating with this
+tree's code (before, after, before, after...: the neighbours' load drifts), ``--runs``
+times each, and prints the medians of each code beside each other.
+
 Usage::
 
     apt-get install -y wrk
     python benchmarks/load_api.py [--seconds 20] [--rate 200] [--solve-seconds 60]
+    python benchmarks/load_api.py --http-workers 2 --seconds 15 --compare main --runs 3 \
+        --reuse /tmp/rota-bench/keys.json
 """
 
 from __future__ import annotations
