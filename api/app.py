@@ -85,7 +85,7 @@ def create_app(
     # the most read routes (schedules, calendar feeds polled by calendar applications), and
     # FastAPI tries the routes in order (~90 µs of CPU per request when it came after the
     # ~40 entity routes). No other route's path overlaps its paths, so the order changes
-    # no route's answer (tests/api/test_response_cache.py checks that).
+    # no route's answer (tests/api/test_cached_reads.py checks that).
     for r in [schedule.router, users.router, *entity_routers(), jobs.router, plans.router,
               roster.router, replan.router, explain.router, swaps.router, swaps.proposals]:
         app.include_router(r, prefix="/api/v1", dependencies=[Depends(reject_nul)])

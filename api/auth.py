@@ -12,11 +12,10 @@ import datetime as dt
 import hashlib
 import secrets
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from typing import TYPE_CHECKING
-
 from fastapi import HTTPException, status
 from sqlalchemy import delete
 from sqlmodel import Session, select

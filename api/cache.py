@@ -22,9 +22,10 @@ the responses show:
 - ``oncall_rotation`` (time zone of the on-call periods in the feed).
 
 Every request reads the stamp first (in the same query as who is asking:
-:mod:`api.callers`) and uses a cached body only if it was rendered under the same stamp. A write commits its data and its new stamp
-together, so a process can never see the new stamp with the old data; a body rendered
-just before a concurrent commit is stored under the old stamp and never served again.
+:mod:`api.callers`) and uses a cached body only if it was rendered under the same
+stamp. A write commits its data and its new stamp together, so a process can never see
+the new stamp with the old data; a body rendered just before a concurrent commit is
+stored under the old stamp and never served again.
 Random stamps (not a counter) keep a database that is emptied and refilled from
 meeting a stamp an old entry still holds. The cost is on the write side: a writing
 transaction holds the stamp row until it commits, so concurrent writes to the watched

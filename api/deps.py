@@ -45,6 +45,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 def not_authenticated() -> HTTPException:
+    """The 401 of a request without a valid bearer token (every route gives the same)."""
     return HTTPException(
         status.HTTP_401_UNAUTHORIZED,
         detail="not authenticated: log in at /api/v1/auth/token and send the bearer token",

@@ -231,3 +231,29 @@ def test_the_server_releases_the_lookup_connection_at_shutdown(app, users, publi
     with TestClient(app):
         pass  # a second start and stop of the same application
     assert app.state.callers._conn is None
+
+
+def test_no_other_route_overlaps_the_schedule_routes(app):
+    """The schedule router is included first (api/app.py: the most read routes are
+    matched first); that changes no answer only while no other route's path can match a
+    schedule path or the reverse."""
+    import re
+
+    from starlette.routing import compile_path
+
+    from api.routes import schedule
+
+    ours = {"/api/v1" + r.path for r in schedule.router.routes}
+    paths = app.openapi()["paths"]
+    assert ours <= set(paths)
+
+    def sample(path: str) -> str:
+        return re.sub(r"\{[^}]+\}", "x1", path)
+
+    for mine in ours:
+        mine_re = compile_path(mine)[0]
+        for other, item in paths.items():
+            if other in ours or not set(item) & set(paths[mine]):
+                continue
+            assert not mine_re.match(sample(other)), (mine, other)
+            assert not compile_path(other)[0].match(sample(mine)), (other, mine)
