@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import secrets
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -20,6 +21,10 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from api import tables as t
+
+if TYPE_CHECKING:
+    from api.callers import Caller
+    from api.teams import Actor
 
 _hasher = PasswordHasher()
 
@@ -101,9 +106,9 @@ def token_digest(token: str) -> str:
     return _digest(token)
 
 
-def own_technician(user, technician_id: str) -> None:
+def own_technician(user: Actor | Caller, technician_id: str) -> None:
     """Refuse (403) a technician acting on another technician's data (``user``: the
-    caller in the chosen team, :class:`api.teams.Actor`)."""
+    caller in the chosen team, :class:`api.teams.Actor` or :class:`api.callers.Caller`)."""
     if user.role == t.UserRole.technician and user.technician_id != technician_id:
         raise HTTPException(
             status.HTTP_403_FORBIDDEN, detail="technicians may only see and change their own data"
@@ -113,6 +118,25 @@ def own_technician(user, technician_id: str) -> None:
 def technician_exists(session: Session, team_id: int, technician_id: str) -> bool:
     return session.exec(select(t.TechnicianRow.id).where(
         t.TechnicianRow.team_id == team_id, t.TechnicianRow.id == technician_id)).first() is not None
+
+
+READER_ROLES = frozenset(r.value for r in t.UserRole)
+
+
+def may_read_schedule(user: t.UserRow | Caller, technician_id: str) -> None:
+    """Who may read a technician's published schedule (JSON and iCal, bearer token): every
+    role, a technician their own only; 403 otherwise.
+
+    The schedule routes' whole authorisation, run before their cache is consulted: a
+    further condition (e.g. team membership) belongs here. ``user`` is the request's
+    :class:`api.callers.Caller` (active, token checked on this request).
+    """
+    if user.role not in READER_ROLES:
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            detail=f"role {user.role} may not do this (needs {' or '.join(sorted(READER_ROLES))})",
+        )
+    own_technician(user, technician_id)
 
 
 def create_user(

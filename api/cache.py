@@ -3,8 +3,9 @@
 The schedule routes are the most read of the API (calendar applications poll the
 feeds), and their answers only change when a plan is published or when what they
 show changes. This module keeps each rendered body with an ETag, so a repeated read
-costs one small query instead of the plan queries and the rendering, and a client
-holding the ETag gets ``304 Not Modified``.
+costs one small query (:mod:`api.callers`: the caller and the stamp together, on the
+event loop) instead of the plan queries and the rendering, and a client holding the
+ETag gets ``304 Not Modified``.
 
 **Freshness across processes.** ``rota serve --http-workers N`` runs N processes, each
 with its own cache, and writes can come from any of them or from ``rota import``. So
@@ -20,10 +21,11 @@ the responses show:
 - ``client`` (name and time zone of the shifts in the feed),
 - ``oncall_rotation`` (time zone of the on-call periods in the feed).
 
-Every request reads the stamp first (one primary-key read) and uses a cached body only
-if it was rendered under the same stamp. A write commits its data and its new stamp
-together, so a process can never see the new stamp with the old data; a body rendered
-just before a concurrent commit is stored under the old stamp and never served again.
+Every request reads the stamp first (in the same query as who is asking:
+:mod:`api.callers`) and uses a cached body only if it was rendered under the same
+stamp. A write commits its data and its new stamp together, so a process can never see
+the new stamp with the old data; a body rendered just before a concurrent commit is
+stored under the old stamp and never served again.
 Random stamps (not a counter) keep a database that is emptied and refilled from
 meeting a stamp an old entry still holds. The cost is on the write side: a writing
 transaction holds the stamp row until it commits, so concurrent writes to the watched
@@ -54,6 +56,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from fastapi import Request, Response
+from starlette.concurrency import run_in_threadpool
 from sqlmodel import Session, select
 
 from api import tables as t
@@ -128,25 +131,27 @@ def etag_matches(request: Request, etag: str) -> bool:
     return "*" in tags or etag in tags
 
 
-def cached_response(
-    session: Session,
+async def cached_read(
     request: Request,
     key: Hashable,
+    stamp: int | None,
     render: Callable[[], bytes],
     media_type: str,
     cache_control: str,
     cache: ResponseCache = CACHE,
 ) -> Response:
-    """The response for ``key``: the cached body if rendered under the current stamp,
-    else ``render()`` (then cached); 304 when the client already holds it.
+    """The response for ``key``: the cached body if rendered under ``stamp``, else
+    ``render()`` (in the thread pool: it queries; then cached); 304 when the client
+    already holds it.
 
-    Call it only after the request is authenticated and authorised for ``key``.
+    ``stamp`` is the database's response stamp read *before* ``render`` runs (with the
+    caller, :mod:`api.callers`), so a body is never stored under a stamp newer than its
+    data. Call this only after the request is authenticated and authorised for ``key``.
     ``render`` may raise (e.g. 404): nothing is cached then.
     """
-    stamp = current_stamp(session)
     item = cache.get(key, stamp) if stamp is not None else None
     if item is None:
-        body = render()
+        body = await run_in_threadpool(render)
         item = Rendered(stamp if stamp is not None else 0, body, etag_of(body))
         if stamp is not None:
             cache.put(key, item)

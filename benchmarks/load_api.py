@@ -16,10 +16,17 @@ Each endpoint is measured twice: paced at about ``--rate`` requests per second
 (``--connections`` connections, each pausing between requests: wrk's ``delay()``)
 and flat out (no pause) for the maximum throughput. Prints a Markdown table.
 
+``--compare GIT_REF`` also runs the code of another git ref (``git archive`` into a
+temporary folder, served by the same Python on the same database), alternating with this
+tree's code (before, after, before, after...: the neighbours' load drifts), ``--runs``
+times each, and prints the medians of each code beside each other.
+
 Usage::
 
     apt-get install -y wrk
     python benchmarks/load_api.py [--seconds 20] [--rate 200] [--solve-seconds 60]
+    python benchmarks/load_api.py --http-workers 2 --seconds 15 --compare main --runs 3 \
+        --reuse /tmp/rota-bench/keys.json
 """
 
 from __future__ import annotations
@@ -194,6 +201,91 @@ def calibrate(base: str, paths: list[str], headers: dict, args, folder: Path) ->
     return pause
 
 
+def measure(root: Path, url: str, keys: dict, args, folder: Path, label: str) -> list[dict]:
+    """Start ``rota serve`` from the code in ``root`` on ``url``, drive the three endpoints
+    (paced, then flat out), stop it; one row per endpoint and mode."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(root)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--log-level", "warning",
+         "--no-access-log", "--http-workers", str(args.http_workers)],
+        cwd=root, env=env)
+    base = f"http://127.0.0.1:{port}"
+    rows = []
+    try:
+        import httpx
+
+        for _ in range(300):
+            try:
+                if httpx.get(base + "/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        auth = {"Authorization": f"Bearer {keys['token']}"}
+        q = f"?start={keys['start']}&end={keys['end']}"
+        endpoints = {
+            "schedule JSON": ([f"/api/v1/technicians/{t}/schedule{q}" for t in keys["technicians"]], auth),
+            "iCal feed": ([f"/api/v1/calendar/{f}.ics" for f in keys["feeds"]], {}),
+            "trivial (/healthz)": (["/healthz"], {}),
+        }
+        for paths, headers in endpoints.values():  # check once, and warm up
+            for p in paths[:3]:
+                r = httpx.get(base + p, headers=headers)
+                r.raise_for_status()
+        for name, (paths, headers) in endpoints.items():
+            pause = calibrate(base, paths, headers, args, folder)
+            for mode, p in (("paced", pause), ("flat out", 0)):
+                load = os.getloadavg()[0]
+                cpu = tree_cpu_seconds(server.pid)
+                res = run_wrk(base, paths, headers, args.seconds, args.connections, p, folder)
+                cpu = tree_cpu_seconds(server.pid) - cpu
+                res.update(endpoint=name, mode=mode, pause_ms=p, code=label,
+                           load=round((load + os.getloadavg()[0]) / 2, 1),
+                           cpu_ms_per_request=round(1000 * cpu / max(res["requests"], 1), 2))
+                rows.append(res)
+                print(f"{label:7} {name:18} {mode:8} {res['rps']:8.1f} req/s  p50 {res['p50_ms']:6.2f} ms  "
+                      f"p99 {res['p99_ms']:6.2f} ms  CPU {res['cpu_ms_per_request']:5.2f} ms/req  "
+                      f"non-2xx {res['non_2xx']}  load {res['load']}", flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return rows
+
+
+def archive(ref: str, folder: Path) -> Path:
+    """The code of git ``ref`` of this repository, extracted into ``folder/ref``."""
+    dest = folder / f"code-{ref.replace('/', '_')}"
+    dest.mkdir()
+    tar = subprocess.run(["git", "-C", str(ROOT), "archive", ref], capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=tar, check=True)
+    return dest
+
+
+def medians(rows: list[dict], codes: list[str], connections: int) -> None:
+    """A table of the medians over the runs of each code, endpoint and mode."""
+    import statistics
+
+    print("| endpoint | load | code | runs | requests/s | p50 ms | p99 ms | server CPU ms/req "
+          "| load average |")
+    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    keys = []
+    for r in rows:
+        if (r["endpoint"], r["mode"]) not in keys:
+            keys.append((r["endpoint"], r["mode"]))
+    for endpoint, mode in keys:
+        for code in codes:
+            sel = [r for r in rows if (r["endpoint"], r["mode"], r["code"]) == (endpoint, mode, code)]
+            if not sel:
+                continue
+
+            def med(field: str) -> float:
+                return round(statistics.median(r[field] for r in sel), 2)
+
+            print(f"| {endpoint} | {mode} ({connections} conn.) | {code} | {len(sel)} | {med('rps')} | "
+                  f"{med('p50_ms')} | {med('p99_ms')} | {med('cpu_ms_per_request')} | "
+                  f"{min(r['load'] for r in sel)}–{max(r['load'] for r in sel)} |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--technicians", type=int, default=100)
@@ -206,6 +298,10 @@ def main() -> None:
     ap.add_argument("--http-workers", type=int, default=1, help="rota serve --http-workers")
     ap.add_argument("--reuse", type=Path,
                     help="keys file: reuse the database it names, or build one and write it")
+    ap.add_argument("--runs", type=int, default=1, help="runs of each code (medians printed)")
+    ap.add_argument("--compare", metavar="GIT_REF",
+                    help="also run the code of this git ref (git archive), alternating with "
+                         "this tree's: before, after, before, after...")
     ap.add_argument("--json", type=Path, help="also write the figures as JSON here")
     args = ap.parse_args()
     if not shutil.which("wrk"):
@@ -227,64 +323,33 @@ def main() -> None:
     print(f"plan: {keys['assignments']} shifts, {keys['oncall']} on-call duties "
           f"({keys['solve_status']}, solved in {keys['solve_seconds']} s)", flush=True)
 
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--log-level", "warning",
-         "--no-access-log", "--http-workers", str(args.http_workers)],
-        cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
+    codes = [("this tree", ROOT)]
+    if args.compare:
+        codes = [(f"{args.compare}", archive(args.compare, folder)), ("this tree", ROOT)]
     load_before = f"{os.getloadavg()[0]:.1f}"
-    try:
-        import httpx
-
-        for _ in range(300):
-            try:
-                if httpx.get(base + "/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        auth = {"Authorization": f"Bearer {keys['token']}"}
-        q = f"?start={keys['start']}&end={keys['end']}"
-        endpoints = {
-            "schedule JSON": ([f"/api/v1/technicians/{t}/schedule{q}" for t in keys["technicians"]], auth),
-            "iCal feed": ([f"/api/v1/calendar/{f}.ics" for f in keys["feeds"]], {}),
-            "trivial (/healthz)": (["/healthz"], {}),
-        }
-        for paths, headers in endpoints.values():  # check once, and warm up
-            for p in paths[:3]:
-                r = httpx.get(base + p, headers=headers)
-                r.raise_for_status()
-        rows = []
-        for name, (paths, headers) in endpoints.items():
-            pause = calibrate(base, paths, headers, args, folder)
-            for mode, p in (("paced", pause), ("flat out", 0)):
-                cpu = tree_cpu_seconds(server.pid)
-                res = run_wrk(base, paths, headers, args.seconds, args.connections, p, folder)
-                cpu = tree_cpu_seconds(server.pid) - cpu
-                res.update(endpoint=name, mode=mode, pause_ms=p,
-                           cpu_ms_per_request=round(1000 * cpu / max(res["requests"], 1), 2))
-                rows.append(res)
-                print(f"{name:18} {mode:8} {res['rps']:8.1f} req/s  p50 {res['p50_ms']:6.2f} ms  "
-                      f"p99 {res['p99_ms']:6.2f} ms  CPU {res['cpu_ms_per_request']:5.2f} ms/req  "
-                      f"non-2xx {res['non_2xx']}", flush=True)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    started = dt.datetime.now(dt.timezone.utc)
+    rows = []
+    for _ in range(args.runs):
+        for label, root in codes:  # alternating: the neighbours' load drifts
+            rows += measure(root, url, keys, args, folder, label)
 
     print()
-    print(f"date: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC; machine: "
+    print(f"date: {started:%Y-%m-%d %H:%M}–{dt.datetime.now(dt.timezone.utc):%H:%M} UTC; machine: "
           f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
           f"Python {platform.python_version()}; database: {url.split(':')[0]}; "
-          f"rota serve --http-workers {args.http_workers}; load average before the runs "
-          f"{load_before}, after {os.getloadavg()[0]:.1f}")
-    print("| endpoint | load | requests/s | p50 ms | p90 ms | p99 ms | max ms | server CPU ms/req "
-          "| errors |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+          f"rota serve --http-workers {args.http_workers}; wrk {args.seconds} s per row; "
+          f"load average before the runs {load_before}, after {os.getloadavg()[0]:.1f}")
+    print("| endpoint | load | code | requests/s | p50 ms | p90 ms | p99 ms | max ms "
+          "| server CPU ms/req | errors | load average |")
+    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
-        print(f"| {r['endpoint']} | {r['mode']} ({args.connections} conn.) | {r['rps']} | "
+        print(f"| {r['endpoint']} | {r['mode']} ({args.connections} conn.) | {r['code']} | {r['rps']} | "
               f"{r['p50_ms']} | {r['p90_ms']} | {r['p99_ms']} | {r['max_ms']} | "
-              f"{r['cpu_ms_per_request']} | {r['socket_errors'] + r['non_2xx']} |")
+              f"{r['cpu_ms_per_request']} | {r['socket_errors'] + r['non_2xx']} | {r['load']} |")
+    if args.runs > 1:
+        print()
+        print(f"Medians of {args.runs} runs:")
+        medians(rows, [label for label, _ in codes], args.connections)
     if args.json:
         args.json.write_text(json.dumps({"keys": {k: v for k, v in keys.items()
                                                   if k not in ("token", "feeds", "technicians")},

@@ -9,15 +9,15 @@ from sqlmodel import Session, func, select
 
 from planner.validation import MAX_HORIZON_DAYS, check_date
 from api import tables as t
-from api.auth import own_technician, token_digest
-from api.cache import cached_response
-from api.deps import AnyUser, SessionDep, StaffUser
+from api.auth import may_read_schedule
+from api.cache import cached_read
+from api.deps import Reader, StaffUser, SessionDep
 from api.errors import not_found
+from api.teams import team_session
 from api.ical import build_calendar
 from api.routes.crud import ERRORS
 from api.schemas.common import Day
 from api.schemas.plans import AssignmentPublic, OnCallContact, OnCallNow, OnCallPublic, Schedule
-from api.teams import memberships
 
 router = APIRouter(tags=["schedules"], responses=ERRORS)
 PUBLISHED = t.PlanStatus.published.value
@@ -60,15 +60,16 @@ def _technician(session: Session, tid: str) -> t.TechnicianRow:
 @router.get("/technicians/{technician_id}/schedule", response_model=Schedule,
             responses={304: {"description": "Not modified (If-None-Match matched the ETag)"}},
             summary="A technician's published shifts and on-call periods (default: next 8 weeks)")
-def schedule(
-    user: AnyUser,
-    session: SessionDep,
+async def schedule(
+    caller: Reader,
     request: Request,
     technician_id: str = Path(min_length=1, max_length=64),
     start: Day | None = None,
     end: Day | None = None,
 ) -> Schedule:
-    own_technician(user, technician_id)
+    # async, no session: a cached read costs one query on the event loop (api.callers);
+    # only a miss goes to the thread pool to query and render
+    may_read_schedule(caller, technician_id)
     start = start or dt.date.today()
     end = end or start + dt.timedelta(days=55)
     if end < start:
@@ -78,23 +79,25 @@ def schedule(
         raise HTTPException(422, detail=[{
             "loc": ["query", "end"], "type": "value_error",
             "msg": f"ask for at most {MAX_HORIZON_DAYS} days at a time"}])
+    engine, team_id = request.app.state.engine, caller.team_id
 
     def render() -> bytes:
-        _technician(session, technician_id)
-        a, o = published_schedule(session, technician_id, start, end)
-        # rows from the database are already valid: build without re-validation and send
-        # the JSON directly (this is the most read route; validating twice doubled its cost)
-        body = Schedule.model_construct(
-            technician=technician_id, start=start, end=end,
-            assignments=[AssignmentPublic.model_construct(**_pick(r, A_FIELDS)) for r in a],
-            oncall=[OnCallPublic.model_construct(**_pick(r, O_FIELDS)) for r in o],
-        )
+        with team_session(engine, team_id) as session:
+            _technician(session, technician_id)
+            a, o = published_schedule(session, technician_id, start, end)
+            # rows from the database are already valid: build without re-validation and send
+            # the JSON directly (this is the most read route; validating twice doubled its cost)
+            body = Schedule.model_construct(
+                technician=technician_id, start=start, end=end,
+                assignments=[AssignmentPublic.model_construct(**_pick(r, A_FIELDS)) for r in a],
+                oncall=[OnCallPublic.model_construct(**_pick(r, O_FIELDS)) for r in o],
+            )
         return body.model_dump_json().encode()
 
     # authorised above: the cache is keyed by whose schedule it is (api.cache): the team
     # and its technician id (two teams may each have a T01)
-    return cached_response(session, request, ("schedule", user.team_id, technician_id, start, end), render,
-                           "application/json", "private, no-cache")
+    return await cached_read(request, ("schedule", team_id, technician_id, start, end), caller.stamp,
+                             render, "application/json", "private, no-cache")
 
 
 ICS = {
@@ -103,75 +106,72 @@ ICS = {
 }
 
 
-def _feed(session: Session, people: list[tuple[int, str]], request: Request) -> Response:
+async def _feed(request: Request, people: list[tuple[int, str]], stamp: int | None) -> Response:
     """The feed of one person: their technician ids in one or several teams, [(team id,
     technician id)], which the caller may read (checked by the caller). A person shared
     by several teams gets every team's published duties in one feed."""
     since = dt.date.today() - dt.timedelta(days=FEED_PAST_DAYS)
     host = request.url.hostname or "rota"
+    engine = request.app.state.engine
 
     def render() -> bytes:
         shifts, oncall, zones, names, rot_zones = [], [], {}, {}, {}
-        technician, stamp = None, None
+        technician, last = None, None
         for team_id, technician_id in people:
-            session.info["team_id"] = team_id  # each team's rows in turn
-            try:
-                row = _technician(session, technician_id)
-            except HTTPException:
-                if len(people) == 1:
-                    raise
-                continue  # a link to a technician its team no longer has
-            technician = technician or row
-            a, o = published_schedule(session, row.id, since, None)
-            shifts += a
-            oncall += o
-            last = session.exec(select(func.max(t.PlanRow.published_at))
-                                .where(t.PlanRow.status == PUBLISHED)).one()
-            stamp = max(filter(None, (stamp, last)), default=None)
-            for c in session.exec(select(t.ClientRow)).all():
-                zones[c.id], names[c.id] = c.timezone, c.name
-            for r in session.exec(select(t.RotationRow)).all():
-                rot_zones[r.id] = r.timezone
+            with team_session(engine, team_id) as session:  # each team's rows in turn
+                try:
+                    row = _technician(session, technician_id)
+                except HTTPException:
+                    if len(people) == 1:
+                        raise
+                    continue  # a link to a technician its team no longer has
+                technician = technician or row
+                a, o = published_schedule(session, row.id, since, None)
+                shifts += a
+                oncall += o
+                published = session.exec(select(func.max(t.PlanRow.published_at))
+                                         .where(t.PlanRow.status == PUBLISHED)).one()
+                last = max(filter(None, (last, published)), default=None)
+                for c in session.exec(select(t.ClientRow)).all():
+                    zones[c.id], names[c.id] = c.timezone, c.name
+                for r in session.exec(select(t.RotationRow)).all():
+                    rot_zones[r.id] = r.timezone
         if technician is None:
             raise not_found("technician", people[0][1])
         return build_calendar(
             technician, sorted(shifts, key=lambda r: r.start), sorted(oncall, key=lambda r: r.start),
             client_zones=zones, client_names=names, rotation_zones=rot_zones, host=host,
-            stamp=stamp,
+            stamp=last,
         )
 
     # calendar applications poll: let them revalidate cheaply
-    return cached_response(session, request, ("ics", tuple(people), since, host), render,
-                           "text/calendar; charset=utf-8", "private, max-age=300")
+    return await cached_read(request, ("ics", tuple(people), since, host), stamp, render,
+                             "text/calendar; charset=utf-8", "private, max-age=300")
 
 
 @router.get("/technicians/{technician_id}/schedule.ics", response_class=Response, responses=ICS,
             summary="A technician's schedule as iCalendar (bearer token)")
-def schedule_ics(
-    user: AnyUser,
-    session: SessionDep,
+async def schedule_ics(
+    caller: Reader,
     request: Request,
     technician_id: str = Path(min_length=1, max_length=64),
 ) -> Response:
-    own_technician(user, technician_id)
-    return _feed(session, [(user.team_id, technician_id)], request)
+    may_read_schedule(caller, technician_id)
+    return await _feed(request, [(caller.team_id, technician_id)], caller.stamp)
 
 
 @router.get("/calendar/{token}.ics", response_class=Response, responses=ICS,
             summary="A person's calendar feed at their secret URL (no login: the URL is the key)")
-def calendar_feed(
-    session: SessionDep,
+async def calendar_feed(
     request: Request,
     token: str = Path(min_length=1, max_length=128),
 ) -> Response:
-    digest = token_digest(token)  # only the secret's digest is stored
-    user = session.exec(select(t.UserRow).where(t.UserRow.ical_digest == digest)).first()
-    people = [] if user is None or not user.active else [
-        (m.team_id, m.technician_id) for m, _team in memberships(session, user.id) if m.technician_id]
-    if not people:
+    # only the secret's digest is stored; the owner and the stamp in one query (api.callers)
+    owner = request.app.state.callers.by_calendar_secret(token)
+    if owner is None or not owner.people:
         raise HTTPException(404, detail="unknown calendar")
     try:
-        return _feed(session, people, request)
+        return await _feed(request, owner.people, owner.stamp)
     except HTTPException as e:  # the linked technician is gone
         if e.status_code == 404:
             raise HTTPException(404, detail="unknown calendar") from None
