@@ -131,7 +131,7 @@ def test_who_reads_whose_schedule_on_a_warm_cache(client, users, published, who,
 def test_a_role_that_is_not_a_reader_gets_403(client, users, published, db):
     _warm(client, users, "coordinator", "T001", published)
     with db.engine.begin() as conn:
-        conn.execute(text("UPDATE app_user SET role = 'auditor' WHERE id = :i"),
+        conn.execute(text("UPDATE team_member SET role = 'auditor' WHERE user_id = :i"),
                      {"i": users.ids["coordinator"]})
     r = client.get(JSON.format("T001"), params=published, headers=users.headers("coordinator"))
     assert r.status_code == 403 and r.json()["detail"].startswith("role auditor may not do this")
@@ -184,15 +184,18 @@ def test_the_lookup_answers_the_user_the_token_and_the_stamp(db, users):
     lookup = CallerLookup(db.engine)
     try:
         me = lookup.by_token(users.tokens["tech"])
-        assert (me.id, me.role, me.technician_id) == (users.ids["tech"], "technician", "T001")
+        assert me.id == users.ids["tech"] and me.role is None  # no team chosen yet
+        [team] = me.teams
+        assert (team.role, team.technician_id) == ("technician", "T001")
+        assert me.acting_in(team).role == "technician" and me.find(team.slug) == team.team_id
         with Session(db.engine) as s:
             stamp = s.get(t.ResponseStampRow, 1)
         assert me.stamp == (stamp.version if stamp else None)
         assert lookup.by_token("not a token") is None
-        assert lookup.by_calendar_secret(users.ical["other"]).technician_id == "T002"
+        assert [p for _team, p in lookup.by_calendar_secret(users.ical["other"]).people] == ["T002"]
         assert lookup.by_calendar_secret(users.tokens["other"]) is None  # a token is no secret
         manager = lookup.by_calendar_secret(users.ical["manager"])
-        assert manager is not None and manager.technician_id is None
+        assert manager is not None and manager.people == []
     finally:
         lookup.close()
 

@@ -247,3 +247,29 @@ def test_the_same_technician_id_in_two_teams_is_two_people(client, users, blue, 
                    headers={"Authorization": f"Bearer {blue['btech']}"})
     assert a.status_code == b.status_code == 200
     assert a.json()["assignments"] == [] and b.json()["assignments"] != []
+
+
+def test_the_cached_schedule_reads_choose_the_team_as_every_route(client, users, blue, db):
+    """The schedule JSON and feed answer from one query on the event loop (api.callers):
+    the same team choice as every other route, and each team's role."""
+    with Session(db.engine) as s:  # A's coordinator is blue's technician T004 too
+        set_membership(s, users.ids["coordinator"], blue["team_id"], t.UserRole.technician, "T004")
+        s.commit()
+    h = users.headers("coordinator")
+    for path in ("/technicians/T004/schedule?start=2027-07-05", "/technicians/T004/schedule.ics"):
+        r = client.get(V1 + path, headers=h)
+        assert r.status_code == 400 and "X-Rota-Team" in r.json()["detail"], path
+        r = client.get(V1 + path, headers={**h, "X-Rota-Team": "nope"})
+        assert r.status_code == 403 and "not a member" in r.json()["detail"], path
+        assert client.get(V1 + path, headers={**h, "X-Rota-Team": "blue"}).status_code == 200, path
+        # in blue they are a technician: another technician's schedule is not theirs
+        other = path.replace("T004", "T001")
+        assert client.get(V1 + other, headers={**h, "X-Rota-Team": "blue"}).status_code == 403
+        # in A they are a coordinator: A's T001 is theirs to read, blue's T004 is unknown in A
+        assert client.get(V1 + other + ("&" if "?" in other else "?") + "team=default",
+                          headers=h).status_code == 200
+    b = client.get(V1 + "/technicians/T004/schedule?start=2027-07-05",
+                   headers={**h, "X-Rota-Team": "blue"}).json()
+    ref = client.get(V1 + "/technicians/T004/schedule?start=2027-07-05",
+                     headers={"Authorization": f"Bearer {blue['bmanager']}"}).json()
+    assert b == ref and b["assignments"], "blue's published duties of T004, read as blue's T004"
