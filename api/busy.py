@@ -96,19 +96,21 @@ def team_scenario(session: Session, horizon: Horizon | None = None) -> Scenario:
     return with_busy(session, scenario, session.info["team_id"])
 
 
-def overlaps(plan: Plan, busy: tuple[BusyDuty, ...]) -> list[str]:
-    """The plan's shifts that overlap in time a busy duty of the same technician."""
+def overlaps(plan: Plan, busy: tuple[BusyDuty, ...]) -> dict[tuple[str, dt.date], list[str]]:
+    """The plan's shifts that overlap in time a busy duty of the same technician, by
+    (technician, date)."""
     by_tech: dict[str, list[BusyDuty]] = defaultdict(list)
     for b in busy:
         by_tech[b.technician].append(b)
-    out = []
+    out: dict[tuple[str, dt.date], list[str]] = defaultdict(list)
     for a in plan.assignments:
         for b in by_tech.get(a.technician, ()):
             if a.start < b.end and b.start < a.end:
-                out.append(f"technician {a.technician} would work {a.shift} for {a.client} "
-                           f"on {a.date} ({a.start:%H:%M}-{a.end:%H:%M} UTC) but holds a "
-                           f"published duty then in {b.label} on {b.date} "
-                           f"({b.start:%Y-%m-%d %H:%M}-{b.end:%H:%M} UTC)")
+                out[a.technician, a.date].append(
+                    f"technician {a.technician} would work {a.shift} for {a.client} "
+                    f"on {a.date} ({a.start:%H:%M}-{a.end:%H:%M} UTC) but holds a "
+                    f"published duty then in {b.label} on {b.date} "
+                    f"({b.start:%Y-%m-%d %H:%M}-{b.end:%H:%M} UTC)")
     return out
 
 
@@ -156,10 +158,13 @@ def publish_conflicts(session: Session, plan_row: t.PlanRow, plan: Plan) -> list
     found = oncall_clashes(session, team_id, plan)
     if not busy_sc.busy:
         return found
-    found += overlaps(plan, busy_sc.busy)
-    # the checker's verdict with the busy time, beyond its verdict without it
+    clashes = overlaps(plan, busy_sc.busy)
+    found += [m for messages in clashes.values() for m in messages]
+    # the checker's verdict with the busy time, beyond its verdict without it and beyond
+    # the clashes already named (the same double booking is said once)
     before = {(v.rule, v.technician, v.date) for v in check(scenario, plan).violations}
     found += [f"{v.message} (against another team's published plan)"
               for v in check(busy_sc, plan).violations
-              if (v.rule, v.technician, v.date) not in before]
+              if (v.rule, v.technician, v.date) not in before
+              and (v.technician, v.date) not in clashes]
     return found
