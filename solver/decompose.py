@@ -19,7 +19,7 @@ days and coverage is soft, so the people can be re-planned a few at a time inste
    steps follow a single sequence drawn from the seed.
 
 On-call roles are optimised once, after the repair, with every duty held as it is
-(:func:`oncall_problem`: a model of the on-call variables and the held pairs only, so
+(:func:`solver.oncall_plan.oncall_problem`: a model of the on-call variables and the held pairs only, so
 fairness counts stay exact), within ``ONCALL_SHARE`` of the budget; the steps then keep
 them. No lower bound is computed.
 """
@@ -29,14 +29,15 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
+from collections import Counter
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
 from solver.build import build_model
 from solver.evaluate import evaluate
 from solver.greedy import greedy_plan
+from solver.oncall_plan import ONCALL_SHARE, best_oncall
 from solver.problem import Problem
 from solver.repair import duties_by_person, people_problem, repair_until
 from solver.result import Progress, SolveOptions
@@ -45,50 +46,11 @@ from solver.threads import run_threads
 SUB_SECONDS = 3.0
 """Most seconds per step (a step's model: a few people x the whole horizon)."""
 
-ONCALL_SHARE = 0.1
-"""Most of the time budget the on-call optimisation may use."""
-
-
 def pairs_count(problem: Problem) -> int:
     """Number of duty and on-call decision variables the whole model would have."""
     roles = {q.id: 2 if q.needs_backup else 1 for q in problem.oncall_periods}
     return (sum(len(v) for v in problem.eligible.values())
             + sum(roles.get(k, 0) * len(v) for k, v in problem.oncall_eligible.items()))
-
-
-def oncall_problem(problem: Problem, assignments, oncall) -> Problem:
-    """The on-call roles of ``problem`` with every duty fixed to its holders in ``assignments``.
-
-    Each duty is eligible only to the people holding it, and those pairs are fixed: the
-    model has one variable per held pair (all 1) besides the on-call ones, so coverage,
-    person rules and fairness counts are those of the plan.
-    """
-    holders: dict[str, list[str]] = defaultdict(list)
-    for pid, did in assignments:
-        holders[did].append(pid)
-    held = tuple((pid, did) for did, pids in holders.items() for pid in pids)
-    return replace(problem, eligible={d: tuple(v) for d, v in holders.items()}, fixed=held,
-                   hint=held, oncall_hint=tuple(oncall))
-
-
-def _best_oncall(problem: Problem, assignments, oncall, options: SolveOptions,
-                 seconds: float) -> tuple:
-    """``oncall`` re-optimised with the duties held (the input when nothing better is found)."""
-    if not problem.oncall_periods or seconds < 0.1:
-        return tuple(oncall)
-    sub = oncall_problem(problem, assignments, oncall)
-    m = build_model(sub)
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.num_workers = max(1, int(options.workers))
-    p.random_seed = int(options.seed)
-    p.max_time_in_seconds = seconds
-    if solver.solve(m.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return tuple(oncall)
-    new = tuple(key for key, var in m.y.items() if solver.value(var))
-    if evaluate(problem, assignments, new).objective < evaluate(problem, assignments, oncall).objective:
-        return new
-    return tuple(oncall)
 
 
 @dataclass
@@ -120,7 +82,7 @@ def decomposed_search(problem: Problem, options: SolveOptions, started: float,
     if left:
         return out
     seconds = min(ONCALL_SHARE * float(options.time_limit), deadline - time.perf_counter())
-    out.oncall = oncall = _best_oncall(problem, assignments, oncall, options, seconds)
+    out.oncall = oncall = best_oncall(problem, assignments, oncall, options, seconds)
 
     def report(obj: int) -> None:
         elapsed = time.perf_counter() - started

@@ -23,6 +23,7 @@ from solver.explain import explain
 from solver.greedy import greedy_plan, invalid_people
 from solver.lns import search
 from solver.model import ModelBuilder
+from solver.oncall_plan import best_oncall, oncall_budget
 from solver.params import LNS
 from solver.problem import Problem
 from solver.repair import repair_until
@@ -144,6 +145,9 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     if options.greedy_hint and not (problem.hint or problem.oncall_hint):
         assignments, oncall = greedy_plan(problem)
         assignments = _repaired(problem, assignments, options, started)
+        # the rotation's empty roles refilled exactly, duties held (the LNS rarely does)
+        if not invalid_people(problem, assignments):
+            oncall = best_oncall(problem, assignments, oncall, options, oncall_budget(options, started))
         # (skipped under a deterministic-time limit: its per-person limits are wall time)
         # (and only where the objective is a sum of per-person and per-duty terms: with
         # fairness spreads each change needs the whole plan re-evaluated, which on 400

@@ -11,13 +11,13 @@ from solver_cases import random_problem, solve_built
 from test_solver_greedy import fixed_to
 
 from solver import SolveOptions, build_model, solve
-from solver.decompose import decomposed_search, oncall_problem, pairs_count
+from solver.decompose import decomposed_search, pairs_count
+from solver.oncall_plan import best_oncall, oncall_problem
 from solver.evaluate import evaluate
 from solver.greedy import greedy_plan, invalid_people
 from solver.repair import repair_plan
 
 solve_module = importlib.import_module("solver.solve")
-decompose_module = importlib.import_module("solver.decompose")
 
 
 def test_pairs_count_counts_duty_and_oncall_variables():
@@ -101,7 +101,7 @@ def test_oncall_roles_are_optimised_with_the_duties_held(seed):
     sub = oncall_problem(p, assignments, oncall)
     # only the held pairs have duty variables
     assert sorted((q, d) for d, who in sub.eligible.items() for q in who) == sorted(assignments)
-    best = decompose_module._best_oncall(p, assignments, oncall, SolveOptions(seed=seed), 20.0)
+    best = best_oncall(p, assignments, oncall, SolveOptions(seed=seed), 20.0)
     oracle = _best_oncall_with_duties_fixed(p, assignments)
     assert oracle.status == "optimal"
     assert evaluate(p, assignments, best).objective == oracle.objective

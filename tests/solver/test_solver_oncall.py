@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from solver_cases import NO_WEIGHTS, at, problem, run
 
@@ -86,3 +88,34 @@ def test_period_nobody_may_take_costs_both_roles():
     assert r.status == "optimal"
     assert r.penalties["oncall_unfilled"] == 140
     assert set(r.unfilled_oncall) == {(q.id, "primary"), (q.id, "backup")}
+
+
+def test_the_warm_start_refills_a_role_the_rotation_left_empty():
+    # r#1 only a may take; the rotation gives r#0 to a (fewest periods, then by id), and the
+    # gap then leaves r#1 empty. The exact on-call step gives r#0 to b instead.
+    from solver.greedy import greedy_plan
+    from solver.oncall_plan import best_oncall
+    from solver_cases import OPTS
+
+    q0, q1 = period("r", 0, needs_backup=False), period("r", 1, needs_backup=False)
+    p = oncall_problem(["a", "b"], [q0, q1], eligible={q0.id: ("a", "b"), q1.id: ("a",)})
+    assignments, rotation = greedy_plan(p)
+    assert rotation == (("a", q0.id, "primary"),)  # the constructive pass misses r#1
+    best = best_oncall(p, assignments, rotation, OPTS, 5.0)
+    assert sorted(best) == [("a", q1.id, "primary"), ("b", q0.id, "primary")]
+    # the search starts from it: the first plan reported already has both roles
+    r = run(p)
+    assert r.progress[0].objective == 0 and r.penalties["oncall_unfilled"] == 0
+
+
+def test_the_warm_start_on_call_step_repeats_under_a_deterministic_limit():
+    from solver.greedy import greedy_plan
+    from solver.oncall_plan import best_oncall
+    from solver_cases import OPTS
+
+    periods = [period("r", k) for k in range(6)]
+    p = oncall_problem(["a", "b", "c", "d"], periods, gap=1)
+    assignments, rotation = greedy_plan(p)
+    opts = replace(OPTS, deterministic_time=2.0)
+    runs = {best_oncall(p, assignments, rotation, opts, 0.5) for _ in range(3)}
+    assert len(runs) == 1
