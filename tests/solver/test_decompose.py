@@ -99,8 +99,11 @@ def test_oncall_roles_are_optimised_with_the_duties_held(seed):
     assignments, left = repair_plan(p, assignments, 1e12, seed)
     assert left == []
     sub = oncall_problem(p, assignments, oncall)
-    # only the held pairs have duty variables
-    assert sorted((q, d) for d, who in sub.eligible.items() for q in who) == sorted(assignments)
+    # duty variables only for the held pairs of duties sharing a fairness tag with a period
+    shared = {t for q in p.oncall_periods for t in q.tags if p.rules.weights.fairness.get(t, 0) > 0}
+    tagged = {d.id for d in p.duties if d.tags & shared}
+    assert sorted((q, d) for d, who in sub.eligible.items() for q in who) == sorted(
+        a for a in assignments if a[1] in tagged)
     best = best_oncall(p, assignments, oncall, SolveOptions(seed=seed), 20.0)
     oracle = _best_oncall_with_duties_fixed(p, assignments)
     assert oracle.status == "optimal"
