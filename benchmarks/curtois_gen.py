@@ -51,7 +51,8 @@ class Shape:
     """Requests per person relative to the public instances (~5 on + ~2 off per 28 days)."""
     seed: int = 0
     part: str = "tuning"
-    """``tuning`` (used for solver decisions) or ``holdout`` (never used for tuning)."""
+    """``tuning`` (used for solver decisions), ``holdout`` (never used for tuning) or
+    ``large`` (the largest sizes, never used for tuning)."""
 
 
 SUITE: tuple[Shape, ...] = (
@@ -72,6 +73,14 @@ SUITE: tuple[Shape, ...] = (
     Shape("h03", 56, 32, 4, 0.9, 1.5, 203, "holdout"),
     Shape("h04", 112, 18, 3, 1.0, 0.5, 204, "holdout"),
     Shape("h05", 42, 50, 24, 0.85, 1.0, 205, "holdout"),
+    # large part: the public benchmark's largest sizes (182-364 days, 50-150 staff,
+    # 6-32 types); a valid roster is required in 60 s, quality is measured at 10 min;
+    # no tuning decision looks at these either
+    Shape("l01", 182, 50, 6, 1.0, 1.0, 301, "large"),
+    Shape("l02", 182, 100, 8, 1.0, 1.0, 302, "large"),
+    Shape("l03", 364, 50, 10, 1.0, 1.0, 303, "large"),
+    Shape("l04", 364, 100, 16, 1.0, 1.0, 304, "large"),
+    Shape("l05", 364, 150, 32, 1.0, 1.0, 305, "large"),
 )
 
 
@@ -213,7 +222,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out", type=Path, nargs="?", help="file to write (one instance)")
     ap.add_argument("--suite", type=Path, help="write the whole suite into this folder")
-    ap.add_argument("--part", choices=("tuning", "holdout"), help="only this part of the suite")
+    ap.add_argument("--part", choices=("tuning", "holdout", "large"), help="only this part of the suite")
     ap.add_argument("--days", type=int, default=28)
     ap.add_argument("--staff", type=int, default=30)
     ap.add_argument("--types", type=int, default=4)

@@ -118,7 +118,7 @@ def run(args) -> None:
         for shape in _shapes(args.part, args.only):
             path = files / f"{shape.name}.txt"
             path.write_text(generate(shape), newline="")
-            for seed in range(args.seeds):
+            for seed in range(args.first_seed, args.first_seed + args.seeds):
                 for variant in args.variant:
                     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
                     cmd = [sys.executable, __file__, "child", str(path), "--variant", variant,
@@ -200,6 +200,8 @@ def reference(args) -> None:
                     continue
                 o = int(r["objective"])
                 tag = f"{float(r['limit']):g}s"
+                if r["status"] == "optimal":
+                    tag = f"proven optimum, {tag}"
                 if r["instance"] not in best or o < best[r["instance"]][0]:
                     best[r["instance"]] = (o, [tag])
     bounds = {}
@@ -221,10 +223,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("run")
-    r.add_argument("--part", choices=("tuning", "holdout", "all"), default="tuning")
+    r.add_argument("--part", choices=("tuning", "holdout", "large", "all"), default="tuning")
     r.add_argument("--only", nargs="*", help="instance names (default: the whole part)")
     r.add_argument("--variant", action="append", default=None)
     r.add_argument("--seeds", type=int, default=3)
+    r.add_argument("--first-seed", type=int, default=0, help="seeds run: first-seed .. first-seed + seeds - 1")
     r.add_argument("--limit", type=float, default=60.0)
     r.add_argument("--workers", type=int, default=2)
     r.add_argument("--out", required=True)
