@@ -4,7 +4,8 @@
    whole model: :func:`solver.decompose.decomposed_search` re-plans a few people at a time.
 2. Otherwise :func:`build_model` builds the variables and every rule once; a constructive
    plan (:func:`solver.greedy.greedy_plan`, or the problem's own hint) is repaired person
-   by person (:mod:`solver.repair`), swept (:mod:`solver.sweep`) and set as the hint.
+   by person (:mod:`solver.repair`), its on-call roles re-optimised with the duties held
+   (:mod:`solver.oncall_plan`), swept (:mod:`solver.sweep`) and set as the hint.
 3. :func:`solver.lns.search` completes the hint, runs CP-SAT on the whole model, then a
    large-neighbourhood search on the same model; it alone polls ``options.stop``.
 4. The best plan's penalties are recomputed by :func:`solver.evaluate.evaluate`.
