@@ -19,9 +19,8 @@ days and coverage is soft, so the people can be re-planned a few at a time inste
    steps follow a single sequence drawn from the seed.
 
 On-call roles are optimised once, after the repair, with every duty held as it is
-(:func:`solver.oncall_plan.oncall_problem`: a model of the on-call variables and the held pairs only, so
-fairness counts stay exact), within ``ONCALL_SHARE`` of the budget; the steps then keep
-them. No lower bound is computed.
+(:func:`solver.oncall_plan.best_oncall`, as in the warm start of the whole model), within
+``ONCALL_SHARE`` of the budget; the steps then keep them. No lower bound is computed.
 """
 
 from __future__ import annotations
@@ -45,6 +44,7 @@ from solver.threads import run_threads
 
 SUB_SECONDS = 3.0
 """Most seconds per step (a step's model: a few people x the whole horizon)."""
+
 
 def pairs_count(problem: Problem) -> int:
     """Number of duty and on-call decision variables the whole model would have."""

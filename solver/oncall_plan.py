@@ -7,10 +7,10 @@ period and can leave a role empty that a different earlier choice would have fil
 chain of on-call variables that refilling it takes: on 400 generated technicians over 4
 weeks two roles stayed empty for the whole 60 s, on 1 000 over 8 weeks three.
 
-The on-call assignment alone is small: :func:`oncall_problem` keeps only the held duty
-pairs (fixed), so coverage, person rules and fairness counts are those of the plan, and
-CP-SAT solves it in about a second (400 technicians: 0.6 s, all roles filled; measured in
-BENCHMARKS.md section 7).
+The on-call assignment alone is small: :func:`oncall_problem` leaves out every duty that
+does not weigh on it, and :func:`best_oncall` fills the empty roles first, then optimises
+the whole objective (1 000 technicians over 8 weeks: every role filled in about a second;
+measured in BENCHMARKS.md section 7).
 """
 
 from __future__ import annotations
@@ -39,9 +39,10 @@ def oncall_problem(problem: Problem, assignments, oncall) -> Problem:
     duties and periods carry mix the two. So the model keeps just the held pairs of
     duties with such a tag, fixed (each such duty eligible only to its holders), besides
     the on-call variables, and people without their minimum hours and run lengths (the
-    duties left out would be needed to meet them). On the generated scenarios no duty shares a tag with a period
-    and the model is on-call only (1 000 technicians over 8 weeks: 17 000 held pairs
-    left out). Callers compare plans with :func:`solver.evaluate.evaluate`.
+    duties left out would be needed to meet them). On the generated scenarios no duty
+    shares a tag with a period and the model is on-call only (1 000 technicians over 8
+    weeks: 17 000 held pairs left out). Callers compare plans with
+    :func:`solver.evaluate.evaluate`.
     """
     weights = problem.rules.weights.fairness
     shared = {t for q in problem.oncall_periods for t in q.tags if weights.get(t, 0) > 0}

@@ -146,15 +146,16 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     if options.greedy_hint and not (problem.hint or problem.oncall_hint):
         assignments, oncall = greedy_plan(problem)
         assignments = _repaired(problem, assignments, options, started)
+        valid = not invalid_people(problem, assignments)
         # the rotation's empty roles refilled exactly, duties held (the LNS rarely does)
-        if not invalid_people(problem, assignments):
+        if valid:
             oncall = best_oncall(problem, assignments, oncall, options, oncall_budget(options, started))
         # (skipped under a deterministic-time limit: its per-person limits are wall time)
         # (and only where the objective is a sum of per-person and per-duty terms: with
         # fairness spreads each change needs the whole plan re-evaluated, which on 400
         # generated technicians delayed the first plan from ~1 s to 28 s)
         if (SWEEP_SHARE > 0 and options.deterministic_time is None and separable(problem)
-                and not invalid_people(problem, assignments)):
+                and valid):
             assignments, _ = sweep(problem, assignments, oncall,
                                    started + SWEEP_SHARE * float(options.time_limit),
                                    options.seed, options.workers)
