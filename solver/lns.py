@@ -75,11 +75,16 @@ class Neighbourhoods:
     KINDS = ("people", "window", "block", "gap", "person")
 
     def __init__(self, people: list[str], days: int, rng: random.Random,
-                 settings: LnsSettings = LNS, kinds: tuple[str, ...] | None = None) -> None:
+                 settings: LnsSettings = LNS, kinds: tuple[str, ...] | None = None,
+                 variables: int = 0) -> None:
         self.people, self.days, self.rng, self.settings = people, days, rng, settings
         self.kinds = tuple(k for k in self.KINDS if k != "person") if kinds is None else kinds
         self._order: list[str] = []  # "person": everyone in turn, seeded order
-        self.size = {k: settings.init_size for k in self.KINDS}
+        # ``variables``: decision variables of the whole grid (0: unknown, share only)
+        start = settings.init_size
+        if variables > 0:
+            start = max(0.01, min(start, settings.init_free / variables))
+        self.size = {k: start for k in self.KINDS}
         self.score = {k: 1e9 for k in self.KINDS}  # optimistic start: every kind is tried
         self.cost = {k: 1.0 for k in self.KINDS}  # seconds per call (moving average)
         # with the person kind, the bandit allocates time by measured gain per second
@@ -288,7 +293,7 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
 
     def worker(tid: int, until: float = math.inf) -> None:
         rng = random.Random(int(options.seed) * 1000 + tid)
-        hood = Neighbourhoods(grid.people, grid.days, rng, settings, kinds)
+        hood = Neighbourhoods(grid.people, grid.days, rng, settings, kinds, len(grid.decision))
         model = models[tid]
         proto = model.proto
         n = len(proto.variables)
