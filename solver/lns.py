@@ -11,8 +11,9 @@
    threads run in parallel. Helper variables (works-day literals, slacks, ...) are never
    fixed: they follow the decision variables, so the objective stays exact.
 3. **Neighbourhoods** (:class:`Neighbourhoods`): random people over the whole horizon,
-   everyone over a window of days, people x window blocks, and the people eligible for a
-   duty with a coverage gap around its day. Each kind has an adaptive size and a bandit
+   everyone over a window of days, people x window blocks, the people eligible for a
+   duty with a coverage gap around its day, and a few of them over the whole horizon
+   ("chain": taking the gap may mean dropping a duty weeks away). Each kind has an adaptive size and a bandit
    picks kinds in proportion to their recent gain per second.
 
 Determinism: with one worker every phase is limited in CP-SAT deterministic time (the
@@ -48,6 +49,10 @@ from solver.threads import run_threads
 
 _POLL_SECONDS = 0.05
 
+CHAIN = True
+"""Offer the "chain" neighbourhood: a few people eligible for a coverage gap (holders of
+a duty above its demand first), each over the whole horizon."""
+
 
 @dataclass
 class Outcome:
@@ -72,13 +77,15 @@ class Neighbourhoods:
     (day, eligible people) of duties short of people in the incumbent.
     """
 
-    KINDS = ("people", "window", "block", "gap", "person")
+    KINDS = ("people", "window", "block", "gap", "chain", "person")
 
     def __init__(self, people: list[str], days: int, rng: random.Random,
                  settings: LnsSettings = LNS, kinds: tuple[str, ...] | None = None,
                  variables: int = 0) -> None:
         self.people, self.days, self.rng, self.settings = people, days, rng, settings
-        self.kinds = tuple(k for k in self.KINDS if k != "person") if kinds is None else kinds
+        if kinds is None:
+            kinds = tuple(k for k in self.KINDS if k != "person" and (CHAIN or k != "chain"))
+        self.kinds = kinds
         self._order: list[str] = []  # "person": everyone in turn, seeded order
         # ``variables``: decision variables of the whole grid (0: unknown, share only)
         start = settings.init_size
@@ -94,9 +101,9 @@ class Neighbourhoods:
         self.best_rate = 0.0
         self.stats = {k: [0, 0, 0] for k in self.KINDS}  # calls, finished, improved
 
-    def pick(self, gaps: list[tuple[int, list[str]]]):
+    def pick(self, gaps: list[tuple[int, list[str]]], surplus: frozenset[str] = frozenset()):
         r, P, D = self.rng, len(self.people), self.days
-        kinds = [k for k in self.kinds if k != "gap" or gaps]
+        kinds = [k for k in self.kinds if k not in ("gap", "chain") or gaps]
         # picked in proportion to gain per second / seconds per call: each kind's share
         # of the time follows its gain per second, however long one call of it takes
         # (a kind keeps a tenth of the best score: one unlucky first call does not bury it)
@@ -121,6 +128,15 @@ class Neighbourhoods:
             w = max(2, min(D, round(f * D)))
             s = r.randrange(0, D - w + 1)
             return kind, self.people, range(s, s + w)
+        if kind == "chain":
+            # a gap a window cannot close: someone eligible for it takes it and drops a
+            # duty elsewhere in the horizon (held above its demand, or below a cap)
+            day, who = gaps[r.randrange(len(gaps))]
+            k = max(1, min(len(who), round(f * P)))
+            pool = [p for p in who if p in surplus]
+            chosen = r.sample(pool, min(k, len(pool)))
+            chosen += r.sample([p for p in who if p not in chosen], k - len(chosen))
+            return kind, chosen, range(D)
         if kind == "gap":
             day, who = gaps[r.randrange(len(gaps))]
             w = max(3, min(D, round(f * D * max(1.0, P / max(1, len(who))))))
@@ -154,6 +170,8 @@ class Neighbourhoods:
 class _Grid:
     """Decision-variable indices per (person, day) cell and the coverage bookkeeping."""
 
+    # ``surplus``: who holds a duty above its demand (demands of 0 included)
+
     def __init__(self, m: ModelBuilder) -> None:
         n = m.num_days
         cells: dict[tuple[str, int], list[int]] = {}
@@ -173,10 +191,18 @@ class _Grid:
             sorted({v.index for v in m.x.values()} | {v.index for v in m.y.values()}), dtype=np.int64)
         # coverage: per duty with a demand, its variables, to find gaps in a plan
         want, flat, seg, info = [], [], [], []
+        all_want, all_flat, all_seg, holder = [], [], [], []
+        index = {p: i for i, p in enumerate(self.people)}
         for duty in m.problem.duties:
             need = duty.demand.required + duty.demand.peak_required
             row = m.by_duty[duty.id]
-            if need <= 0 or not row:
+            if not row:
+                continue
+            all_want.append(need)
+            all_flat.extend(v.index for _, v in row)
+            all_seg.extend([len(all_want) - 1] * len(row))
+            holder.extend(index[pid] for pid, _ in row)
+            if need <= 0:
                 continue
             info.append((duty.day, [pid for pid, _ in row]))
             want.append(need)
@@ -186,6 +212,19 @@ class _Grid:
         self.flat = np.array(flat, dtype=np.int64)
         self.seg = np.array(seg, dtype=np.int64)
         self.info = info
+        self.all_want = np.array(all_want, dtype=np.int64)
+        self.all_flat = np.array(all_flat, dtype=np.int64)
+        self.all_seg = np.array(all_seg, dtype=np.int64)
+        self.holder = np.array(holder, dtype=np.int64)
+
+    def surplus(self, values: np.ndarray) -> frozenset[str]:
+        """People holding a duty that has more holders than its demand in ``values``."""
+        if not len(self.all_want):
+            return frozenset()
+        on = values[self.all_flat] > 0
+        got = np.bincount(self.all_seg, weights=on, minlength=len(self.all_want))
+        mask = (got > self.all_want)[self.all_seg] & on
+        return frozenset(self.people[i] for i in np.unique(self.holder[mask]).tolist())
 
     def gaps(self, values: np.ndarray) -> list[tuple[int, list[str]]]:
         if not self.info:
@@ -316,7 +355,9 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
             values, obj, version = shared.get()
             if obj <= shared.lower():
                 break
-            kind, who, when = hood.pick(grid.gaps(values))
+            gaps = grid.gaps(values)
+            kind, who, when = hood.pick(gaps, grid.surplus(values) if gaps and "chain" in hood.kinds
+                                        else frozenset())
             if kind == "person":
                 ts = time.perf_counter()
                 duties = step.replan(values, who[0], min(limit, left), rng.randrange(1 << 30))

@@ -95,6 +95,18 @@ def test_grid_finds_gaps_and_cells():
     assert gaps == [(1, ["a", "b"])]  # d0 is covered, d1 misses one of two
     free = set(grid.free(["b"], range(2)).tolist())
     assert free == {m.x[("b", d0.id)].index, m.x[("b", d1.id)].index}
+    assert grid.surplus(values) == frozenset()  # nobody above a demand
+    values[m.x[("b", d0.id)].index] = 1
+    assert grid.surplus(values) == {"a", "b"}  # d0: two holders for a demand of one
+
+
+def test_chain_neighbourhood_frees_gap_candidates_over_the_whole_horizon():
+    people = [f"p{i}" for i in range(10)]
+    hood = Neighbourhoods(people, 28, random.Random(3), kinds=("chain",))
+    for _ in range(50):
+        kind, who, when = hood.pick([(20, ["p3", "p4", "p5"])], frozenset({"p5"}))
+        assert kind == "chain" and when == range(28)
+        assert set(who) <= {"p3", "p4", "p5"} and "p5" in who  # holders of a surplus first
 
 
 def test_neighbourhoods_stay_in_the_grid_and_target_gaps():
@@ -108,11 +120,13 @@ def test_neighbourhoods_stay_in_the_grid_and_target_gaps():
         assert 0 <= when.start < when.stop <= 28
         if kind == "gap":
             assert list(who) == ["p3", "p4"] and when.start <= 20 < when.stop
+        if kind == "chain":
+            assert set(who) <= {"p3", "p4"} and when == range(28)
         hood.feedback(kind, finished=True, improved=False, gain=0.0, seconds=0.1)
     assert kinds == set(hood.kinds)  # every kind offered ("person" only when asked for)
     assert all(hood.size[k] > 0.1 for k in hood.kinds)  # proven-optimal neighbourhoods grow
     kind, _, _ = hood.pick([])
-    assert kind != "gap"  # no gap, no gap neighbourhood
+    assert kind not in ("gap", "chain")  # no gap, no gap neighbourhood
 
 
 def test_infeasible_hint_is_repaired_by_freeing_only_its_people():
