@@ -191,8 +191,13 @@ def report(args) -> None:
 
 
 def reference(args) -> None:
-    """Write the reference file: per instance the best valid objective of the given runs."""
-    best: dict[str, tuple[int, list[str]]] = {}
+    """Update the reference file: per instance the best of its reference and the valid
+    objectives of the given runs (an instance no run covers keeps its row)."""
+    rows: dict[str, list[str]] = {}
+    if REFERENCE.exists():
+        with REFERENCE.open() as fh:
+            rows = {r["instance"]: [r["reference"], r["source"], r.get("lower_bound", "")]
+                    for r in csv.DictReader(fh) if not r["instance"].startswith("#")}
     for folder in args.folders:
         with (Path(folder) / "runs.csv").open() as fh:
             for r in csv.DictReader(fh):
@@ -202,20 +207,20 @@ def reference(args) -> None:
                 tag = f"{float(r['limit']):g}s"
                 if r["status"] == "optimal":
                     tag = f"proven optimum, {tag}"
-                if r["instance"] not in best or o < best[r["instance"]][0]:
-                    best[r["instance"]] = (o, [tag])
-    bounds = {}
+                name = r["instance"]
+                if name not in rows or o < int(rows[name][0]):
+                    bound = rows.get(name, ["", "", ""])[2]
+                    rows[name] = [str(o), f"best valid roster of all runs ({tag} run)", bound]
     for item in args.bound or []:
         name, _, value = item.partition("=")
-        bounds[name] = value
+        if name in rows:
+            rows[name][2] = value
     with REFERENCE.open("w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["instance", "reference", "source", "lower_bound"])
         for name in [s.name for s in SUITE]:
-            if name in best:
-                o, tags = best[name]
-                w.writerow([name, o, f"best valid roster of all runs ({', '.join(tags)} run)",
-                            bounds.get(name, "")])
+            if name in rows:
+                w.writerow([name, *rows[name]])
     print(f"written {REFERENCE}")
 
 

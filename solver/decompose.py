@@ -12,8 +12,12 @@ days and coverage is soft, so the people can be re-planned a few at a time inste
    for a duty still short of people), build the model of just them with the coverage
    the others leave (:func:`solver.repair.people_problem`), solve it with the previous
    rosters as hint, and keep the new rosters when the whole plan's objective
-   (recomputed by :func:`solver.evaluate.evaluate`) goes down. The number of people per
-   step grows when a step is solved to optimality and shrinks when it times out.
+   (recomputed by :func:`solver.evaluate.evaluate`) goes down. Half the steps re-plan
+   their people over the whole horizon; the other half over a window of 7-28 days (any
+   duty in it, and outside it only keep or drop their own), so that many people are
+   re-planned together around a day, as the whole model's window neighbourhoods do.
+   A step's size (people, or free variables for a window) grows when it is solved to
+   optimality and shrinks when it times out.
    ``workers`` threads step at once on disjoint people (CP-SAT releases the GIL); a
    step is re-checked against the plan as it is when it finishes. With one worker the
    steps follow a single sequence drawn from the seed.
@@ -37,6 +41,7 @@ from solver.build import build_model
 from solver.evaluate import evaluate
 from solver.greedy import greedy_plan
 from solver.oncall_plan import ONCALL_SHARE, best_oncall
+from solver.params import LNS
 from solver.problem import Problem
 from solver.repair import duties_by_person, people_problem, repair_until
 from solver.result import Progress, SolveOptions
@@ -44,6 +49,13 @@ from solver.threads import run_threads
 
 SUB_SECONDS = 3.0
 """Most seconds per step (a step's model: a few people x the whole horizon)."""
+
+WINDOW_SHARE = 0.5
+"""Share of the steps that re-plan people over a window of days (any duty in it, only
+their own duties outside it) rather than over the whole horizon."""
+
+WINDOW_DAYS = (7, 28)
+"""Shortest and longest window of a window step (drawn uniformly)."""
 
 
 def pairs_count(problem: Problem) -> int:
@@ -105,22 +117,44 @@ def decomposed_search(problem: Problem, options: SolveOptions, started: float,
     lock = threading.Lock()
     busy: set[str] = set()  # people some thread is re-planning
 
-    def step(rng: random.Random, size: int) -> int:
-        """One re-plan of ``size`` people; returns the next size."""
+    day_of = {d.id: d.day for d in problem.duties}
+    # duties per person and day, to size a window step in decision variables
+    per_cell = max(1.0, sum(len(v) for v in by_person.values())
+                   / max(1, len(people) * problem.num_days))
+
+    def pick(rng: random.Random, size: float, window: bool):
+        """People (and days, for a window step) to re-plan; called under the lock."""
+        free = [p for p in people if p not in busy]
+        if not free:
+            return [], None
+        short = [did for did, n in want.items() if counts[did] < n and eligible.get(did)]
+        gap = rng.choice(short) if short and rng.random() < 0.5 else None
+        days = None
+        if window:
+            n = problem.num_days
+            w = min(n, rng.randint(WINDOW_DAYS[0], WINDOW_DAYS[1]))
+            centre = day_of[gap] if gap is not None else rng.randrange(n)
+            first = min(max(0, centre - w // 2), n - w)
+            days = range(first, first + w)
+            k = max(1, min(len(free), round(size / (w * per_cell))))
+        else:
+            k = max(1, min(len(free), round(size)))
+        pids: list[str] = []
+        if gap is not None:
+            pool = [p for p in dict.fromkeys(eligible[gap]) if p not in busy]
+            pids = rng.sample(pool, min(k, len(pool)))
+        pids += rng.sample([p for p in free if p not in pids], k - len(pids))
+        return pids, days
+
+    def step(rng: random.Random, size: float, window: bool) -> float:
+        """One re-plan; ``size`` is people (whole horizon) or free variables (window).
+        Returns the next size."""
         with lock:
-            free = [p for p in people if p not in busy]
-            if not free:
+            pids, days = pick(rng, size, window)
+            if not pids:
                 return size
-            short = [did for did, n in want.items() if counts[did] < n and eligible.get(did)]
-            k = min(size, len(free))
-            if short and rng.random() < 0.5:
-                pool = [p for p in dict.fromkeys(eligible[rng.choice(short)]) if p not in busy]
-                pids = rng.sample(pool, min(k, len(pool)))
-                pids += rng.sample([p for p in free if p not in pids], k - len(pids))
-            else:
-                pids = rng.sample(free, k)
             busy.update(pids)
-            sub = people_problem(problem, pids, by_person, counts, held)
+            sub = people_problem(problem, pids, by_person, counts, held, days)
         try:
             before = evaluate(sub, sub.hint).objective
             m = build_model(sub)
@@ -131,7 +165,10 @@ def decomposed_search(problem: Problem, options: SolveOptions, started: float,
             p.random_seed = rng.randrange(1 << 30)
             p.max_time_in_seconds = max(0.05, min(SUB_SECONDS, deadline - time.perf_counter()))
             code = solver.solve(m.model)
-            nxt = size + 1 if code == cp_model.OPTIMAL else max(1, size - 1)
+            if window:
+                nxt = size * 1.25 if code == cp_model.OPTIMAL else max(50.0, size * 0.85)
+            else:
+                nxt = size + 1 if code == cp_model.OPTIMAL else max(1, size - 1)
             if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 return nxt
             new = tuple(key for key, var in m.x.items() if solver.value(var))
@@ -163,12 +200,13 @@ def decomposed_search(problem: Problem, options: SolveOptions, started: float,
 
     def worker(tid: int) -> None:
         rng = random.Random(int(options.seed) * 1000 + tid)
-        size = 3
+        size = {False: 3.0, True: float(LNS.init_free)}
         while people and not halted.is_set() and time.perf_counter() < deadline - 0.2:
             if options.stop is not None and options.stop():
                 halted.set()
                 break
-            size = step(rng, size)
+            window = rng.random() < WINDOW_SHARE
+            size[window] = step(rng, size[window], window)
 
     # one worker: one sequence of steps from the seed, in this thread
     run_threads(worker, max(1, int(options.workers)), "rota-decompose", halted.set)

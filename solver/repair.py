@@ -49,20 +49,25 @@ def residual(demand: Demand, others: int) -> Demand:
 
 
 def people_problem(problem: Problem, pids: list[str], by_person: dict[str, list[Duty]],
-                   counts: Counter, held: dict[str, list[str]]) -> Problem:
+                   counts: Counter, held: dict[str, list[str]], days: range | None = None) -> Problem:
     """The problem of some people alone: their duties with the demand the others leave.
 
     ``counts`` holds how many people hold each duty in the whole plan (these people
     included, through ``held``); everyone else is frozen into the residual demands.
     Person rules, requests and coverage are exact; fairness spreads only see these
-    people (callers re-evaluate the whole plan).
+    people (callers re-evaluate the whole plan). With ``days``, a person may take any
+    duty in those days but, outside them, only keep or drop the duties they hold: the
+    model stays small on a long horizon, and every rule still spans the whole of it.
     """
     mine = Counter(did for pid in pids for did in held[pid])
     wanted = set(pids)
     own: dict[str, Duty] = {}
     eligible: dict[str, list[str]] = {}
     for pid in pids:
+        keep = set(held[pid]) if days is not None else ()
         for d in by_person[pid]:
+            if days is not None and d.day not in days and d.id not in keep:
+                continue
             if d.id not in own:
                 own[d.id] = replace(d, demand=residual(d.demand, counts[d.id] - mine[d.id]))
                 eligible[d.id] = []

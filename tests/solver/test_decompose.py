@@ -118,3 +118,41 @@ def test_the_decomposition_starts_from_optimised_oncall_roles():
     out = decomposed_search(p, SolveOptions(time_limit=4, seed=2, workers=1), time.perf_counter(), 0.25)
     assert out.objective <= evaluate(p, out.assignments, oncall).objective
     assert out.oncall != oncall  # the greedy rotation is not the optimum here
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_window_steps_alone_keep_the_hard_rules_and_improve(seed, monkeypatch):
+    decompose = importlib.import_module("solver.decompose")
+    monkeypatch.setattr(decompose, "WINDOW_SHARE", 1.0)
+    monkeypatch.setattr(decompose, "WINDOW_DAYS", (3, 6))
+    p = random_problem(seed, people=8, days=21)
+    out = decomposed_search(p, SolveOptions(time_limit=3, seed=seed, workers=1), time.perf_counter(), 0.25)
+    assert out.assignments is not None and out.steps > 0
+    assert fixed_to(p, out.assignments, out.oncall).status == "optimal"
+    assert out.objective == evaluate(p, out.assignments, out.oncall).objective
+    start, oncall = greedy_plan(p)
+    start, _ = repair_plan(p, start, 1e12, seed)
+    assert out.objective <= evaluate(p, start, oncall).objective
+
+
+def test_a_window_problem_offers_any_duty_in_the_window_and_only_held_ones_outside():
+    from collections import Counter, defaultdict
+
+    from solver.repair import duties_by_person, people_problem
+
+    p = random_problem(1, people=6, days=14)
+    plan, _ = greedy_plan(p)
+    plan, _ = repair_plan(p, plan, 1e12, 0)
+    held = defaultdict(list)
+    for pid, did in plan:
+        held[pid].append(did)
+    by_person = duties_by_person(p)
+    pid = next(q for q in held if held[q])
+    days = range(4, 9)
+    sub = people_problem(p, [pid], by_person, Counter(d for _, d in plan), held, days)
+    day = {d.id: d.day for d in p.duties}
+    offered = {did for did, who in sub.eligible.items() if pid in who}
+    assert offered == ({d.id for d in by_person[pid] if d.day in days}
+                       | set(held[pid]))
+    assert set(sub.hint) == {(pid, did) for did in held[pid]}
+    assert any(day[did] not in days for did in held[pid])  # the case is not vacuous
