@@ -151,3 +151,15 @@ def test_infeasible_hint_is_repaired_by_freeing_only_its_people():
     assert ("q", duties[0].id) in plan and [k for k in plan if k[0] == "q"] == [("q", duties[0].id)]
     assert invalid_people(hinted, plan) == []
     assert shared.obj == evaluate(hinted, plan, ()).objective
+
+
+def test_first_neighbourhoods_free_at_most_init_free_variables_on_large_grids():
+    from solver.params import LNS
+
+    people = [f"p{i}" for i in range(50)]
+    small = Neighbourhoods(people, 28, random.Random(0), variables=5_000)
+    assert all(v == LNS.init_size for v in small.size.values())  # 10 % is 500: unchanged
+    big = Neighbourhoods(people, 364, random.Random(0), variables=100_000)
+    assert all(v == pytest.approx(LNS.init_free / 100_000) for v in big.size.values())
+    huge = Neighbourhoods(people, 364, random.Random(0), variables=10_000_000)
+    assert all(v == 0.01 for v in huge.size.values())  # never below the adaptive floor
