@@ -23,10 +23,15 @@ class LnsSettings:
         lets "everyone over a few days" sub-problems close in tenths of a second.
     init_size : initial share of the (person, day) cells a neighbourhood frees.
     init_free : at most this many decision variables freed by a first neighbourhood
-        (the share is lowered to it on large models): a 10 % share of a year-long
-        50-person, 10-type model frees ~18 000 and no sub-solve finished in 2 s, so
-        the LNS made 22 calls in 28 s and 2 points of gain (124 163 at 60 s; 102 827
-        with a first size of 3 000 variables, 95 502 with 1 500).
+        (the share is lowered to it on large models, never below 1 %): a 10 % share of
+        a year-long 50-person, 10-type model frees ~18 000 and no sub-solve finished in
+        2 s, so the LNS made 22 calls in 28 s and 2 points of gain. Same-run A/B at
+        60 s (BENCHMARKS.md section 7, 2026-12-03): better on 17 of 18 instance-seed
+        pairs, e.g. 182 x 50 x 6 days x staff x types 15 252 -> 4 779, 28 x 150 x 8
+        3 954 -> 3 474 (medians of 2 seeds). Only for objectives without terms across
+        people (:func:`solver.sweep.separable`): on generated MSP scenarios, whose
+        fairness spreads span people, it lost (400 technicians x 4 weeks, one seed each
+        of two scenarios: 65 -> 78 and 94 -> 110).
     grow, shrink : size factor after a sub-solve proved its neighbourhood optimal /
         timed out without a gain.
     huge_variables : from this many model variables the whole-model CP-SAT phase is

@@ -163,3 +163,24 @@ def test_first_neighbourhoods_free_at_most_init_free_variables_on_large_grids():
     assert all(v == pytest.approx(LNS.init_free / 100_000) for v in big.size.values())
     huge = Neighbourhoods(people, 364, random.Random(0), variables=10_000_000)
     assert all(v == 0.01 for v in huge.size.values())  # never below the adaptive floor
+
+
+@pytest.mark.parametrize("spreads", [True, False])
+def test_the_first_size_cap_applies_only_without_terms_across_people(spreads, monkeypatch):
+    import solver.lns as lns_module
+    from solver.problem import Weights
+
+    seen = []
+
+    class Recording(Neighbourhoods):
+        def __init__(self, *a, **kw):
+            seen.append(a[5] if len(a) > 5 else kw.get("variables", 0))
+            super().__init__(*a, **kw)
+
+    monkeypatch.setattr(lns_module, "Neighbourhoods", Recording)
+    p = HARD
+    if not spreads:
+        p = replace(p, rules=replace(p.rules, weights=Weights(fairness={}, continuity=0)))
+    solve(p, replace(OPTS, time_limit=2.0))
+    assert seen  # the LNS ran
+    assert all(v == 0 for v in seen) if spreads else all(v > 0 for v in seen)
