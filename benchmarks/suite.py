@@ -49,16 +49,18 @@ def _patch(variant: str) -> None:
     """Apply a named solver variant in this (child) process."""
     if variant == "base":
         return
+    import importlib
+
     import solver.lns as lns
     import solver.params as params
-    import solver.solve as solve_mod
+
+    # the module, not the package's re-exported solve() function of the same name
+    solve_mod = importlib.import_module("solver.solve")
 
     settings = params.LNS
     for item in variant.split(","):
         key, _, value = item.partition("=")
         if "." in key:  # a module constant, e.g. solver.greedy.CONSTRAINED_FIRST=0
-            import importlib
-
             mod, _, attr = key.rpartition(".")
             old = getattr(importlib.import_module(mod), attr)
             setattr(importlib.import_module(mod), attr, type(old)(float(value)))
