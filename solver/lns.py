@@ -241,6 +241,17 @@ class _Grid:
         parts = [self.cells[(p, d)] for p in who for d in when if (p, d) in self.cells]
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
+def capped_variables(m: ModelBuilder, grid: _Grid) -> int:
+    """The decision variables the first neighbourhoods' ``init_free`` cap is a share of,
+    or 0 for no cap.
+
+    Capped only where the objective is a sum of per-person and per-duty terms: with
+    fairness spreads across people the cap lost on generated MSP scenarios (400
+    technicians x 4 weeks: 65 -> 78, 94 -> 110; BENCHMARKS.md section 7, 2026-12-03).
+    """
+    return len(grid.decision) if separable(m.problem) else 0
+
+
 def search(m: ModelBuilder, options: SolveOptions, started: float,
            settings: LnsSettings = LNS) -> Outcome:
     """Plain CP-SAT then LNS on the built model ``m`` within ``options.time_limit``.
@@ -333,10 +344,7 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
     # copies are taken before any thread narrows the domains of the original
     models = [m.model] + [m.model.clone() for _ in range(threads_n - 1)]
     step = PersonStep(m) if usable(m, det) else None
-    # first neighbourhoods capped at init_free variables only where the objective is a
-    # sum of per-person and per-duty terms: with fairness spreads across people the cap
-    # lost on generated MSP scenarios (400 technicians x 4 weeks: 65 -> 78, 94 -> 110)
-    capped = len(grid.decision) if separable(m.problem) else 0
+    capped = capped_variables(m, grid)
     kinds = Neighbourhoods.KINDS if step is not None else None
 
     def worker(tid: int, until: float = math.inf) -> None:
