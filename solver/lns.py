@@ -13,7 +13,8 @@
 3. **Neighbourhoods** (:class:`Neighbourhoods`): random people over the whole horizon,
    everyone over a window of days, people x window blocks, the people eligible for a
    duty with a coverage gap around its day (and, when ``CHAIN`` is on, a few of them
-   over the whole horizon: taking the gap may mean dropping a duty weeks away). Each kind has an adaptive size and a bandit
+   over the whole horizon: taking the gap may mean dropping a duty weeks away).
+   Each kind has an adaptive size and a bandit
    picks kinds in proportion to their recent gain per second.
 
 Determinism: with one worker every phase is limited in CP-SAT deterministic time (the
@@ -54,8 +55,8 @@ CHAIN = False
 """Offer the "chain" neighbourhood: a few people eligible for a coverage gap (holders of
 a duty above its demand first), each over the whole horizon.
 
-Off: in the same-run A/B of 2026-12-03 (BENCHMARKS.md section 7, "First neighbourhood
-size, chain neighbourhood, window steps") it was worse on 8 of 14 instance-seed pairs
+Off: in the same-run A/B of 2026-12-03 (BENCHMARKS.md section 7, "2026-12-03: the LNS's
+first neighbourhood size, ...") it was worse on 8 of 14 instance-seed pairs
 and better on 5 (h01 worse on all three seeds); switch it on to measure it again."""
 
 
@@ -174,8 +175,6 @@ class Neighbourhoods:
 
 class _Grid:
     """Decision-variable indices per (person, day) cell and the coverage bookkeeping."""
-
-    # ``surplus``: who holds a duty above its demand (demands of 0 included)
 
     def __init__(self, m: ModelBuilder) -> None:
         n = m.num_days
