@@ -2,7 +2,9 @@
 
 1. **Plain phase**: CP-SAT with all workers, warm-started by the model's hint (the
    greedy plan or a previous plan), for ``first_fraction`` of the budget and at least
-   until a first plan exists. If it proves optimality (small problems) we are done.
+   until a first plan exists, then on for as long as it keeps finding better plans
+   (until ``plain_stall`` of the budget passes without one). If it proves optimality
+   (small problems) we are done.
 2. **LNS phase**: ``workers`` threads share one incumbent. Each owns a copy of the model
    (built once) and loops: pick a neighbourhood of (person, day) cells, fix every other
    duty and on-call variable to the incumbent by narrowing its domain (only domains whose
@@ -268,8 +270,9 @@ def search(m: ModelBuilder, options: SolveOptions, started: float,
         while not done.wait(_POLL_SECONDS):
             with shared.lock:
                 switch, plain = shared.switch_at, shared.plain
+                now = time.perf_counter()
                 if (plain is not None and switch is not None and shared.values is not None
-                        and time.perf_counter() >= switch):
+                        and now >= switch and now - shared.improved_at >= shared.stall):
                     plain.stop_search()
             if stop is None:
                 continue

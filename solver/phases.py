@@ -36,7 +36,11 @@ class Shared:
         self.halted = False
         self.active: set[cp_model.CpSolver] = set()
         self.switch_at: float | None = None
-        """Wall time at which the plain phase yields to the LNS once a plan exists."""
+        """Wall time from which the plain phase yields to the LNS once a plan exists..."""
+        self.stall = 0.0
+        """... and it has found no better plan for this many seconds."""
+        self.improved_at = started
+        """Wall time of the last better plan."""
         self.plain: cp_model.CpSolver | None = None
         self.dtime = 0.0
         """Deterministic time spent by the plain phase."""
@@ -61,6 +65,7 @@ class Shared:
                 return False
             self.values, self.obj = values, obj
             self.version += 1
+            self.improved_at = time.perf_counter()
             if self.watch is not None and obj <= self.watch[0]:
                 self.watch[1].stop_search()
             elapsed = time.perf_counter() - self.started
@@ -196,6 +201,7 @@ def plain_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline
                 # the poll thread of search() stops this solve at the switch time once a
                 # plan exists (a solution callback alone would wait for the next plan)
                 shared.switch_at = time.perf_counter() + min(switch, budget)
+                shared.stall = settings.plain_stall * float(options.time_limit)
         shared.track(solver, True)
         shared.plain = solver
         try:
