@@ -106,6 +106,9 @@ def run(args) -> None:
     if unknown:
         sys.exit(f"--only: unknown suite instance(s) {', '.join(sorted(unknown))}; "
                  f"known: {', '.join(s.name for s in SUITE)}")
+    missing = [f for f in args.file or () if not Path(f).is_file()]
+    if missing:
+        sys.exit(f"--file: no such file: {', '.join(missing)}")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     files = out / "instances"
@@ -116,10 +119,15 @@ def run(args) -> None:
         w = csv.writer(fh)
         if new:
             w.writerow(["instance", "part", "variant", "seed", "limit", "workers", "objective",
-                        "bound", "status", "valid", "seconds", "rss_mb", "started_utc"])
-        for shape in _shapes(args.part, args.only):
+                        "bound", "status", "valid", "seconds", "rss_mb", "started_utc", "file"])
+        jobs = []
+        for shape in _shapes(args.part, args.only) if args.part or args.only else ():
             path = files / f"{shape.name}.txt"
             path.write_text(generate(shape), newline="")
+            jobs.append((shape.name, shape.part, path))
+        for f in args.file or ():
+            jobs.append((Path(f).stem, "public", Path(f).resolve()))
+        for name, part, path in jobs:
             for seed in range(args.first_seed, args.first_seed + args.seeds):
                 for variant in args.variant:
                     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
@@ -134,13 +142,27 @@ def run(args) -> None:
                         res = {"objective": None, "bound": None, "status": "crashed",
                                "valid": False, "seconds": None, "rss_mb": None,
                                "problems": [proc.stderr.strip()[-300:]]}
-                    w.writerow([shape.name, shape.part, variant, seed, args.limit, args.workers,
+                    w.writerow([name, part, variant, seed, args.limit, args.workers,
                                 res["objective"], res["bound"], res["status"], res["valid"],
-                                res["seconds"], res["rss_mb"], started])
+                                res["seconds"], res["rss_mb"], started,
+                                path if part == "public" else ""])
                     fh.flush()
-                    print(f"{shape.name} {variant} seed {seed}: {res['objective']} "
+                    print(f"{name} {variant} seed {seed}: {res['objective']} "
                           f"({res['status']}, valid={res['valid']}) {res.get('problems') or ''}",
                           flush=True)
+
+
+def _public_reference(rows: list[dict]) -> dict[str, tuple[int, str]]:
+    """Best-known values of the public instances run with ``--file`` (``best_known.csv``
+    beside the files, as ``rota bench curtois`` reads it)."""
+    from planner.curtois.results import BEST_KNOWN_FILE, read_best_known
+
+    out: dict[str, tuple[int, str]] = {}
+    for folder in {Path(r["file"]).parent for r in rows if r.get("file")}:
+        if (folder / BEST_KNOWN_FILE).is_file():
+            for name, bk in read_best_known(folder / BEST_KNOWN_FILE).items():
+                out[name] = (bk.upper, "best known")
+    return out
 
 
 def read_reference() -> dict[str, tuple[int, str]]:
@@ -160,6 +182,7 @@ def report(args) -> None:
         with path.open() as fh:
             rows += list(csv.DictReader(fh))
     ref = read_reference()
+    ref.update(_public_reference(rows))
     variants = list(dict.fromkeys(r["variant"] for r in rows))
     shapes = {s.name: s for s in SUITE}
     print("| instance | part | days x staff x types | reference | "
@@ -167,7 +190,7 @@ def report(args) -> None:
     print("| --- " * (4 + 2 * len(variants)) + "|")
     gaps: dict[tuple[str, str], list[float]] = {}
     for name in dict.fromkeys(r["instance"] for r in rows):
-        s = shapes[name]
+        s = shapes.get(name) or Shape(name, 0, 0, 0, 0, 0, 0, "public")
         r0 = ref.get(name, (None, ""))[0]
         cells = []
         for v in variants:
@@ -185,7 +208,8 @@ def report(args) -> None:
                 gaps.setdefault((v, s.part), []).append(gap)
             cells += [f"{'-' if med is None else f'{med:g}'} ({seeds})",
                       "-" if gap is None else f"{gap:.1f}"]
-        print(f"| {name} | {s.part} | {s.days} x {s.staff} x {s.types} | {r0 or '-'} | "
+        size = f"{s.days} x {s.staff} x {s.types}" if s.days else "-"
+        print(f"| {name} | {s.part} | {size} | {r0 or '-'} | "
               + " | ".join(cells) + " |")
     for (v, part), g in sorted(gaps.items()):
         print(f"{v} {part}: mean gap {statistics.mean(g):.1f} %, max {max(g):.1f} % "
@@ -230,7 +254,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("run")
-    r.add_argument("--part", choices=("tuning", "holdout", "large", "all"), default="tuning")
+    r.add_argument("--part", choices=("tuning", "holdout", "large", "all"), default=None,
+                   help="generated part to run (default: tuning, or none when --file is given)")
+    r.add_argument("--file", action="append", help="a benchmark file to run too (e.g. a "
+                   "public InstanceN.txt; reported against best_known.csv beside it)")
     r.add_argument("--only", nargs="*", help="instance names (default: the whole part)")
     r.add_argument("--variant", action="append", default=None)
     r.add_argument("--seeds", type=int, default=3)
@@ -252,6 +279,8 @@ def main() -> None:
     a = ap.parse_args()
     if a.cmd == "run":
         a.variant = a.variant or ["base"]
+        if a.part is None and not a.file:
+            a.part = "tuning"
         run(a)
     elif a.cmd == "child":
         _child(a)
