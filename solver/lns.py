@@ -269,10 +269,8 @@ def search(m: ModelBuilder, options: SolveOptions, started: float,
         # solution callbacks only run on new plans; this thread covers the time between
         while not done.wait(_POLL_SECONDS):
             with shared.lock:
-                switch, plain = shared.switch_at, shared.plain
-                now = time.perf_counter()
-                if (plain is not None and switch is not None and shared.values is not None
-                        and now >= switch and now - shared.improved_at >= shared.stall):
+                plain = shared.plain
+                if plain is not None and shared.plain_should_yield(time.perf_counter()):
                     plain.stop_search()
             if stop is None:
                 continue

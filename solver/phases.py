@@ -49,6 +49,13 @@ class Shared:
         self.cut_bound = -math.inf
         """Bound proven on the incumbent's cut-off model (:mod:`solver.bound`)."""
 
+    def plain_should_yield(self, now: float) -> bool:
+        """The plain phase hands over to the LNS: a plan exists, the switch time has
+        come and no better plan has been found for ``stall`` seconds."""
+        with self.lock:
+            return (self.switch_at is not None and self.values is not None
+                    and now >= self.switch_at and now - self.improved_at >= self.stall)
+
     def raise_cut_bound(self, value: float) -> None:
         with self.lock:
             self.cut_bound = max(self.cut_bound, value)

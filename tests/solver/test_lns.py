@@ -153,6 +153,27 @@ def test_infeasible_hint_is_repaired_by_freeing_only_its_people():
     assert shared.obj == evaluate(hinted, plan, ()).objective
 
 
+def test_the_plain_phase_yields_past_the_switch_only_once_it_stalls():
+    from solver.phases import Shared
+
+    t0 = time.perf_counter()
+    shared = Shared(OPTS, t0)
+    shared.switch_at, shared.stall = t0 + 6.0, 6.0
+    assert not shared.plain_should_yield(t0 + 100)  # no plan yet: never
+    shared.offer(np.zeros(3, dtype=np.int64), 10)
+    found = shared.improved_at
+    assert not shared.plain_should_yield(t0 + 5.9)  # before the switch time
+    assert shared.plain_should_yield(found + 6.0)  # past it, 6 s without a better plan
+    shared.offer(np.zeros(3, dtype=np.int64), 9)  # a better plan restarts the count
+    assert shared.improved_at >= found
+    assert not shared.plain_should_yield(shared.improved_at + 5.0)
+    assert shared.plain_should_yield(shared.improved_at + 6.0)
+    assert not shared.offer(np.zeros(3, dtype=np.int64), 9)  # not better: no restart
+    assert shared.plain_should_yield(shared.improved_at + 6.0)
+    shared.stall = 0.0  # plain_stall = 0: the switch time alone decides
+    assert shared.plain_should_yield(max(t0 + 6.0, shared.improved_at))
+
+
 def test_first_neighbourhoods_free_at_most_init_free_variables_on_large_grids():
     from solver.params import LNS
 
