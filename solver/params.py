@@ -20,6 +20,8 @@ class LnsSettings:
         LNS starts (extended until a first plan exists).
     plain_stall : past ``first_fraction``, the plain phase goes on until this share of
         the budget passes without a better plan (0: it stops at ``first_fraction``).
+        Wall-clock, so only with two or more workers: one worker (and the one-worker
+        plain phase of huge models) switches at a deterministic point as before.
         On small models whole-model CP-SAT often improves steadily well past 10 % of
         the budget: a 112-day, 18-staff, 3-type benchmark-format instance was still
         gaining every second at 6 s, covered every shift at 13 s and reached 94 at
