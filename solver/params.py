@@ -27,6 +27,8 @@ class LnsSettings:
         gaining every second at 6 s, covered every shift at 13 s and reached 94 at
         60 s alone, where the switch at 6 s ended at 124-537 (the LNS re-covered a
         shift every ~10 s).
+    plain_gain : a better plan counts as progress for ``plain_stall`` only when it
+        lowers the objective by this share of the last plan that counted (0: any).
     sub_time : seconds (or deterministic units with one worker) per LNS sub-solve.
     sub_linearization : ``linearization_level`` of the sub-solves; 2 (the full LP)
         lets "everyone over a few days" sub-problems close in tenths of a second.
@@ -58,6 +60,7 @@ class LnsSettings:
 
     first_fraction: float = 0.1
     plain_stall: float = 0.1
+    plain_gain: float = 0.0
     sub_time: float = 2.0
     sub_linearization: int = 2
     init_size: float = 0.1

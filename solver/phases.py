@@ -40,7 +40,10 @@ class Shared:
         self.stall = 0.0
         """... and it has found no better plan for this many seconds."""
         self.improved_at = started
-        """Wall time of the last better plan."""
+        """Wall time of the last better plan (by at least ``gain`` of the objective at
+        the one before that counted)."""
+        self.gain = 0.0
+        self._marked = math.inf
         self.plain: cp_model.CpSolver | None = None
         self.dtime = 0.0
         """Deterministic time spent by the plain phase."""
@@ -72,7 +75,8 @@ class Shared:
                 return False
             self.values, self.obj = values, obj
             self.version += 1
-            self.improved_at = time.perf_counter()
+            if obj <= self._marked * (1.0 - self.gain):
+                self.improved_at, self._marked = time.perf_counter(), obj
             if self.watch is not None and obj <= self.watch[0]:
                 self.watch[1].stop_search()
             elapsed = time.perf_counter() - self.started
@@ -209,6 +213,7 @@ def plain_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline
                 # plan exists (a solution callback alone would wait for the next plan)
                 shared.switch_at = time.perf_counter() + min(switch, budget)
                 shared.stall = settings.plain_stall * float(options.time_limit)
+                shared.gain = settings.plain_gain
         shared.track(solver, True)
         shared.plain = solver
         try:

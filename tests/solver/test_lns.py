@@ -198,3 +198,17 @@ def test_the_first_size_cap_applies_only_without_terms_across_people(spreads):
     grid = _Grid(m)
     assert len(grid.decision) > 0
     assert capped_variables(m, grid) == (0 if spreads else len(grid.decision))
+
+
+def test_with_plain_gain_only_a_large_enough_gain_restarts_the_stall_count():
+    from solver.phases import Shared
+
+    t0 = time.perf_counter()
+    shared = Shared(OPTS, t0)
+    shared.switch_at, shared.stall, shared.gain = t0, 6.0, 0.05
+    shared.offer(np.zeros(3, dtype=np.int64), 100)
+    marked = shared.improved_at
+    shared.offer(np.zeros(3, dtype=np.int64), 97)  # 3 % below 100: not progress
+    assert shared.improved_at == marked and shared.plain_should_yield(marked + 6.0)
+    shared.offer(np.zeros(3, dtype=np.int64), 95)  # 5 % below 100: progress
+    assert shared.improved_at > marked and not shared.plain_should_yield(marked + 6.0)
