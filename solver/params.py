@@ -18,8 +18,10 @@ class LnsSettings:
     ----------
     first_fraction : share of the time budget for the plain CP-SAT phase before the
         LNS starts (extended until a first plan exists).
-    plain_stall : past ``first_fraction``, the plain phase goes on until this share of
-        the budget passes without a better plan (0: it stops at ``first_fraction``).
+    plain_stall, plain_gain : past ``first_fraction``, the plain phase goes on until
+        ``plain_stall`` of the budget passes without it lowering the objective by
+        ``plain_gain`` (a share of the objective when it last did; ``plain_stall`` 0: it
+        stops at ``first_fraction``).
         Wall-clock, so only with two or more workers: one worker (and the one-worker
         plain phase of huge models) switches at a deterministic point as before.
         On small models whole-model CP-SAT often improves steadily well past 10 % of
@@ -27,8 +29,6 @@ class LnsSettings:
         gaining every second at 6 s, covered every shift at 13 s and reached 94 at
         60 s alone, where the switch at 6 s ended at 124-537 (the LNS re-covered a
         shift every ~10 s).
-    plain_gain : a better plan counts as progress for ``plain_stall`` only when it
-        lowers the objective by this share of the last plan that counted (0: any).
     sub_time : seconds (or deterministic units with one worker) per LNS sub-solve.
     sub_linearization : ``linearization_level`` of the sub-solves; 2 (the full LP)
         lets "everyone over a few days" sub-problems close in tenths of a second.
@@ -59,8 +59,8 @@ class LnsSettings:
     """
 
     first_fraction: float = 0.1
-    plain_stall: float = 0.1
-    plain_gain: float = 0.0
+    plain_stall: float = 0.05
+    plain_gain: float = 0.05
     sub_time: float = 2.0
     sub_linearization: int = 2
     init_size: float = 0.1
