@@ -296,6 +296,10 @@ def search(m: ModelBuilder, options: SolveOptions, started: float,
         out = Outcome(code, None, None, None)
         if (shared.values is not None and code != cp_model.OPTIMAL and not shared.halted
                 and shared.obj > shared.lower()):
+            code = _probe(m, options, shared, deadline, settings, out, huge)
+            out.code = code
+        if (shared.values is not None and code != cp_model.OPTIMAL and not shared.halted
+                and shared.obj > shared.lower()):
             _lns_phase(m, options, shared, deadline, settings, out)
     finally:
         done.set()
@@ -318,8 +322,36 @@ def search(m: ModelBuilder, options: SolveOptions, started: float,
     return out
 
 
+def _probe(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline: float,
+           settings: LnsSettings, out: Outcome, huge: bool) -> int:
+    """Which is faster now, the LNS or CP-SAT on the whole model? Run the LNS for
+    ``probe`` of the budget and compare its gain with the plain phase's over as long just
+    before it stopped; if the plain phase was faster, resume it from the incumbent until
+    it gains less than the LNS did. Returns the plain phase's status (FEASIBLE when it
+    did not resume). Only with two or more workers and no deterministic limit."""
+    span = settings.probe * float(options.time_limit)
+    if (span <= 0 or huge or int(options.workers) < 2 or options.deterministic_time is not None
+            or deadline - time.perf_counter() < 3 * span):
+        return cp_model.FEASIBLE
+    plain_gain = shared.gain_since(span)
+    t0, (_, before, _) = time.perf_counter(), shared.get()
+    _lns_phase(m, options, shared, deadline, settings, out, until=t0 + span, keep=True)
+    lns_gain = before - shared.get()[1]
+    seconds = max(time.perf_counter() - t0, 1e-3)
+    out.stats["probe"] = {"plain": plain_gain, "lns": lns_gain, "seconds": round(seconds, 2)}
+    if plain_gain <= lns_gain * span / seconds or shared.halted or shared.obj <= shared.lower():
+        return cp_model.FEASIBLE
+    code = plain_phase(m, options, shared, deadline, settings,
+                       resume=(span, max(1.0, lns_gain * span / seconds)))
+    out.stats["probe"]["resumed"] = round(time.perf_counter() - t0 - seconds, 2)
+    return code
+
+
 def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline: float,
-               settings: LnsSettings, out: Outcome) -> None:
+               settings: LnsSettings, out: Outcome, until: float = math.inf,
+               keep: bool = False) -> None:
+    """LNS threads until ``deadline`` (or ``until``: the probe, which ``keep``s the
+    model ``m`` intact for a later whole-model solve: every thread works on a copy)."""
     grid = _Grid(m)
     threads_n = max(1, int(options.workers))
     huge = len(m.model.proto.variables) >= settings.huge_variables
@@ -336,13 +368,13 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
     # (solver.bound) while the others run the LNS; never under a deterministic limit
     _, ub, _ = shared.get()
     bounder = (cutoff.BOUND_SHARE > 0 and threads_n >= 2 and not det and not huge
-               and cutoff.useful(m, ub))
+               and until == math.inf and cutoff.useful(m, ub))
     base = m.model.clone() if bounder else None
     # the last LNS thread turns to the bound for the last BOUND_SHARE of the budget,
     # when the incumbent (hence the cut-off model) is good
     switch = deadline - cutoff.BOUND_SHARE * float(options.time_limit)
     # copies are taken before any thread narrows the domains of the original
-    models = [m.model] + [m.model.clone() for _ in range(threads_n - 1)]
+    models = [m.model.clone() if keep else m.model] + [m.model.clone() for _ in range(threads_n - 1)]
     step = PersonStep(m) if usable(m, det) else None
     capped = capped_variables(m, grid)
     kinds = Neighbourhoods.KINDS if step is not None else None
@@ -366,7 +398,7 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
         seen = -1
         limit = settings.sub_time
         while not shared.halted and time.perf_counter() < until:
-            left = deadline - time.perf_counter()
+            left = min(deadline, until) - time.perf_counter()
             if left < 0.1 or dtime_left[0] <= 0:
                 break
             values, obj, version = shared.get()
@@ -447,8 +479,10 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
             worker(tid, until=switch)
             cutoff.bound_search(m, base, shared, deadline, int(options.seed))
         else:
-            worker(tid)
+            worker(tid, until)
 
     # the first error halts the other threads and is raised once they have stopped
     run_threads(job, threads_n, "rota-lns", shared.halt)
-    out.stats = stats
+    for k, acc in stats.items():  # a probe's calls count with the later phase's
+        old = out.stats.get(k, [0, 0, 0])
+        out.stats[k] = [a + b for a, b in zip(old, acc)]

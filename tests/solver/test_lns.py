@@ -200,12 +200,12 @@ def test_the_first_size_cap_applies_only_without_terms_across_people(spreads):
     assert capped_variables(m, grid) == (0 if spreads else len(grid.decision))
 
 
-def test_with_plain_gain_only_a_large_enough_gain_restarts_the_stall_count():
+def test_with_a_gain_only_a_large_enough_gain_restarts_the_stall_count():
     from solver.phases import Shared
 
     t0 = time.perf_counter()
     shared = Shared(OPTS, t0)
-    shared.switch_at, shared.stall, shared.gain = t0, 6.0, 0.05
+    shared.switch_at, shared.stall, shared.gain = t0, 6.0, 5.0
     shared.offer(np.zeros(3, dtype=np.int64), 100)
     marked = shared.improved_at
     shared.offer(np.zeros(3, dtype=np.int64), 97)  # 3 % below 100: not progress
