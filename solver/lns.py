@@ -2,9 +2,11 @@
 
 1. **Plain phase**: CP-SAT with all workers, warm-started by the model's hint (the
    greedy plan or a previous plan), for ``first_fraction`` of the budget and at least
-   until a first plan exists, then on for as long as it keeps finding better plans
-   (until ``plain_stall`` of the budget passes without one). If it proves optimality
-   (small problems) we are done.
+   until a first plan exists. If it proves optimality (small problems) we are done.
+   With two or more workers a **probe** follows (:func:`_probe`): the LNS runs for
+   ``probe`` of the budget; if the plain phase had gained more over as long just
+   before, it resumes from the incumbent and yields once it gains less than the LNS
+   did. On some small models whole-model CP-SAT stays far faster for half the budget.
 2. **LNS phase**: ``workers`` threads share one incumbent. Each owns a copy of the model
    (built once) and loops: pick a neighbourhood of (person, day) cells, fix every other
    duty and on-call variable to the incumbent by narrowing its domain (only domains whose

@@ -212,3 +212,52 @@ def test_with_a_gain_only_a_large_enough_gain_restarts_the_stall_count():
     assert shared.improved_at == marked and shared.plain_should_yield(marked + 6.0)
     shared.offer(np.zeros(3, dtype=np.int64), 95)  # 5 % below 100: progress
     assert shared.improved_at > marked and not shared.plain_should_yield(marked + 6.0)
+
+
+def test_gain_since_measures_the_fall_of_the_incumbent_over_the_last_seconds():
+    from solver.phases import Shared
+    from solver.result import Progress
+
+    now = time.perf_counter()
+    shared = Shared(OPTS, now - 10.0)  # started 10 s ago
+    assert shared.gain_since(3.0) == 0.0  # no plan yet
+    shared.values, shared.obj = np.zeros(2, dtype=np.int64), 40
+    shared.events = [Progress(1.0, 100, 0), Progress(6.0, 70, 0), Progress(8.0, 40, 0)]
+    assert shared.gain_since(3.0) == 30  # at 7 s the incumbent was 70
+    assert shared.gain_since(5.0) == 60  # at 5 s: 100
+    assert shared.gain_since(20.0) == 60  # before the first plan: from the first plan
+
+
+def test_a_probe_leaves_the_built_model_intact_for_the_resumed_whole_model_solve():
+    from solver.lns import Outcome, _lns_phase
+    from solver.params import LNS
+    from solver.phases import Shared, hint_phase, plain_phase
+
+    m = build_model(HARD)
+    opts = replace(OPTS, workers=2, time_limit=30.0)
+    shared = Shared(opts, time.perf_counter())
+    hint_phase(m, opts, shared, time.perf_counter() + 10)
+    if shared.values is None:  # no complete hint: a first plan from the whole model
+        plain_phase(m, replace(opts, time_limit=1.0), shared, time.perf_counter() + 5, LNS)
+    assert shared.values is not None
+    before = [tuple(v.domain) for v in m.model.proto.variables]
+    out = Outcome(0, None, None, None)
+    _lns_phase(m, opts, shared, time.perf_counter() + 30, LNS, out,
+               until=time.perf_counter() + 1.0, keep=True)
+    assert out.iterations > 0  # sub-solves did narrow their copies' domains
+    assert [tuple(v.domain) for v in m.model.proto.variables] == before
+
+
+def test_a_two_worker_search_probes_and_stays_exact():
+    m = build_model(HARD)
+    opts = replace(OPTS, workers=2, time_limit=8.0, seed=3)
+    out = search(m, opts, time.perf_counter())
+    assert out.values is not None
+    if "probe" not in out.stats:  # only when the plain phase closed the problem
+        assert out.objective <= out.bound + 1e-6
+    else:
+        probe = out.stats["probe"]
+        assert probe["seconds"] > 0 and probe["plain"] >= 0 and probe["lns"] >= 0
+    plan = [key for key, var in m.x.items() if out.values[var.index]]
+    oncall = [key for key, var in m.y.items() if out.values[var.index]]
+    assert evaluate(HARD, plan, oncall).objective == out.objective
