@@ -170,7 +170,7 @@ def test_the_plain_phase_yields_past_the_switch_only_once_it_stalls():
     assert shared.plain_should_yield(shared.improved_at + 6.0)
     assert not shared.offer(np.zeros(3, dtype=np.int64), 9)  # not better: no restart
     assert shared.plain_should_yield(shared.improved_at + 6.0)
-    shared.stall = 0.0  # plain_stall = 0: the switch time alone decides
+    shared.stall = 0.0  # the first plain phase: the switch time alone decides
     assert shared.plain_should_yield(max(t0 + 6.0, shared.improved_at))
 
 
