@@ -296,12 +296,14 @@ def search(m: ModelBuilder, options: SolveOptions, started: float,
             plain = replace(options, workers=1) if huge else options  # half the memory
             code = plain_phase(m, plain, shared, deadline, settings)
         out = Outcome(code, None, None, None)
-        if (shared.values is not None and code != cp_model.OPTIMAL and not shared.halted
-                and shared.obj > shared.lower()):
-            code = _probe(m, options, shared, deadline, settings, out, huge)
-            out.code = code
-        if (shared.values is not None and code != cp_model.OPTIMAL and not shared.halted
-                and shared.obj > shared.lower()):
+
+        def open_() -> bool:  # a plan exists and is not proven optimal
+            return (shared.values is not None and code != cp_model.OPTIMAL
+                    and not shared.halted and shared.obj > shared.lower())
+
+        if open_():
+            code = out.code = _probe(m, options, shared, deadline, settings, out, huge)
+        if open_():
             _lns_phase(m, options, shared, deadline, settings, out)
     finally:
         done.set()
@@ -341,10 +343,11 @@ def _probe(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline: flo
     lns_gain = before - shared.get()[1]
     seconds = max(time.perf_counter() - t0, 1e-3)
     out.stats["probe"] = {"plain": plain_gain, "lns": lns_gain, "seconds": round(seconds, 2)}
-    if plain_gain <= lns_gain * span / seconds or shared.halted or shared.obj <= shared.lower():
+    lns_per_span = lns_gain * span / seconds  # the LNS's gain over as long as the plain's
+    if plain_gain <= lns_per_span or shared.halted or shared.obj <= shared.lower():
         return cp_model.FEASIBLE
     code = plain_phase(m, options, shared, deadline, settings,
-                       resume=(span, max(1.0, lns_gain * span / seconds)))
+                       resume=(span, max(1.0, lns_per_span)))
     out.stats["probe"]["resumed"] = round(time.perf_counter() - t0 - seconds, 2)
     return code
 

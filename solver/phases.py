@@ -219,7 +219,7 @@ def plain_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline
     switch = settings.first_fraction * float(options.time_limit)
     if resume is not None:
         # the whole incumbent as the hint: CP-SAT starts from the best plan so far
-        values, obj, _ = shared.get()
+        values = shared.get()[0]
         proto = m.model.proto
         proto.clear_solution_hint()
         proto.solution_hint.vars.extend(range(len(values)))

@@ -208,9 +208,9 @@ def test_with_a_gain_only_a_large_enough_gain_restarts_the_stall_count():
     shared.switch_at, shared.stall, shared.gain = t0, 6.0, 5.0
     shared.offer(np.zeros(3, dtype=np.int64), 100)
     marked = shared.improved_at
-    shared.offer(np.zeros(3, dtype=np.int64), 97)  # 3 % below 100: not progress
+    shared.offer(np.zeros(3, dtype=np.int64), 97)  # 3 below the last counted (100), gain 5: not progress
     assert shared.improved_at == marked and shared.plain_should_yield(marked + 6.0)
-    shared.offer(np.zeros(3, dtype=np.int64), 95)  # 5 % below 100: progress
+    shared.offer(np.zeros(3, dtype=np.int64), 95)  # 5 below it: progress
     assert shared.improved_at > marked and not shared.plain_should_yield(marked + 6.0)
 
 
