@@ -328,63 +328,35 @@ def search(m: ModelBuilder, options: SolveOptions, started: float,
 
 def _probe(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline: float,
            settings: LnsSettings, out: Outcome, huge: bool) -> int:
-    """Which is faster now, the LNS or CP-SAT on the whole model? Measured, again and
-    again, not assumed (only with two or more workers and no deterministic limit).
-
-    The LNS runs for ``probe`` of the budget (a span) on copies of the model, and its
-    fall over that span (a share of the objective) is compared with the whole model's
-    over the span just before it stopped. If the whole model was faster, it resumes
-    from the incumbent and yields once a span passes without it falling by the LNS's
-    share; the LNS then runs one span and the two are compared again. If the LNS was
-    faster, it runs for four spans, then the whole model gets a trial (which yields
-    after one span if it is not faster), and each lost trial doubles the LNS's next
-    stretch. Trials stop three spans before the deadline, or where the bound worker
-    starts (:mod:`solver.bound`). Returns the last whole-model status (FEASIBLE when it
-    did not resume)."""
+    """Which is faster now, the LNS or CP-SAT on the whole model? Run the LNS for
+    ``probe`` of the budget and compare its gain with the plain phase's over as long just
+    before it stopped; if the plain phase was faster, resume it from the incumbent until
+    it gains less than the LNS did. Returns the plain phase's status (FEASIBLE when it
+    did not resume). Only with two or more workers and no deterministic limit."""
     span = settings.probe * float(options.time_limit)
     if (span <= 0 or huge or int(options.workers) < 2 or options.deterministic_time is not None
             or deadline - time.perf_counter() < 3 * span):
         return cp_model.FEASIBLE
-    last = deadline - 3 * span
-    if cutoff.BOUND_SHARE > 0 and cutoff.useful(m, shared.get()[1]):
-        last = min(last, deadline - cutoff.BOUND_SHARE * float(options.time_limit))
-    plain = shared.fall_since(span)
-    hoods: dict[int, Neighbourhoods] = {}
-    code, stretch = cp_model.FEASIBLE, span
-    while True:
-        t0 = time.perf_counter()
-        if t0 + stretch + span > last:
-            return code
-        _lns_phase(m, options, shared, deadline, settings, out, until=t0 + stretch, keep=True,
-                   hoods=hoods)
-        lns = shared.fall_since(min(span, time.perf_counter() - t0))
-        stats = out.stats.setdefault("probe", {  # the first comparison, and the trials
-            "plain": round(plain, 4), "lns": round(lns, 4),
-            "seconds": round(time.perf_counter() - t0, 2), "resumed": 0.0, "trials": 0})
-        if shared.halted or shared.obj <= shared.lower():
-            return code
-        if plain <= lns and stretch == span:
-            stretch = 4 * span  # the LNS is faster: the whole model's next trial later
-            continue
-        t1 = time.perf_counter()
-        code = plain_phase(m, options, shared, deadline, settings, resume=(span, lns))
-        ran = time.perf_counter() - t1
-        stats["resumed"] = round(stats["resumed"] + ran, 2)
-        stats["trials"] += 1
-        if code == cp_model.OPTIMAL or shared.halted or shared.obj <= shared.lower():
-            return code
-        plain = shared.fall_since(min(span, ran))
-        # won at least one span: compare again soon; lost at once: try again later
-        stretch = span if ran >= 2 * span or stretch == span else 2 * stretch
+    plain_gain = shared.gain_since(span)
+    t0, (_, before, _) = time.perf_counter(), shared.get()
+    _lns_phase(m, options, shared, deadline, settings, out, until=t0 + span, keep=True)
+    lns_gain = before - shared.get()[1]
+    seconds = max(time.perf_counter() - t0, 1e-3)
+    out.stats["probe"] = {"plain": plain_gain, "lns": lns_gain, "seconds": round(seconds, 2)}
+    lns_per_span = lns_gain * span / seconds  # the LNS's gain over as long as the plain's
+    if plain_gain <= lns_per_span or shared.halted or shared.obj <= shared.lower():
+        return cp_model.FEASIBLE
+    code = plain_phase(m, options, shared, deadline, settings,
+                       resume=(span, max(1.0, lns_per_span)))
+    out.stats["probe"]["resumed"] = round(time.perf_counter() - t0 - seconds, 2)
+    return code
 
 
 def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline: float,
                settings: LnsSettings, out: Outcome, until: float = math.inf,
-               keep: bool = False, hoods: dict[int, Neighbourhoods] | None = None) -> None:
+               keep: bool = False) -> None:
     """LNS threads until ``deadline`` (or ``until``: the probe, which ``keep``s the
-    model ``m`` intact for a later whole-model solve: every thread works on a copy).
-    ``hoods`` carries each thread's neighbourhoods (sizes, scores, random state) from
-    one stretch of LNS to the next."""
+    model ``m`` intact for a later whole-model solve: every thread works on a copy)."""
     grid = _Grid(m)
     threads_n = max(1, int(options.workers))
     huge = len(m.model.proto.variables) >= settings.huge_variables
@@ -413,14 +385,8 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
     kinds = Neighbourhoods.KINDS if step is not None else None
 
     def worker(tid: int, until: float = math.inf) -> None:
-        hood = None if hoods is None else hoods.get(tid)
-        if hood is None:
-            rng = random.Random(int(options.seed) * 1000 + tid)
-            hood = Neighbourhoods(grid.people, grid.days, rng, settings, kinds, capped)
-            if hoods is not None:
-                hoods[tid] = hood
-        rng = hood.rng
-        counted = {k: list(v) for k, v in hood.stats.items()}  # a carried hood's earlier calls
+        rng = random.Random(int(options.seed) * 1000 + tid)
+        hood = Neighbourhoods(grid.people, grid.days, rng, settings, kinds, capped)
         model = models[tid]
         proto = model.proto
         n = len(proto.variables)
@@ -511,7 +477,7 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
             for k, st in hood.stats.items():
                 acc = stats.setdefault(k, [0, 0, 0])
                 for j in range(3):
-                    acc[j] += st[j] - counted[k][j]
+                    acc[j] += st[j]
 
     def job(tid: int) -> None:
         if bounder and tid == threads_n - 1:

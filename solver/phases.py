@@ -40,9 +40,9 @@ class Shared:
         self.stall = 0.0
         """... and it has found no better plan for this many seconds."""
         self.improved_at = started
-        """Wall time of the last better plan (by at least ``share`` of the one before
+        """Wall time of the last better plan (by at least ``gain`` below the one before
         that counted)."""
-        self.share = 0.0
+        self.gain = 0.0
         self._marked = math.inf
         self.plain: cp_model.CpSolver | None = None
         self.dtime = 0.0
@@ -52,25 +52,22 @@ class Shared:
         self.cut_bound = -math.inf
         """Bound proven on the incumbent's cut-off model (:mod:`solver.bound`)."""
 
-    def watch_progress(self, stall: float, share: float) -> None:
-        """From now on, progress (for :meth:`plain_should_yield`) is a better plan at
-        least ``share`` (a fraction) below the last one that counted, within ``stall``
-        seconds."""
+    def watch_progress(self, stall: float, gain: float) -> None:
+        """From now on, progress (for :meth:`plain_should_yield`) is a better plan
+        ``gain`` below the last one that counted, within ``stall`` seconds."""
         with self.lock:
-            self.stall, self.share = stall, share
+            self.stall, self.gain = stall, gain
             self.improved_at, self._marked = time.perf_counter(), self.obj
 
-    def fall_since(self, seconds_ago: float) -> float:
-        """The share (0 to 1) by which the incumbent's objective fell in the last
-        ``seconds_ago`` seconds: the rate of two searches run one after the other is
-        compared relative to where each started (gains shrink as the plan improves)."""
+    def gain_since(self, seconds_ago: float) -> float:
+        """How much the incumbent's objective fell in the last ``seconds_ago`` seconds."""
         with self.lock:
             if self.values is None:
                 return 0.0
             then = time.perf_counter() - self.started - seconds_ago
             before = [e.objective for e in self.events if e.elapsed <= then]
             start = before[-1] if before else self.events[0].objective
-            return (start - self.obj) / start if start > 0 else 0.0
+            return start - self.obj
 
     def plain_should_yield(self, now: float) -> bool:
         """The plain phase hands over to the LNS: a plan exists, the switch time has
@@ -95,7 +92,7 @@ class Shared:
                 return False
             self.values, self.obj = values, obj
             self.version += 1
-            if obj <= self._marked * (1.0 - self.share):
+            if obj <= self._marked - self.gain:
                 self.improved_at, self._marked = time.perf_counter(), obj
             if self.watch is not None and obj <= self.watch[0]:
                 self.watch[1].stop_search()
@@ -213,9 +210,9 @@ def plain_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline
                  settings: LnsSettings, resume: tuple[float, float] | None = None) -> int:
     """Whole-model CP-SAT until the switch time (or optimality); returns its status.
 
-    ``resume`` = (seconds, share): a later run, hinted with the incumbent, that yields
-    as soon as ``seconds`` pass without it lowering the objective by ``share`` of its
-    value (with two or more workers only; see :func:`solver.lns.search`).
+    ``resume`` = (seconds, gain): a later run, hinted with the incumbent, that yields
+    as soon as ``seconds`` pass without it lowering the objective by ``gain`` (with two
+    or more workers only; see :func:`solver.lns.search`).
     """
     one = max(1, int(options.workers)) == 1
     budget = deadline - time.perf_counter()
@@ -245,7 +242,7 @@ def plain_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline
                 # the poll thread of search() stops this solve at the switch time once a
                 # plan exists (a solution callback alone would wait for the next plan)
                 shared.switch_at = time.perf_counter() + min(switch, budget)
-                shared.stall, shared.share = 0.0, 0.0
+                shared.stall, shared.gain = 0.0, 0.0
                 if resume is not None:
                     shared.watch_progress(*resume)
         shared.track(solver, True)

@@ -200,37 +200,32 @@ def test_the_first_size_cap_applies_only_without_terms_across_people(spreads):
     assert capped_variables(m, grid) == (0 if spreads else len(grid.decision))
 
 
-def test_with_a_share_only_a_large_enough_fall_restarts_the_stall_count():
+def test_with_a_gain_only_a_large_enough_gain_restarts_the_stall_count():
     from solver.phases import Shared
 
     t0 = time.perf_counter()
     shared = Shared(OPTS, t0)
+    shared.switch_at, shared.stall, shared.gain = t0, 6.0, 5.0
     shared.offer(np.zeros(3, dtype=np.int64), 100)
-    shared.switch_at = t0
-    shared.watch_progress(6.0, 0.05)  # progress: 5 % below the last counted plan
     marked = shared.improved_at
-    shared.offer(np.zeros(3, dtype=np.int64), 97)  # 3 % below 100: not progress
+    shared.offer(np.zeros(3, dtype=np.int64), 97)  # 3 below the last counted (100), gain 5: not progress
     assert shared.improved_at == marked and shared.plain_should_yield(marked + 6.0)
-    shared.offer(np.zeros(3, dtype=np.int64), 95)  # 5 % below it: progress
+    shared.offer(np.zeros(3, dtype=np.int64), 95)  # 5 below it: progress
     assert shared.improved_at > marked and not shared.plain_should_yield(marked + 6.0)
-    shared.offer(np.zeros(3, dtype=np.int64), 91)  # 4.2 % below 95, the new mark: not progress
-    assert shared.plain_should_yield(shared.improved_at + 6.0)
 
 
-def test_fall_since_measures_the_share_the_incumbent_fell_over_the_last_seconds():
+def test_gain_since_measures_the_fall_of_the_incumbent_over_the_last_seconds():
     from solver.phases import Shared
     from solver.result import Progress
 
     now = time.perf_counter()
     shared = Shared(OPTS, now - 10.0)  # started 10 s ago
-    assert shared.fall_since(3.0) == 0.0  # no plan yet
+    assert shared.gain_since(3.0) == 0.0  # no plan yet
     shared.values, shared.obj = np.zeros(2, dtype=np.int64), 40
     shared.events = [Progress(1.0, 100, 0), Progress(6.0, 70, 0), Progress(8.0, 40, 0)]
-    assert shared.fall_since(3.0) == pytest.approx(30 / 70)  # at 7 s the incumbent was 70
-    assert shared.fall_since(5.0) == pytest.approx(0.6)  # at 5 s: 100
-    assert shared.fall_since(20.0) == pytest.approx(0.6)  # before the first plan: the first
-    shared.events, shared.obj = [Progress(1.0, 0, 0)], 0
-    assert shared.fall_since(3.0) == 0.0  # an objective of 0 cannot fall
+    assert shared.gain_since(3.0) == 30  # at 7 s the incumbent was 70
+    assert shared.gain_since(5.0) == 60  # at 5 s: 100
+    assert shared.gain_since(20.0) == 60  # before the first plan: from the first plan
 
 
 def test_a_probe_leaves_the_built_model_intact_for_the_resumed_whole_model_solve():
@@ -262,8 +257,7 @@ def test_a_two_worker_search_probes_and_stays_exact():
         assert out.objective <= out.bound + 1e-6
     else:
         probe = out.stats["probe"]
-        assert probe["seconds"] > 0 and 0 <= probe["plain"] <= 1 and 0 <= probe["lns"] <= 1
-        assert probe["trials"] >= 0 and probe["resumed"] >= 0
+        assert probe["seconds"] > 0 and probe["plain"] >= 0 and probe["lns"] >= 0
     plan = [key for key, var in m.x.items() if out.values[var.index]]
     oncall = [key for key, var in m.y.items() if out.values[var.index]]
     assert evaluate(HARD, plan, oncall).objective == out.objective
