@@ -346,8 +346,9 @@ def _probe(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline: flo
     lns_per_span = lns_gain * span / seconds  # the LNS's gain over as long as the plain's
     if plain_gain <= lns_per_span or shared.halted or shared.obj <= shared.lower():
         return cp_model.FEASIBLE
-    code = plain_phase(m, options, shared, deadline, settings,
-                       resume=(span, max(1.0, lns_per_span)))
+    resume = ((settings.resume_stall * span, 0.0) if settings.resume_stall > 0
+              else (span, max(1.0, lns_per_span)))
+    code = plain_phase(m, options, shared, deadline, settings, resume=resume)
     out.stats["probe"]["resumed"] = round(time.perf_counter() - t0 - seconds, 2)
     return code
 

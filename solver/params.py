@@ -30,6 +30,9 @@ class LnsSettings:
         shift every ~10 s); on others the LNS is faster from the start (28 x 60 x 10:
         ~80 a second against CP-SAT's ~10). A fixed rule (go on while CP-SAT gains 5 %
         in 3 s) lost on a third of the suite: which is faster is measured, not assumed.
+    resume_stall : 0: the whole model, once resumed by the probe, yields as soon as a
+        probe's length of time passes without it gaining as much as the LNS did in the
+        probe; k > 0: only after k such lengths without any better plan.
     sub_time : seconds (or deterministic units with one worker) per LNS sub-solve.
     sub_linearization : ``linearization_level`` of the sub-solves; 2 (the full LP)
         lets "everyone over a few days" sub-problems close in tenths of a second.
@@ -61,6 +64,7 @@ class LnsSettings:
 
     first_fraction: float = 0.1
     probe: float = 0.05
+    resume_stall: float = 0.0
     sub_time: float = 2.0
     sub_linearization: int = 2
     init_size: float = 0.1

@@ -261,3 +261,29 @@ def test_a_two_worker_search_probes_and_stays_exact():
     plan = [key for key, var in m.x.items() if out.values[var.index]]
     oncall = [key for key, var in m.y.items() if out.values[var.index]]
     assert evaluate(HARD, plan, oncall).objective == out.objective
+
+
+@pytest.mark.parametrize("stall", [0.0, 2.0])
+def test_the_probe_resumes_the_whole_model_with_the_rule_its_settings_name(monkeypatch, stall):
+    import solver.lns as lns
+    from solver.params import LNS
+    from solver.phases import Shared
+    from solver.result import Progress
+
+    m = build_model(HARD)
+    opts = replace(OPTS, workers=2, time_limit=60.0)
+    now = time.perf_counter()
+    shared = Shared(opts, now - 10.0)  # the plain phase fell from 100 to 40 in the last 3 s
+    shared.values, shared.obj = np.zeros(2, dtype=np.int64), 40
+    shared.events = [Progress(1.0, 100, 0), Progress(9.0, 40, 0)]
+    seen = {}
+    monkeypatch.setattr(lns, "_lns_phase", lambda *a, **k: None)  # the LNS gains nothing
+    monkeypatch.setattr(lns, "plain_phase",
+                        lambda *a, resume=None, **k: seen.setdefault("resume", resume) and 2)
+    out = lns.Outcome(0, None, None, None)
+    settings = replace(LNS, resume_stall=stall)
+    lns._probe(m, opts, shared, now + 50.0, settings, out, huge=False)
+    span = LNS.probe * 60.0
+    assert out.stats["probe"]["plain"] == 60 and out.stats["probe"]["lns"] == 0
+    # 0: a span without the LNS's gain (at least 1); k: k spans without any better plan
+    assert seen["resume"] == ((span, 1.0) if stall == 0 else (stall * span, 0.0))
