@@ -32,7 +32,10 @@ class LnsSettings:
         in 3 s) lost on a third of the suite: which is faster is measured, not assumed.
     resume_stall : 0: the whole model, once resumed by the probe, yields as soon as a
         probe's length of time passes without it gaining as much as the LNS did in the
-        probe; k > 0: only after k such lengths without any better plan.
+        probe; k > 0: only after k such lengths without any better plan. Off: k = 2
+        was better on h04 (112 x 18 x 3: 333 / 123 -> 216 / 102, two seeds) but worse
+        on g08 (5 416 / 5 323 -> 5 633 / 6 015) and mixed elsewhere (BENCHMARKS.md
+        section 7, "2026-12-03 evening").
     sub_time : seconds (or deterministic units with one worker) per LNS sub-solve.
     sub_linearization : ``linearization_level`` of the sub-solves; 2 (the full LP)
         lets "everyone over a few days" sub-problems close in tenths of a second.
