@@ -258,7 +258,8 @@ def main() -> None:
                    help="generated part to run (default: tuning, or none when --file is given)")
     r.add_argument("--file", action="append", help="a benchmark file to run too (e.g. a "
                    "public InstanceN.txt; reported against best_known.csv beside it)")
-    r.add_argument("--only", nargs="*", help="instance names (default: the whole part)")
+    r.add_argument("--only", nargs="+", action="extend",
+                   help="instance names, after one --only or several (default: the whole part)")
     r.add_argument("--variant", action="append", default=None)
     r.add_argument("--seeds", type=int, default=3)
     r.add_argument("--first-seed", type=int, default=0, help="seeds run: first-seed .. first-seed + seeds - 1")
