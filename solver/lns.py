@@ -80,6 +80,15 @@ class Outcome:
     source: str | None = None
     """Where ``bound`` comes from (``SolveResult.bound_source``)."""
 
+SHORT = "/short"
+"""Suffix of a kind's short-sub-solve arm (``LnsSettings.short_time``)."""
+
+
+def _base(arm: str) -> str:
+    """The neighbourhood kind of a bandit arm ("window/short" -> "window")."""
+    return arm.removesuffix(SHORT)
+
+
 class Neighbourhoods:
     """Adaptive neighbourhoods over the (person, day) grid of one thread.
 
@@ -95,25 +104,30 @@ class Neighbourhoods:
         self.people, self.days, self.rng, self.settings = people, days, rng, settings
         if kinds is None:
             kinds = tuple(k for k in self.KINDS if k != "person" and (CHAIN or k != "chain"))
+        if settings.short_time > 0:
+            # every sub-solved kind also as an arm with short sub-solves ("window/short"):
+            # its own size and score, so the bandit learns which time scale pays
+            kinds = kinds + tuple(k + SHORT for k in kinds if k != "person")
         self.kinds = kinds
         self._order: list[str] = []  # "person": everyone in turn, seeded order
         # ``variables``: decision variables of the whole grid (0: unknown, share only)
         start = settings.init_size
         if variables > 0:
             start = max(0.01, min(start, settings.init_free / variables))
-        self.size = {k: start for k in self.KINDS}
-        self.score = {k: 1e9 for k in self.KINDS}  # optimistic start: every kind is tried
-        self.cost = {k: 1.0 for k in self.KINDS}  # seconds per call (moving average)
+        arms = self.KINDS + tuple(k + SHORT for k in self.KINDS)
+        self.size = {k: start for k in arms}
+        self.score = {k: 1e9 for k in arms}  # optimistic start: every kind is tried
+        self.cost = {k: 1.0 for k in arms}  # seconds per call (moving average)
         # with the person kind, the bandit allocates time by measured gain per second
         # (first measure replaces the optimistic start; picks weighted by 1 / cost);
         # without it, the bandit measured before it (see solver.person_step.PERSON_STEP)
         self.by_time = "person" in self.kinds
         self.best_rate = 0.0
-        self.stats = {k: [0, 0, 0] for k in self.KINDS}  # calls, finished, improved
+        self.stats = {k: [0, 0, 0] for k in arms}  # calls, finished, improved
 
     def pick(self, gaps: list[tuple[int, list[str]]], surplus: frozenset[str] = frozenset()):
-        r, P, D = self.rng, len(self.people), self.days
-        kinds = [k for k in self.kinds if k not in ("gap", "chain") or gaps]
+        r = self.rng
+        kinds = [k for k in self.kinds if _base(k) not in ("gap", "chain") or gaps]
         # picked in proportion to gain per second / seconds per call: each kind's share
         # of the time follows its gain per second, however long one call of it takes
         # (a kind keeps a tenth of the best score: one unlucky first call does not bury it)
@@ -121,23 +135,27 @@ class Neighbourhoods:
         weight = ({k: max(self.score[k], 0.1 * top) / max(self.cost[k], 0.01) for k in kinds}
                   if self.by_time else {k: self.score[k] for k in kinds})
         x = r.random() * sum(weight.values())
-        kind = kinds[-1]
+        arm = kinds[-1]
         for k in kinds:
             x -= weight[k]
             if x <= 0:
-                kind = k
+                arm = k
                 break
-        f = self.size[kind]
+        return (arm, *self._pick(_base(arm), self.size[arm], gaps, surplus))
+
+    def _pick(self, kind: str, f: float, gaps, surplus):
+        """(people, days) of a neighbourhood of ``kind`` and size share ``f``."""
+        r, P, D = self.rng, len(self.people), self.days
         if kind == "person":
             if not self._order:
                 self._order = r.sample(self.people, P)
-            return kind, [self._order.pop()], range(D)
+            return [self._order.pop()], range(D)
         if kind == "people":
-            return kind, r.sample(self.people, max(1, min(P, round(f * P)))), range(D)
+            return r.sample(self.people, max(1, min(P, round(f * P)))), range(D)
         if kind == "window":
             w = max(2, min(D, round(f * D)))
             s = r.randrange(0, D - w + 1)
-            return kind, self.people, range(s, s + w)
+            return self.people, range(s, s + w)
         if kind == "chain":
             # a gap a window cannot close: someone eligible for it takes it and drops a
             # duty elsewhere in the horizon (held above its demand, or below a cap)
@@ -146,17 +164,17 @@ class Neighbourhoods:
             pool = [p for p in who if p in surplus]
             chosen = r.sample(pool, min(k, len(pool)))
             chosen += r.sample([p for p in who if p not in chosen], k - len(chosen))
-            return kind, chosen, range(D)
+            return chosen, range(D)
         if kind == "gap":
             day, who = gaps[r.randrange(len(gaps))]
             w = max(3, min(D, round(f * D * max(1.0, P / max(1, len(who))))))
             s = min(max(0, day - w // 2), max(0, D - w))
-            return kind, who, range(s, s + w)
+            return who, range(s, s + w)
         # block: share the fraction between people and days, at least a week
         k = max(1, min(P, round(math.sqrt(f) * P * 1.4)))
         w = max(min(D, 7), min(D, round(f * P * D / k)))
         s = r.randrange(0, D - w + 1)
-        return kind, r.sample(self.people, k), range(s, s + w)
+        return r.sample(self.people, k), range(s, s + w)
 
     def feedback(self, kind: str, finished: bool, improved: bool, gain: float, seconds: float) -> None:
         rate = gain / max(seconds, 1e-3)
@@ -402,7 +420,7 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
             # presolve of a >1 M-variable model outlasts any sub-solve limit
             sub.parameters.cp_model_presolve = False
         seen = -1
-        limit = settings.sub_time
+        limit, short = settings.sub_time, settings.short_time
         while not shared.halted and time.perf_counter() < until:
             left = min(deadline, until) - time.perf_counter()
             if left < 0.1 or dtime_left[0] <= 0:
@@ -443,12 +461,13 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
                 seen = version
             sp = sub.parameters
             sp.random_seed = rng.randrange(1 << 30)
+            cap = short if kind.endswith(SHORT) else limit
             if one:
                 # deterministic iterations: the wall limit is only a safety net
-                sp.max_deterministic_time = min(limit, dtime_left[0])
+                sp.max_deterministic_time = min(cap, dtime_left[0])
                 sp.max_time_in_seconds = left
             else:
-                sp.max_time_in_seconds = min(limit, left)
+                sp.max_time_in_seconds = min(cap, left)
             ts = time.perf_counter()
             shared.track(sub, True)
             try:
@@ -460,7 +479,7 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
             if st == cp_model.UNKNOWN and not shared.halted:
                 # not even the hinted incumbent was loaded: on very large models presolve
                 # alone outlasts the limit, so give the sub-solves more time
-                limit *= 1.5
+                limit, short = limit * 1.5, short * 1.5
             improved, gain = False, 0.0
             if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 new = round(sub.objective_value)

@@ -37,6 +37,9 @@ class LnsSettings:
         on g08 (5 416 / 5 323 -> 5 633 / 6 015) and mixed elsewhere (BENCHMARKS.md
         section 7, "2026-12-03 evening").
     sub_time : seconds (or deterministic units with one worker) per LNS sub-solve.
+    short_time : 0: every sub-solve gets ``sub_time``; > 0: each neighbourhood kind is
+        also offered with sub-solves of this many seconds (deterministic units with one
+        worker), as an arm of its own in the bandit (own size, own gain per second).
     sub_linearization : ``linearization_level`` of the sub-solves; 2 (the full LP)
         lets "everyone over a few days" sub-problems close in tenths of a second.
     init_size : initial share of the (person, day) cells a neighbourhood frees.
@@ -69,6 +72,7 @@ class LnsSettings:
     probe: float = 0.05
     resume_stall: float = 0.0
     sub_time: float = 2.0
+    short_time: float = 0.0
     sub_linearization: int = 2
     init_size: float = 0.1
     init_free: int = 1500
