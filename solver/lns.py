@@ -121,7 +121,7 @@ class Neighbourhoods:
         # with the person kind, the bandit allocates time by measured gain per second
         # (first measure replaces the optimistic start; picks weighted by 1 / cost);
         # without it, the bandit measured before it (see solver.person_step.PERSON_STEP)
-        self.by_time = "person" in self.kinds
+        self.by_time = "person" in self.kinds or settings.by_time
         self.best_rate = 0.0
         self.stats = {k: [0, 0, 0] for k in arms}  # calls, finished, improved
 

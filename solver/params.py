@@ -40,6 +40,10 @@ class LnsSettings:
     short_time : 0: every sub-solve gets ``sub_time``; > 0: each neighbourhood kind is
         also offered with sub-solves of this many seconds (deterministic units with one
         worker), as an arm of its own in the bandit (own size, own gain per second).
+    by_time : the bandit allocates time by measured gain per second (the first measure
+        of a kind replaces its optimistic start) even without the "person" kind. Off, the
+        optimistic start fades by 0.7 a call: ~45 calls a kind, so on a minute's run of
+        100-200 sub-solves the kinds are picked nearly in turn.
     sub_linearization : ``linearization_level`` of the sub-solves; 2 (the full LP)
         lets "everyone over a few days" sub-problems close in tenths of a second.
     init_size : initial share of the (person, day) cells a neighbourhood frees.
@@ -73,6 +77,7 @@ class LnsSettings:
     resume_stall: float = 0.0
     sub_time: float = 2.0
     short_time: float = 0.0
+    by_time: bool = False
     sub_linearization: int = 2
     init_size: float = 0.1
     init_free: int = 1500

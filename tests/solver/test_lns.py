@@ -16,6 +16,7 @@ from planner.generate import generate_scenario
 from solver import Person, SolveOptions, build_model, solve
 from solver.evaluate import evaluate
 from solver.lns import Neighbourhoods, _Grid, search
+from solver.params import LNS
 
 # 14 people x 14 days does not close in a few seconds with one worker: the LNS runs
 HARD = random_problem(0, people=14, days=14)
@@ -127,6 +128,49 @@ def test_neighbourhoods_stay_in_the_grid_and_target_gaps():
     assert all(hood.size[k] > 0.1 for k in hood.kinds)  # proven-optimal neighbourhoods grow
     kind, _, _ = hood.pick([])
     assert kind not in ("gap", "chain")  # no gap, no gap neighbourhood
+
+
+def test_short_sub_solves_are_bandit_arms_of_their_own():
+    people = [f"p{i}" for i in range(10)]
+    hood = Neighbourhoods(people, 28, random.Random(2), replace(LNS, short_time=0.25))
+    assert {"window", "window/short", "gap", "gap/short"} <= set(hood.kinds)
+    picked = set()
+    for _ in range(300):
+        arm, who, when = hood.pick([(5, ["p1", "p2"])])
+        picked.add(arm)
+        if arm.startswith("gap"):  # a short arm frees what its kind frees
+            assert list(who) == ["p1", "p2"] and when.start <= 5 < when.stop
+        hood.feedback(arm, finished=arm == "window/short", improved=False, gain=0.0, seconds=0.1)
+    assert picked == set(hood.kinds)
+    # each arm adapts its own size: proven-optimal short windows grow, the long ones
+    # (timed out without a gain) shrink
+    assert hood.size["window/short"] > LNS.init_size > hood.size["window"]
+    assert Neighbourhoods(people, 28, random.Random(2)).kinds == tuple(
+        k for k in hood.kinds if not k.endswith("/short"))  # off by default
+
+
+@pytest.mark.parametrize("by_time", [False, True])
+def test_by_time_makes_a_kinds_first_measure_replace_its_optimistic_start(by_time):
+    people = [f"p{i}" for i in range(10)]
+    hood = Neighbourhoods(people, 28, random.Random(0), replace(LNS, by_time=by_time))
+    hood.feedback("window", finished=False, improved=True, gain=10.0, seconds=1.0)
+    hood.feedback("people", finished=True, improved=False, gain=0.0, seconds=1.0)
+    if by_time:  # measured at once: the gaining kind leads, the fruitless one trails
+        assert hood.score["window"] == 10.0 > hood.score["people"]
+        assert hood.score["block"] == 1e9  # not yet tried
+    else:  # the optimistic start fades by 0.7 a call
+        assert hood.score["window"] == pytest.approx(0.7e9, rel=1e-6)
+
+
+def test_a_search_with_short_sub_solves_runs_both_arms_and_stays_exact():
+    m = build_model(HARD)
+    opts = replace(OPTS, time_limit=120.0, deterministic_time=3.0, seed=2)
+    out = search(m, opts, time.perf_counter(), replace(LNS, short_time=0.2))
+    assert out.stats["window/short"][0] > 0 and out.stats["window"][0] > 0
+    # the incumbent's objective is the model's objective of its values
+    obj = m.model.proto.objective
+    value = sum(c * int(out.values[v]) for v, c in zip(obj.vars, obj.coeffs)) + obj.offset
+    assert out.objective == round(value) and out.objective >= out.bound
 
 
 def test_infeasible_hint_is_repaired_by_freeing_only_its_people():
