@@ -40,10 +40,17 @@ class LnsSettings:
     short_time : 0: every sub-solve gets ``sub_time``; > 0: each neighbourhood kind is
         also offered with sub-solves of this many seconds (deterministic units with one
         worker), as an arm of its own in the bandit (own size, own gain per second).
+        Off: alone (0.5 s, three seeds, 60 s) it won on g02 and h01 and lost on g10, a
+        wash on the mean; a flat 0.5 s ``sub_time`` won on h01 and h04 and lost on g02
+        and Instance12. With ``by_time`` the five shapes' medians were better or equal
+        (tuning mean 58.6 % against 69.0 % above the references) but the public
+        instances, the hold-out and the MSP scenarios are not yet measured with it
+        (BENCHMARKS.md section 7, "2026-12-04").
     by_time : the bandit allocates time by measured gain per second (the first measure
         of a kind replaces its optimistic start) even without the "person" kind. Off, the
         optimistic start fades by 0.7 a call: ~45 calls a kind, so on a minute's run of
-        100-200 sub-solves the kinds are picked nearly in turn.
+        100-200 sub-solves the kinds are picked nearly in turn. Off until measured beyond
+        the tuning shapes (see ``short_time``).
     sub_linearization : ``linearization_level`` of the sub-solves; 2 (the full LP)
         lets "everyone over a few days" sub-problems close in tenths of a second.
     init_size : initial share of the (person, day) cells a neighbourhood frees.
