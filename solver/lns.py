@@ -80,6 +80,7 @@ class Outcome:
     source: str | None = None
     """Where ``bound`` comes from (``SolveResult.bound_source``)."""
 
+
 SHORT = "/short"
 """Suffix of a kind's short-sub-solve arm (``LnsSettings.short_time``)."""
 

@@ -173,6 +173,19 @@ def test_a_search_with_short_sub_solves_runs_both_arms_and_stays_exact():
     assert out.objective == round(value) and out.objective >= out.bound
 
 
+def test_short_arms_and_a_measuring_bandit_keep_the_checker_satisfied(monkeypatch):
+    import solver.lns as lns
+
+    # solve() searches with the settings bound as search()'s default (as benchmarks/suite.py)
+    monkeypatch.setattr(lns.search, "__defaults__", (replace(LNS, short_time=0.3, by_time=True),))
+    scenario = generate_scenario(40, weeks=2, seed=4)
+    compiled = compile_scenario(scenario)
+    r = solve(compiled.problem, SolveOptions(time_limit=5.0, workers=2, seed=3))
+    report = check(scenario, to_plan(compiled, r))
+    assert report.hard_ok, report.violations[:3]
+    assert report.objective == r.objective
+
+
 def test_infeasible_hint_is_repaired_by_freeing_only_its_people():
     from ortools.sat.python import cp_model
 
