@@ -109,17 +109,14 @@ class Neighbourhoods:
             # every sub-solved kind also as an arm with short sub-solves ("window/short"):
             # its own size and score, so the bandit learns which time scale pays
             kinds = kinds + tuple(k + SHORT for k in kinds if k != "person")
-        if settings.cells_time > 0:
-            kinds = kinds + ("cells",)
         self.kinds = kinds
         self._order: list[str] = []  # "person": everyone in turn, seeded order
         # ``variables``: decision variables of the whole grid (0: unknown, share only)
         start = settings.init_size
         if variables > 0:
             start = max(0.01, min(start, settings.init_free / variables))
-        arms = self.KINDS + tuple(k + SHORT for k in self.KINDS) + ("cells",)
+        arms = self.KINDS + tuple(k + SHORT for k in self.KINDS)
         self.size = {k: start for k in arms}
-        self.size["cells"] = settings.cells_size
         self.score = {k: 1e9 for k in arms}  # optimistic start: every kind is tried
         self.cost = {k: 1.0 for k in arms}  # seconds per call (moving average)
         # with the person kind, the bandit allocates time by measured gain per second
@@ -148,11 +145,8 @@ class Neighbourhoods:
         return (arm, *self._pick(_base(arm), self.size[arm], gaps, surplus))
 
     def _pick(self, kind: str, f: float, gaps, surplus):
-        """(people, days) of a neighbourhood of ``kind`` and size share ``f``
-        ("cells": (None, f), the share of scattered cells the caller frees)."""
+        """(people, days) of a neighbourhood of ``kind`` and size share ``f``."""
         r, P, D = self.rng, len(self.people), self.days
-        if kind == "cells":
-            return None, f
         if kind == "person":
             if not self._order:
                 self._order = r.sample(self.people, P)
@@ -192,9 +186,7 @@ class Neighbourhoods:
         first = self.by_time and self.stats[kind][0] == 0
         self.score[kind] = seen if first else 0.7 * self.score[kind] + 0.3 * seen
         self.cost[kind] = seconds if first else 0.7 * self.cost[kind] + 0.3 * seconds
-        if finished or (improved and kind == "cells"):
-            # "cells" runs against a short limit, as CP-SAT's own LNS: a gain, not only
-            # a proof, says the neighbourhood can be larger
+        if finished:
             self.size[kind] = min(1.0, self.size[kind] * self.settings.grow)
         elif not improved:
             self.size[kind] = max(0.01, self.size[kind] * self.settings.shrink)
@@ -220,7 +212,6 @@ class _Grid:
                 for d in range(max(0, q.first_day), min(n - 1, q.last_day) + 1):
                     cells.setdefault((pid, d), []).append(var.index)
         self.cells = {k: np.array(v, dtype=np.int64) for k, v in cells.items()}
-        self.keys = list(self.cells)
         self.people = sorted({p for p, _ in cells})
         self.days = n
         self.decision = np.array(
@@ -267,13 +258,6 @@ class _Grid:
             return []
         got = np.bincount(self.seg, weights=values[self.flat], minlength=len(self.info))
         return [self.info[i] for i in np.nonzero(got < self.want)[0].tolist()]
-
-    def scatter(self, f: float, rng: random.Random) -> np.ndarray:
-        """The variables of a random share ``f`` of all (person, day) cells."""
-        keys = self.keys
-        k = max(1, min(len(keys), round(f * len(keys))))
-        parts = [self.cells[keys[i]] for i in rng.sample(range(len(keys)), k)]
-        return np.concatenate(parts)
 
     def free(self, who, when) -> np.ndarray:
         parts = [self.cells[(p, d)] for p in who for d in when if (p, d) in self.cells]
@@ -464,7 +448,7 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
                     out.improvements += improved
                 continue
             target = values.copy()
-            target[grid.scatter(when, rng) if kind == "cells" else grid.free(who, when)] = -1
+            target[grid.free(who, when)] = -1
             changed = dec[target[dec] != fixed[dec]]
             for i in changed.tolist():
                 d = dom[i].domain
@@ -478,8 +462,7 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
                 seen = version
             sp = sub.parameters
             sp.random_seed = rng.randrange(1 << 30)
-            cap = (settings.cells_time if kind == "cells"
-                   else short if kind.endswith(SHORT) else limit)
+            cap = short if kind.endswith(SHORT) else limit
             if one:
                 # deterministic iterations: the wall limit is only a safety net
                 sp.max_deterministic_time = min(cap, dtime_left[0])

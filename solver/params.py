@@ -51,10 +51,6 @@ class LnsSettings:
         optimistic start fades by 0.7 a call: ~45 calls a kind, so on a minute's run of
         100-200 sub-solves the kinds are picked nearly in turn. Off until measured beyond
         the tuning shapes (see ``short_time``).
-    cells_time : 0: off; > 0: a "cells" neighbourhood kind frees a random share of all
-        (person, day) cells, scattered, with sub-solves of this many seconds, its share
-        starting at ``cells_size`` and growing on any gain (CP-SAT's own random-variable
-        LNS: large neighbourhoods, short limits). Off until measured.
     sub_linearization : ``linearization_level`` of the sub-solves; 2 (the full LP)
         lets "everyone over a few days" sub-problems close in tenths of a second.
     init_size : initial share of the (person, day) cells a neighbourhood frees.
@@ -89,8 +85,6 @@ class LnsSettings:
     sub_time: float = 2.0
     short_time: float = 0.0
     by_time: bool = False
-    cells_time: float = 0.0
-    cells_size: float = 0.5
     sub_linearization: int = 2
     init_size: float = 0.1
     init_free: int = 1500

@@ -186,54 +186,6 @@ def test_short_arms_and_a_measuring_bandit_keep_the_checker_satisfied(monkeypatc
     assert report.objective == r.objective
 
 
-def test_scatter_frees_the_variables_of_a_random_share_of_all_cells():
-    m = build_model(HARD)
-    grid = _Grid(m)
-    rng = random.Random(5)
-    free = grid.scatter(0.5, rng)
-    freed = set(free.tolist())
-    # whole cells: every freed variable belongs to a cell freed whole (an on-call variable
-    # belongs to every day of its period, so more cells may end up freed whole)
-    whole = {k for k, v in grid.cells.items() if set(v.tolist()) <= freed}
-    assert freed == set(np.concatenate([grid.cells[k] for k in whole]).tolist())
-    assert round(0.5 * len(grid.cells)) <= len(whole) < len(grid.cells)
-    assert len({p for p, _ in whole}) > 1 and len({d for _, d in whole}) > 1  # scattered
-    assert not np.array_equal(free, grid.scatter(0.5, rng))
-
-
-def test_the_cells_arm_grows_on_any_gain_and_shrinks_on_a_fruitless_timeout():
-    people = [f"p{i}" for i in range(10)]
-    assert "cells" not in Neighbourhoods(people, 28, random.Random(0)).kinds  # off by default
-    hood = Neighbourhoods(people, 28, random.Random(0), replace(LNS, cells_time=0.2))
-    assert "cells" in hood.kinds and hood.size["cells"] == LNS.cells_size
-    hood.feedback("cells", finished=False, improved=True, gain=5.0, seconds=0.2)
-    assert hood.size["cells"] == pytest.approx(LNS.cells_size * LNS.grow)
-    hood.feedback("window", finished=False, improved=True, gain=5.0, seconds=0.2)
-    assert hood.size["window"] == LNS.init_size  # the other kinds grow only on a proof
-    hood.feedback("cells", finished=False, improved=False, gain=0.0, seconds=0.2)
-    assert hood.size["cells"] == pytest.approx(LNS.cells_size * LNS.grow * LNS.shrink)
-    assert any(hood.pick([])[0] == "cells" for _ in range(200))
-
-
-def test_a_search_with_the_cells_arm_stays_exact_and_keeps_the_checker_satisfied(monkeypatch):
-    import solver.lns as lns
-
-    m = build_model(HARD)
-    opts = replace(OPTS, time_limit=120.0, deterministic_time=3.0, seed=2)
-    out = search(m, opts, time.perf_counter(), replace(LNS, cells_time=0.2))
-    assert out.stats["cells"][0] > 0
-    obj = m.model.proto.objective
-    value = sum(c * int(out.values[v]) for v, c in zip(obj.vars, obj.coeffs)) + obj.offset
-    assert out.objective == round(value) and out.objective >= out.bound
-    monkeypatch.setattr(lns.search, "__defaults__", (replace(LNS, cells_time=0.2, by_time=True),))
-    scenario = generate_scenario(40, weeks=2, seed=4)
-    compiled = compile_scenario(scenario)
-    r = solve(compiled.problem, SolveOptions(time_limit=5.0, workers=2, seed=3))
-    report = check(scenario, to_plan(compiled, r))
-    assert report.hard_ok, report.violations[:3]
-    assert report.objective == r.objective
-
-
 def test_infeasible_hint_is_repaired_by_freeing_only_its_people():
     from ortools.sat.python import cp_model
 
@@ -283,16 +235,12 @@ def test_first_neighbourhoods_free_at_most_init_free_variables_on_large_grids():
     from solver.params import LNS
 
     people = [f"p{i}" for i in range(50)]
-    def sizes(hood):  # "cells" is sized on its own (cells_size), short sub-solves
-        return [v for k, v in hood.size.items() if k != "cells"]
-
     small = Neighbourhoods(people, 28, random.Random(0), variables=5_000)
-    assert all(v == LNS.init_size for v in sizes(small))  # 10 % is 500: unchanged
+    assert all(v == LNS.init_size for v in small.size.values())  # 10 % is 500: unchanged
     big = Neighbourhoods(people, 364, random.Random(0), variables=100_000)
-    assert all(v == pytest.approx(LNS.init_free / 100_000) for v in sizes(big))
+    assert all(v == pytest.approx(LNS.init_free / 100_000) for v in big.size.values())
     huge = Neighbourhoods(people, 364, random.Random(0), variables=10_000_000)
-    assert all(v == 0.01 for v in sizes(huge))  # never below the adaptive floor
-    assert huge.size["cells"] == LNS.cells_size
+    assert all(v == 0.01 for v in huge.size.values())  # never below the adaptive floor
 
 
 @pytest.mark.parametrize("spreads", [True, False])
