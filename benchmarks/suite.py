@@ -106,6 +106,9 @@ def run(args) -> None:
     if unknown:
         sys.exit(f"--only: unknown suite instance(s) {', '.join(sorted(unknown))}; "
                  f"known: {', '.join(s.name for s in SUITE)}")
+    outside = set(args.only or ()) - {s.name for s in _shapes(args.part, args.only)}
+    if outside:
+        sys.exit(f"--only: {', '.join(sorted(outside))} not in --part {args.part}")
     missing = [f for f in args.file or () if not Path(f).is_file()]
     if missing:
         sys.exit(f"--file: no such file: {', '.join(missing)}")
@@ -255,7 +258,8 @@ def main() -> None:
     sub = ap.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("run")
     r.add_argument("--part", choices=("tuning", "holdout", "large", "all"), default=None,
-                   help="generated part to run (default: tuning, or none when --file is given)")
+                   help="generated part to run (default: tuning, or none when --file or "
+                   "--only is given)")
     r.add_argument("--file", action="append", help="a benchmark file to run too (e.g. a "
                    "public InstanceN.txt; reported against best_known.csv beside it)")
     r.add_argument("--only", nargs="+", action="extend",
@@ -280,8 +284,8 @@ def main() -> None:
     a = ap.parse_args()
     if a.cmd == "run":
         a.variant = a.variant or ["base"]
-        if a.part is None and not a.file:
-            a.part = "tuning"
+        if a.part is None and not a.file and not a.only:
+            a.part = "tuning"  # --only names instances of any part
         run(a)
     elif a.cmd == "child":
         _child(a)

@@ -49,8 +49,10 @@ class LnsSettings:
     by_time : the bandit allocates time by measured gain per second (the first measure
         of a kind replaces its optimistic start) even without the "person" kind. Off, the
         optimistic start fades by 0.7 a call: ~45 calls a kind, so on a minute's run of
-        100-200 sub-solves the kinds are picked nearly in turn. Off until measured beyond
-        the tuning shapes (see ``short_time``).
+        100-200 sub-solves the kinds are picked nearly in turn. Alone (three seeds, 60
+        s) it won on g10, h01 and h04 medians and tied Instance12 (BENCHMARKS.md section
+        7, "2026-12-04 evening"); off until the public instances and the hold-out are
+        run with it.
     sub_linearization : ``linearization_level`` of the sub-solves; 2 (the full LP)
         lets "everyone over a few days" sub-problems close in tenths of a second.
     init_size : initial share of the (person, day) cells a neighbourhood frees.

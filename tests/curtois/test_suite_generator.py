@@ -56,3 +56,21 @@ def test_a_small_generated_instance_has_a_valid_roster_checked_independently():
     assert run.status in ("optimal", "feasible")
     assert not run.problems  # benchmark checker: no hard violation, same objective
     assert check_roster(inst, run.roster).objective == run.solver_objective
+
+
+def test_suite_run_only_names_an_instance_of_any_part_and_refuses_one_outside_part(tmp_path):
+    import subprocess
+
+    suite = str(ROOT / "benchmarks" / "suite.py")
+    # a hold-out name with --part tuning: refused by name, nothing run
+    proc = subprocess.run([sys.executable, suite, "run", "--only", "h10", "--part", "tuning",
+                           "--out", str(tmp_path / "a")], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode != 0 and "h10" in proc.stderr and "tuning" in proc.stderr
+    assert not (tmp_path / "a").exists()
+    # without --part, a hold-out name selects it (it once selected nothing, silently)
+    proc = subprocess.run([sys.executable, suite, "run", "--only", "h09", "--seeds", "1",
+                           "--limit", "2", "--out", str(tmp_path / "b")],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "b" / "instances" / "h09.txt").is_file()
+    assert "h09 base seed 0:" in proc.stdout and "valid=True" in proc.stdout
