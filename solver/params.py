@@ -50,9 +50,9 @@ class LnsSettings:
         of a kind replaces its optimistic start) even without the "person" kind. Off, the
         optimistic start fades by 0.7 a call: ~45 calls a kind, so on a minute's run of
         100-200 sub-solves the kinds are picked nearly in turn. Alone (three seeds, 60
-        s) it won on g10, h01 and h04 medians and tied Instance12 (BENCHMARKS.md section
-        7, "2026-12-04 evening"), but lost on Instance8 (1 450 against 1 362) and was
-        level on Instance9, 10 and 12: off.
+        s) it won on g10, h01 and h04 medians, lost on Instance8 (1 450 against 1 362)
+        and was level on Instance9, 10 and 12 (BENCHMARKS.md section 7, "2026-12-04
+        evening"): off.
     sub_linearization : ``linearization_level`` of the sub-solves; 2 (the full LP)
         lets "everyone over a few days" sub-problems close in tenths of a second.
     init_size : initial share of the (person, day) cells a neighbourhood frees.
