@@ -1,6 +1,8 @@
-"""Lower bounds for the suite's references: CP-SAT on a relaxation of the instance.
+"""Lower bounds for the suite's references: the set-partitioning LP, or CP-SAT on a relaxation.
 
-A valid lower bound on a suite instance's optimum, independent of the search: build
+``--method colgen`` (default): the Lagrangian bound of the set-partitioning LP over whole
+per-person rosters, by column generation (:mod:`solver.colgen`), every rule of every
+person kept. ``--method relax``: a valid lower bound on a suite instance's optimum, independent of the search: build
 the engine's model with some hard rules left out (by default the minimum run lengths
 of work and rest and the forbidden successions; the maximum run, its implied window
 sums, totals, type limits, weekends and days off stay) and let CP-SAT minimise the
@@ -10,14 +12,18 @@ relaxation keeps every rule it is the instance's own bound.
 
 Usage::
 
-    python benchmarks/suite_bounds.py g02 g10 --limit 120 --drop min_consecutive_days \\
+    python benchmarks/suite_bounds.py g02 h04 --file ../shared/benchmarks/curtois/Instance8.txt --limit 120
+    python benchmarks/suite_bounds.py g02 g10 --method relax --limit 120 --drop min_consecutive_days \\
         min_consecutive_days_off forbidden_successions
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import math
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -32,7 +38,6 @@ DEFAULT_DROP = ("min_consecutive_days", "min_consecutive_days_off", "forbidden_s
 
 def relaxed_bound(text: str, drop, limit: float, workers: int = 2) -> tuple[float, float | None, str]:
     """(bound, objective of the relaxation's best solution, CP-SAT status)."""
-    import tempfile
 
     from ortools.sat.python import cp_model
 
@@ -67,19 +72,66 @@ def relaxed_bound(text: str, drop, limit: float, workers: int = 2) -> tuple[floa
             solver.status_name(code))
 
 
+def colgen(text: str, limit: float, workers: int = 2):
+    """:class:`solver.colgen.ColgenBound` of the instance ``text``."""
+    from planner.compile import compile_scenario
+    from planner.curtois.parser import parse_instance
+    from planner.curtois.to_domain import instance_to_scenario
+    from solver.colgen import colgen_bound
+
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, newline="") as fh:
+        fh.write(text)
+    problem = compile_scenario(instance_to_scenario(parse_instance(fh.name))).problem
+    return colgen_bound(problem, limit, workers)
+
+
+def _reference(name: str, path: Path | None) -> str:
+    """The suite's reference for ``name``, or the best-known value beside a public file."""
+    table = ROOT / "benchmarks" / "suite_reference.csv" if path is None else path.parent / "best_known.csv"
+    if table.exists():
+        with table.open() as fh:
+            for row in csv.reader(fh):
+                if row and row[0] in (name, path.stem if path else name, path.name if path else name):
+                    return row[1]
+    return "-"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("names", nargs="+")
+    ap.add_argument("names", nargs="*", help="suite instance names (benchmarks/curtois_gen.py)")
+    ap.add_argument("--file", action="append", default=[], help="a benchmark file (e.g. InstanceN.txt)")
+    ap.add_argument("--method", choices=("colgen", "relax"), default="colgen")
     ap.add_argument("--limit", type=float, default=120.0)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--drop", nargs="*", default=list(DEFAULT_DROP))
+    ap.add_argument("--drop", nargs="*", default=list(DEFAULT_DROP), help="--method relax: rules left out")
     a = ap.parse_args()
     shapes = {s.name: s for s in SUITE}
-    for name in a.names:
+    unknown = [n for n in a.names if n not in shapes]
+    if unknown:
+        ap.error(f"unknown suite instance(s) {', '.join(unknown)}; known: {', '.join(shapes)}")
+    jobs = [(n, None) for n in a.names] + [(Path(f).stem, Path(f)) for f in a.file]
+    if not jobs:
+        ap.error("name a suite instance or give --file")
+    if a.method == "colgen":
+        print("| instance | reference | bound (ceil) | reference above bound % | converged | rounds "
+              "| columns | seconds |")
+        print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for name, path in jobs:
+        text = path.read_text() if path else generate(shapes[name])
         t = time.perf_counter()
-        bound, obj, status = relaxed_bound(generate(shapes[name]), set(a.drop), a.limit, a.workers)
-        print(f"{name}: bound {bound:.0f} (relaxation {status}, best {obj}, "
-              f"dropped {','.join(a.drop) or 'nothing'}, {time.perf_counter() - t:.0f} s)", flush=True)
+        if a.method == "relax":
+            bound, obj, status = relaxed_bound(text, set(a.drop), a.limit, a.workers)
+            print(f"{name}: bound {bound:.0f} (relaxation {status}, best {obj}, "
+                  f"dropped {','.join(a.drop) or 'nothing'}, {time.perf_counter() - t:.0f} s)", flush=True)
+            continue
+        r = colgen(text, a.limit, a.workers)
+        ref = _reference(name, path)
+        lb = math.ceil(r.bound - 1e-6) if r.bound > -math.inf else None
+        above = (f"{100 * (int(ref) - lb) / int(ref):.1f}" if lb is not None and ref.isdigit()
+                 and int(ref) else "-")
+        print(f"| {name} | {ref} | {lb if lb is not None else '-'} | {above} | "
+              f"{'yes' if r.converged else 'no'} | {r.rounds} | {r.columns} | {r.seconds:.0f} |",
+              flush=True)
 
 
 if __name__ == "__main__":

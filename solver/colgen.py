@@ -1,0 +1,246 @@
+"""A lower bound from the set-partitioning LP over whole per-person rosters (column generation).
+
+The master chooses, for every person, a convex combination of whole rosters (columns)
+that each keep every hard rule of that person; coverage is linked through per-duty rows
+with the shortfall and over-coverage slacks at their weights::
+
+    min   sum_c cost_c l_c + sum_d (u_d s_d + p_d t_d + o_d e_d)
+    s.t.  sum_{c of p} l_c = 1                       for each person p
+          sum_c a_cd l_c + s_d + t_d - e_d = r_d + q_d  for each duty d     (dual pi_d)
+          0 <= s_d <= r_d, 0 <= t_d <= q_d, e_d >= 0, l >= 0
+
+(``r``/``u`` the base tier, ``q``/``p`` the peak tier, ``o`` the over-coverage weight,
+``cost_c`` the person's own penalties: requests, continuity, backup use). Solved by
+GLOP; a person's pricing problem is their own CP-SAT model (:func:`solver.build.build_model`
+of a one-person problem, every hard rule of theirs) with ``-pi_d`` on each duty.
+
+The bound reported is the Lagrangian one, valid at any duals ``pi_d >= -o_d`` whether
+or not the column generation converged::
+
+    LB(pi) = sum_d [pi_d (r_d + q_d) + r_d min(0, u_d - pi_d) + q_d min(0, p_d - pi_d)]
+             + sum_p (CP-SAT's proven bound on p's pricing problem)
+
+with the duals rounded to multiples of ``1 / SCALE`` so every pricing model has integer
+coefficients. It is a bound on the integer problem itself (a relaxation of the coupling
+rows only), so it holds for the plans the checker scores.
+
+Only for problems whose objective is a sum of per-person and per-duty terms with no
+rule across people: no fairness spread, no on-call period, no re-plan stability
+(:func:`applicable`). The benchmark's instances (Curtois & Qu) are of that kind; the
+branch-and-price methods that solve them rest on this bound.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, replace
+
+from ortools.linear_solver import pywraplp
+from ortools.sat.python import cp_model
+
+from solver.build import build_model
+from solver.problem import Demand, Problem
+from solver.repair import duties_by_person
+from solver.threads import run_threads
+
+SCALE = 1000
+"""Duals are rounded to multiples of ``1 / SCALE`` (pricing models need integer costs)."""
+
+PRICING_SECONDS = 2.0
+"""Most seconds one pricing solve may take (its proven bound counts if it stops early)."""
+
+
+def applicable(problem: Problem) -> str | None:
+    """None when the bound applies to ``problem``, else why not."""
+    w = problem.rules.weights
+    if any(v > 0 for v in w.fairness.values()):
+        return "fairness spreads couple people"
+    if problem.oncall_periods:
+        return "on-call periods are not in the per-person rosters"
+    if problem.stability is not None:
+        return "a re-plan's change budget couples people"
+    return None
+
+
+@dataclass
+class ColgenBound:
+    """What :func:`colgen_bound` proved."""
+
+    bound: float
+    """Best Lagrangian bound (``-inf`` when no pricing round completed)."""
+    lp: float | None
+    """The restricted master's last LP value (equals ``bound`` at convergence)."""
+    converged: bool
+    """No column of negative reduced cost was left (the bound is the LP's own)."""
+    rounds: int
+    columns: int
+    seconds: float
+    history: list[tuple[float, float]]
+    """(seconds since start, best bound) after each round."""
+
+
+class _Pricer:
+    """One person's own model; its objective is rewritten with each round's duals."""
+
+    def __init__(self, problem: Problem, pid: str, duties) -> None:
+        person = next(p for p in problem.people if p.id == pid)
+        own = tuple(replace(d, demand=Demand()) for d in duties)
+        sub = Problem(num_days=problem.num_days, people=(person,), duties=own,
+                      eligible={d.id: (pid,) for d in own}, weeks=problem.weeks,
+                      weekends=problem.weekends,
+                      requests=tuple(r for r in problem.requests if r.person == pid),
+                      rules=problem.rules,
+                      fixed=tuple(f for f in problem.fixed if f[0] == pid))
+        self.m = build_model(sub)
+        obj = self.m.model.proto.objective
+        if obj.scaling_factor not in (0.0, 1.0):
+            raise ValueError("a pricing model's objective is scaled")
+        base: dict[int, int] = defaultdict(int)
+        offset = int(obj.offset)
+        for ref, c in zip(obj.vars, obj.coeffs):
+            if ref < 0:  # c * not(x) = c - c * x
+                base[-ref - 1] -= c
+                offset += c
+            else:
+                base[ref] += c
+        self.base, self.offset = dict(base), offset
+        self.x = {did: var for (_, did), var in self.m.x.items()
+                  if not self.m.duties[did].busy}
+        self.solver = cp_model.CpSolver()
+        p = self.solver.parameters
+        p.num_workers = 1
+        p.linearization_level = 2
+
+    def price(self, pi: dict[str, int], seconds: float):
+        """(duty ids, objective, proven bound) at duals ``pi`` (scaled), or None."""
+        coef = {i: SCALE * c for i, c in self.base.items()}
+        for did, var in self.x.items():
+            q = pi.get(did, 0)
+            if q:
+                coef[var.index] = coef.get(var.index, 0) - q
+        obj = self.m.model.proto.objective
+        obj.vars.clear()
+        obj.coeffs.clear()
+        items = [(i, c) for i, c in coef.items() if c]
+        obj.vars.extend(i for i, _ in items)
+        obj.coeffs.extend(c for _, c in items)
+        obj.offset = SCALE * self.offset
+        self.solver.parameters.max_time_in_seconds = max(0.01, seconds)
+        code = self.solver.solve(self.m.model)
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        col = frozenset(did for did, var in self.x.items() if self.solver.value(var))
+        return col, self.solver.objective_value, self.solver.best_objective_bound
+
+
+def _row_bound(dm: Demand, pi: float) -> float:
+    """The coverage part of the Lagrangian at dual ``pi`` (``pi >= -over_weight``)."""
+    return (pi * (dm.required + dm.peak_required) + dm.required * min(0.0, dm.under_weight - pi)
+            + dm.peak_required * min(0.0, dm.peak_weight - pi))
+
+
+def colgen_bound(problem: Problem, seconds: float, workers: int = 1) -> ColgenBound:
+    """Column generation on the set-partitioning LP for at most ``seconds``.
+
+    Raises ValueError when the bound does not apply (:func:`applicable`).
+    """
+    why = applicable(problem)
+    if why:
+        raise ValueError(f"the set-partitioning bound does not apply: {why}")
+    t0 = time.perf_counter()
+    deadline = t0 + seconds
+    by_person = duties_by_person(problem)
+    pricers = {p.id: _Pricer(problem, p.id, by_person[p.id])
+               for p in problem.people if by_person.get(p.id)}
+    rows_d = {d.id: d.demand for d in problem.duties if not d.busy
+              and (d.demand.required or d.demand.peak_required or d.demand.over_weight)}
+    # people with no duty at all still pay their own penalties (unmet work requests)
+    fixed_cost = 0.0
+    for p in problem.people:
+        if p.id not in pricers:
+            fixed_cost += sum(r.weight for r in problem.requests if r.person == p.id and r.work)
+
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    inf = lp.infinity()
+    objective = lp.Objective()
+    objective.SetMinimization()
+    convex = {pid: lp.Constraint(1, 1) for pid in pricers}
+    rows = {}
+    for did, dm in rows_d.items():
+        want = dm.required + dm.peak_required
+        row = lp.Constraint(want, want)
+        for ub, w in ((dm.required, dm.under_weight), (dm.peak_required, dm.peak_weight)):
+            if ub:
+                s = lp.NumVar(0, ub, "")
+                row.SetCoefficient(s, 1)
+                objective.SetCoefficient(s, w)
+        e = lp.NumVar(0, inf, "")
+        row.SetCoefficient(e, -1)
+        objective.SetCoefficient(e, dm.over_weight)
+        rows[did] = row
+    ncols = 0
+
+    def add(pid: str, col: frozenset[str], cost: int) -> None:
+        nonlocal ncols
+        v = lp.NumVar(0, inf, "")
+        objective.SetCoefficient(v, cost)
+        convex[pid].SetCoefficient(v, 1)
+        for did in col:
+            if did in rows:
+                rows[did].SetCoefficient(v, 1)
+        ncols += 1
+
+    # first duals: half a missing person's weight, so the first rosters work
+    pi = {did: SCALE * max(dm.under_weight, dm.peak_weight) // 2 for did, dm in rows_d.items()}
+    mu = {pid: math.inf for pid in pricers}
+    best, lp_value, converged, rounds = -math.inf, None, False, 0
+    history: list[tuple[float, float]] = []
+    order = list(pricers)
+    while time.perf_counter() < deadline:
+        rounds += 1
+        results: dict[str, object] = {}
+        nxt = iter(range(len(order)))
+        lock = threading.Lock()
+
+        def work(_tid: int) -> None:
+            while True:
+                with lock:
+                    k = next(nxt, None)
+                if k is None:
+                    return
+                pid = order[k]
+                left = deadline - time.perf_counter()
+                results[pid] = pricers[pid].price(pi, min(PRICING_SECONDS, left))
+
+        run_threads(work, max(1, int(workers)), "colgen")
+        complete = all(results.get(pid) is not None for pid in order)
+        added = 0
+        lagrangian = fixed_cost + sum(_row_bound(rows_d[d], pi.get(d, 0) / SCALE) for d in rows_d)
+        for pid in order:
+            res = results.get(pid)
+            if res is None:
+                continue
+            col, value, proven = res
+            lagrangian += proven / SCALE
+            # value = SCALE * cost - pi . a  (pi scaled): the roster's own cost is exact
+            cost = round((value + sum(pi.get(d, 0) for d in col)) / SCALE)
+            if value / SCALE < mu[pid] - 1e-3 * (len(col) + 1):
+                add(pid, col, cost)
+                added += 1
+        if complete:
+            best = max(best, lagrangian)
+        history.append((time.perf_counter() - t0, best))
+        if added == 0 and complete and rounds > 1:
+            converged = True
+            break
+        if lp.Solve() != pywraplp.Solver.OPTIMAL:
+            break
+        lp_value = objective.Value()
+        mu = {pid: c.dual_value() for pid, c in convex.items()}
+        pi = {did: int(round(max(row.dual_value(), -rows_d[did].over_weight) * SCALE))
+              for did, row in rows.items()}
+    return ColgenBound(bound=best, lp=lp_value, converged=converged, rounds=rounds,
+                       columns=ncols, seconds=time.perf_counter() - t0, history=history)
