@@ -53,6 +53,16 @@ PRICING_SECONDS = 2.0
 """Most seconds one pricing solve may take (its proven bound counts if it stops early)."""
 
 
+STABILISE = 0.5
+"""Duals priced are ``STABILISE`` x those of the best bound so far + the rest x the LP's
+(Wentges smoothing): the bound rises with fewer oscillations; a round that finds no
+column there prices at the LP's own duals before convergence is declared."""
+
+COLUMNS_PER_PRICING = 3
+"""The last rosters of each pricing solve (its best and the ones just before) offered to
+the master when their reduced cost is negative."""
+
+
 def applicable(problem: Problem) -> str | None:
     """None when the bound applies to ``problem``, else why not."""
     w = problem.rules.weights
@@ -80,6 +90,26 @@ class ColgenBound:
     seconds: float
     history: list[tuple[float, float]]
     """(seconds since start, best bound) after each round."""
+    duals: dict[str, float]
+    """The last LP's duals of the coverage rows (duty id -> price of one more holder)."""
+    rosters: list[tuple[str, frozenset[str], int]]
+    """Every column generated: (person, duty ids, the roster's own cost)."""
+    support: dict[tuple[str, str], float]
+    """The last LP solution per (person, duty): the share of that person's rosters holding
+    it (pairs at 0 left out)."""
+
+
+class _Columns(cp_model.CpSolverSolutionCallback):
+    """Every roster a pricing solve finds on its way to the best one."""
+
+    def __init__(self, x: dict) -> None:
+        super().__init__()
+        self.x = x
+        self.found: list[tuple[frozenset[str], float]] = []
+
+    def on_solution_callback(self) -> None:
+        col = frozenset(did for did, var in self.x.items() if self.value(var))
+        self.found.append((col, self.objective_value))
 
 
 class _Pricer:
@@ -115,7 +145,8 @@ class _Pricer:
         p.linearization_level = 2
 
     def price(self, pi: dict[str, int], seconds: float):
-        """(duty ids, objective, proven bound) at duals ``pi`` (scaled), or None."""
+        """([(duty ids, objective)] of the last rosters found, proven bound) at duals ``pi``
+        (scaled), or None when the person has no roster."""
         coef = {i: SCALE * c for i, c in self.base.items()}
         for did, var in self.x.items():
             q = pi.get(did, 0)
@@ -129,11 +160,11 @@ class _Pricer:
         obj.coeffs.extend(c for _, c in items)
         obj.offset = SCALE * self.offset
         self.solver.parameters.max_time_in_seconds = max(0.01, seconds)
-        code = self.solver.solve(self.m.model)
+        seen = _Columns(self.x)
+        code = self.solver.solve(self.m.model, seen)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
-        col = frozenset(did for did, var in self.x.items() if self.solver.value(var))
-        return col, self.solver.objective_value, self.solver.best_objective_bound
+        return seen.found[-COLUMNS_PER_PRICING:], self.solver.best_objective_bound
 
 
 def _row_bound(dm: Demand, pi: float) -> float:
@@ -181,26 +212,29 @@ def colgen_bound(problem: Problem, seconds: float, workers: int = 1) -> ColgenBo
         row.SetCoefficient(e, -1)
         objective.SetCoefficient(e, dm.over_weight)
         rows[did] = row
-    ncols = 0
+    columns: list[tuple[str, frozenset[str], object, int]] = []
 
     def add(pid: str, col: frozenset[str], cost: int) -> None:
-        nonlocal ncols
         v = lp.NumVar(0, inf, "")
         objective.SetCoefficient(v, cost)
         convex[pid].SetCoefficient(v, 1)
         for did in col:
             if did in rows:
                 rows[did].SetCoefficient(v, 1)
-        ncols += 1
+        columns.append((pid, col, v, cost))
 
     # first duals: half a missing person's weight, so the first rosters work
-    pi = {did: SCALE * max(dm.under_weight, dm.peak_weight) // 2 for did, dm in rows_d.items()}
+    pi_lp = {did: max(dm.under_weight, dm.peak_weight) / 2 for did, dm in rows_d.items()}
+    center = dict(pi_lp)  # the duals of the best bound so far (stabilisation centre)
     mu = {pid: math.inf for pid in pricers}
     best, lp_value, converged, rounds = -math.inf, None, False, 0
     history: list[tuple[float, float]] = []
     order = list(pricers)
+    alpha = 0.0  # the first round prices at the first duals
     while time.perf_counter() < deadline:
         rounds += 1
+        pi = {did: int(round(max(alpha * center[did] + (1 - alpha) * pi_lp[did],
+                                 -rows_d[did].over_weight) * SCALE)) for did in rows_d}
         results: dict[str, object] = {}
         nxt = iter(range(len(order)))
         lock = threading.Lock()
@@ -218,29 +252,45 @@ def colgen_bound(problem: Problem, seconds: float, workers: int = 1) -> ColgenBo
         run_threads(work, max(1, int(workers)), "colgen")
         complete = all(results.get(pid) is not None for pid in order)
         added = 0
-        lagrangian = fixed_cost + sum(_row_bound(rows_d[d], pi.get(d, 0) / SCALE) for d in rows_d)
+        lagrangian = fixed_cost + sum(_row_bound(rows_d[d], pi[d] / SCALE) for d in rows_d)
         for pid in order:
             res = results.get(pid)
             if res is None:
                 continue
-            col, value, proven = res
+            found, proven = res
             lagrangian += proven / SCALE
-            # value = SCALE * cost - pi . a  (pi scaled): the roster's own cost is exact
-            cost = round((value + sum(pi.get(d, 0) for d in col)) / SCALE)
-            if value / SCALE < mu[pid] - 1e-3 * (len(col) + 1):
-                add(pid, col, cost)
-                added += 1
-        if complete:
-            best = max(best, lagrangian)
+            for col, value in found:
+                # value = SCALE * cost - pi . a  (pi scaled): the roster's own cost is exact
+                cost = round((value + sum(pi.get(d, 0) for d in col)) / SCALE)
+                if cost - sum(pi_lp.get(d, 0.0) for d in col) < mu[pid] - 1e-6:
+                    add(pid, col, cost)
+                    added += 1
+        if complete and lagrangian > best:
+            best, center = lagrangian, {did: q / SCALE for did, q in pi.items()}
         history.append((time.perf_counter() - t0, best))
-        if added == 0 and complete and rounds > 1:
-            converged = True
-            break
+        if complete and added == 0 and rounds > 1:
+            if alpha == 0.0 or (lp_value is not None and best >= lp_value - 1e-6):
+                converged = True
+                break
+            alpha = 0.0  # stabilised duals found nothing (mispricing): price at the LP's
+            continue
         if lp.Solve() != pywraplp.Solver.OPTIMAL:
             break
         lp_value = objective.Value()
         mu = {pid: c.dual_value() for pid, c in convex.items()}
-        pi = {did: int(round(max(row.dual_value(), -rows_d[did].over_weight) * SCALE))
-              for did, row in rows.items()}
+        pi_lp = {did: max(row.dual_value(), -rows_d[did].over_weight) for did, row in rows.items()}
+        alpha = STABILISE
+    support: dict[tuple[str, str], float] = defaultdict(float)
+    if lp_value is not None and not converged and lp.Solve() == pywraplp.Solver.OPTIMAL:
+        lp_value = objective.Value()  # columns of the last round included
+    if lp_value is not None:
+        for pid, col, v, _ in columns:
+            share = v.solution_value()
+            if share > 1e-9:
+                for did in col:
+                    support[(pid, did)] += share
     return ColgenBound(bound=best, lp=lp_value, converged=converged, rounds=rounds,
-                       columns=ncols, seconds=time.perf_counter() - t0, history=history)
+                       columns=len(columns), seconds=time.perf_counter() - t0, history=history,
+                       duals={did: row.dual_value() for did, row in rows.items()} if lp_value is not None else {},
+                       rosters=[(pid, col, cost) for pid, col, _, cost in columns],
+                       support=dict(support))
