@@ -155,25 +155,27 @@ def run(args) -> None:
                           flush=True)
 
 
-def _public_reference(rows: list[dict]) -> dict[str, tuple[int, str]]:
+def _public_reference(rows: list[dict]) -> dict[str, tuple[int, str, float | None]]:
     """Best-known values of the public instances run with ``--file`` (``best_known.csv``
     beside the files, as ``rota bench curtois`` reads it)."""
     from planner.curtois.results import BEST_KNOWN_FILE, read_best_known
 
-    out: dict[str, tuple[int, str]] = {}
+    out: dict[str, tuple[int, str, float | None]] = {}
     for folder in {Path(r["file"]).parent for r in rows if r.get("file")}:
         if (folder / BEST_KNOWN_FILE).is_file():
             for name, bk in read_best_known(folder / BEST_KNOWN_FILE).items():
-                out[name] = (bk.upper, "best known")
+                out[name] = (bk.upper, "best known", bk.lower)
     return out
 
 
-def read_reference() -> dict[str, tuple[int, str]]:
+def read_reference() -> dict[str, tuple[int, str, float | None]]:
+    """Instance -> (reference, its source, proven lower bound or None)."""
     if not REFERENCE.exists():
         return {}
     with REFERENCE.open() as fh:
-        return {r["instance"]: (int(r["reference"]), r["source"]) for r in csv.DictReader(fh)
-                if not r["instance"].startswith("#")}
+        return {r["instance"]: (int(r["reference"]), r["source"],
+                                float(r["lower_bound"]) if r.get("lower_bound") else None)
+                for r in csv.DictReader(fh) if not r["instance"].startswith("#")}
 
 
 def report(args) -> None:
@@ -188,13 +190,13 @@ def report(args) -> None:
     ref.update(_public_reference(rows))
     variants = list(dict.fromkeys(r["variant"] for r in rows))
     shapes = {s.name: s for s in SUITE}
-    print("| instance | part | days x staff x types | reference | "
+    print("| instance | part | days x staff x types | reference | lower bound | "
           + " | ".join(f"{v} median (seeds) | gap %" for v in variants) + " |")
-    print("| --- " * (4 + 2 * len(variants)) + "|")
+    print("| --- " * (5 + 2 * len(variants)) + "|")
     gaps: dict[tuple[str, str], list[float]] = {}
     for name in dict.fromkeys(r["instance"] for r in rows):
         s = shapes.get(name) or Shape(name, 0, 0, 0, 0, 0, 0, "public")
-        r0 = ref.get(name, (None, ""))[0]
+        r0, _, lb = ref.get(name, (None, "", None))
         cells = []
         for v in variants:
             mine = [r for r in rows if r["instance"] == name and r["variant"] == v]
@@ -212,7 +214,7 @@ def report(args) -> None:
             cells += [f"{'-' if med is None else f'{med:g}'} ({seeds})",
                       "-" if gap is None else f"{gap:.1f}"]
         size = f"{s.days} x {s.staff} x {s.types}" if s.days else "-"
-        print(f"| {name} | {s.part} | {size} | {r0 or '-'} | "
+        print(f"| {name} | {s.part} | {size} | {r0 or '-'} | {'-' if lb is None else f'{lb:g}'} | "
               + " | ".join(cells) + " |")
     for (v, part), g in sorted(gaps.items()):
         print(f"{v} {part}: mean gap {statistics.mean(g):.1f} %, max {max(g):.1f} % "
@@ -242,8 +244,16 @@ def reference(args) -> None:
                     rows[name] = [str(o), f"best valid roster of all runs ({tag} run)", bound]
     for item in args.bound or []:
         name, _, value = item.partition("=")
-        if name in rows:
-            rows[name][2] = value
+        if name not in rows:
+            sys.exit(f"--bound {item}: no reference row for {name!r}")
+        try:
+            bound = float(value)
+        except ValueError:
+            sys.exit(f"--bound {item}: the bound must be a number (NAME=VALUE)")
+        if bound > int(rows[name][0]):
+            # a valid roster below a proven bound means one of the two is wrong
+            sys.exit(f"--bound {item}: above {name}'s reference {rows[name][0]} (a valid roster)")
+        rows[name][2] = value
     with REFERENCE.open("w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["instance", "reference", "source", "lower_bound"])
@@ -279,7 +289,7 @@ def main() -> None:
     p = sub.add_parser("report")
     p.add_argument("folders", nargs="+")
     f = sub.add_parser("reference")
-    f.add_argument("folders", nargs="+")
+    f.add_argument("folders", nargs="*", help="run folders whose valid rosters may lower a reference")
     f.add_argument("--bound", action="append", help="NAME=lower bound (from suite_bounds.py)")
     a = ap.parse_args()
     if a.cmd == "run":

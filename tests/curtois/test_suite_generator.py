@@ -74,3 +74,16 @@ def test_suite_run_only_names_an_instance_of_any_part_and_refuses_one_outside_pa
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "b" / "instances" / "h09.txt").is_file()
     assert "h09 base seed 0:" in proc.stdout and "valid=True" in proc.stdout
+
+
+def test_suite_reference_refuses_a_bound_above_the_reference_and_keeps_the_file():
+    import subprocess
+
+    suite = str(ROOT / "benchmarks" / "suite.py")
+    table = ROOT / "benchmarks" / "suite_reference.csv"
+    before = table.read_bytes()
+    for item, said in (("h09=1000000", "above"), ("h09=abc", "number"), ("zz=1", "no reference row")):
+        proc = subprocess.run([sys.executable, suite, "reference", "--bound", item],
+                              capture_output=True, text=True, cwd=ROOT)
+        assert proc.returncode != 0 and said in proc.stderr, proc.stderr
+    assert table.read_bytes() == before
