@@ -123,7 +123,9 @@ class _Pricer:
                       weekends=problem.weekends,
                       requests=tuple(r for r in problem.requests if r.person == pid),
                       rules=problem.rules,
-                      fixed=tuple(f for f in problem.fixed if f[0] == pid))
+                      # a fixed pair the person may not hold is left out (a relaxation)
+                      fixed=tuple(f for f in problem.fixed if f[0] == pid
+                                  and any(d.id == f[1] for d in own)))
         self.m = build_model(sub)
         obj = self.m.model.proto.objective
         if obj.scaling_factor not in (0.0, 1.0):

@@ -92,3 +92,21 @@ def test_instance1_bound_is_valid_and_strong():
     assert report.feasible and report.objective == 607  # the benchmark's checker
     assert r.bound <= 607 + 1e-6
     assert r.bound >= 0.9 * 607  # the LP over whole rosters is within 10 % here (558)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_bound_never_exceeds_a_proven_optimum_with_peaks_and_over_coverage(seed):
+    from dataclasses import replace
+
+    from tests.solver.solver_cases import random_problem
+
+    p = random_problem(seed)
+    p = replace(p, oncall_periods=(), oncall_eligible={},
+                rules=replace(p.rules, weights=replace(p.rules.weights, fairness={})))
+    assert any(d.demand.peak_required for d in p.duties)
+    exact = solve(p, SolveOptions(time_limit=120.0, workers=1, seed=0, deterministic_time=60.0))
+    if exact.status != "optimal":
+        pytest.fail(f"seed {seed}: no proven optimum to compare with ({exact.status})")
+    r = colgen_bound(p, 60.0, workers=2)
+    assert r.converged
+    assert r.bound <= exact.objective + 1e-6
