@@ -147,8 +147,8 @@ class _Pricer:
         p.linearization_level = 2
 
     def price(self, pi: dict[str, int], seconds: float):
-        """([(duty ids, objective)] of the last rosters found, proven bound) at duals ``pi``
-        (scaled), or None when the person has no roster."""
+        """([(duty ids, objective)] of the last rosters found, proven bound, proven optimal)
+        at duals ``pi`` (scaled), or None when the person has no roster."""
         coef = {i: SCALE * c for i, c in self.base.items()}
         for did, var in self.x.items():
             q = pi.get(did, 0)
@@ -166,7 +166,8 @@ class _Pricer:
         code = self.solver.solve(self.m.model, seen)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
-        return seen.found[-COLUMNS_PER_PRICING:], self.solver.best_objective_bound
+        return (seen.found[-COLUMNS_PER_PRICING:], self.solver.best_objective_bound,
+                code == cp_model.OPTIMAL)
 
 
 def _row_bound(dm: Demand, pi: float) -> float:
@@ -253,13 +254,15 @@ def colgen_bound(problem: Problem, seconds: float, workers: int = 1) -> ColgenBo
 
         run_threads(work, max(1, int(workers)), "colgen")
         complete = all(results.get(pid) is not None for pid in order)
+        # no column left is known only when every pricing solve proved its optimum
+        exact = complete and all(results[pid][2] for pid in order)
         added = 0
         lagrangian = fixed_cost + sum(_row_bound(rows_d[d], pi[d] / SCALE) for d in rows_d)
         for pid in order:
             res = results.get(pid)
             if res is None:
                 continue
-            found, proven = res
+            found, proven, _ = res
             lagrangian += proven / SCALE
             for col, value in found:
                 # value = SCALE * cost - pi . a  (pi scaled): the roster's own cost is exact
@@ -272,7 +275,9 @@ def colgen_bound(problem: Problem, seconds: float, workers: int = 1) -> ColgenBo
         history.append((time.perf_counter() - t0, best))
         if complete and added == 0 and rounds > 1:
             if alpha == 0.0 or (lp_value is not None and best >= lp_value - 1e-6):
-                converged = True
+                # converged, unless a pricing solve stopped before proving its optimum
+                # (then nothing more is found at these duals either)
+                converged = exact
                 break
             alpha = 0.0  # stabilised duals found nothing (mispricing): price at the LP's
             continue
