@@ -85,6 +85,33 @@ def colgen(text: str, limit: float, workers: int = 2):
     return colgen_bound(problem, limit, workers)
 
 
+def dive(text: str, limit: float, workers: int = 2) -> dict:
+    """Dive on the set-partitioning LP (:func:`solver.colgen.colgen_dive`) and re-check the
+    roster with the benchmark's own checker (``planner/curtois/checker.py``)."""
+    from planner.compile import compile_scenario, to_plan
+    from planner.curtois.checker import check_roster
+    from planner.curtois.parser import parse_instance
+    from planner.curtois.roster import plan_to_roster
+    from planner.curtois.to_domain import instance_to_scenario
+    from solver.colgen import colgen_dive
+    from solver.result import SolveResult, SolveStatus
+
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, newline="") as fh:
+        fh.write(text)
+    instance = parse_instance(fh.name)
+    compiled = compile_scenario(instance_to_scenario(instance))
+    t = time.perf_counter()
+    d = colgen_dive(compiled.problem, limit, workers)
+    seconds = time.perf_counter() - t
+    if d is None:
+        return {"objective": None, "valid": False, "master": None, "seconds": seconds, "bound": None}
+    plan = to_plan(compiled, SolveResult(status=SolveStatus("feasible"), assignments=d.assignments,
+                                         objective=d.objective))
+    report = check_roster(instance, plan_to_roster(plan))
+    return {"objective": report.objective, "valid": report.feasible, "master": d.objective,
+            "seconds": seconds, "bound": d.root_bound}
+
+
 def _reference(name: str, path: Path | None) -> str:
     """The suite's reference for ``name``, or the best-known value beside a public file."""
     table = ROOT / "benchmarks" / "suite_reference.csv" if path is None else path.parent / "best_known.csv"
@@ -100,7 +127,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("names", nargs="*", help="suite instance names (benchmarks/curtois_gen.py)")
     ap.add_argument("--file", action="append", default=[], help="a benchmark file (e.g. InstanceN.txt)")
-    ap.add_argument("--method", choices=("colgen", "relax"), default="colgen")
+    ap.add_argument("--method", choices=("colgen", "relax", "dive"), default="colgen",
+                    help="colgen: the LP bound; relax: CP-SAT on a relaxation; dive: a roster "
+                    "by price-and-fix on the LP, re-checked by the benchmark's checker")
+    ap.add_argument("--out", help="--method dive: a folder for runs.csv (as 'suite.py run' "
+                    "writes it, so 'suite.py reference FOLDER' can take its valid rosters)")
     ap.add_argument("--limit", type=float, default=120.0)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--drop", nargs="*", default=list(DEFAULT_DROP), help="--method relax: rules left out")
@@ -112,6 +143,15 @@ def main() -> None:
     jobs = [(n, None) for n in a.names] + [(Path(f).stem, Path(f)) for f in a.file]
     if not jobs:
         ap.error("name a suite instance or give --file")
+    if a.method == "dive":
+        print("| instance | reference | dive roster (checker) | valid | master's count | root bound | seconds |")
+        print("| --- | --- | --- | --- | --- | --- | --- |")
+        out = None
+        if a.out:
+            Path(a.out).mkdir(parents=True, exist_ok=True)
+            out = csv.writer((Path(a.out) / "runs.csv").open("w", newline=""))
+            out.writerow(["instance", "part", "variant", "seed", "limit", "workers", "objective", "bound",
+                          "status", "valid", "seconds", "rss_mb", "started_utc", "file"])
     if a.method == "colgen":
         print("| instance | reference | bound (ceil) | reference above bound % | converged | rounds "
               "| columns | seconds |")
@@ -123,6 +163,18 @@ def main() -> None:
             bound, obj, status = relaxed_bound(text, set(a.drop), a.limit, a.workers)
             print(f"{name}: bound {bound:.0f} (relaxation {status}, best {obj}, "
                   f"dropped {','.join(a.drop) or 'nothing'}, {time.perf_counter() - t:.0f} s)", flush=True)
+            continue
+        if a.method == "dive":
+            d = dive(text, a.limit, a.workers)
+            root = "-" if d["bound"] is None else f"{d['bound']:.1f}"
+            print(f"| {name} | {_reference(name, path)} | {d['objective']} | {d['valid']} | "
+                  f"{d['master']} | {root} | {d['seconds']:.0f} |", flush=True)
+            if out is not None:
+                part = shapes[name].part if name in shapes else "public"
+                out.writerow([name, part, "dive", 0, a.limit, a.workers, d["objective"] if d["valid"] else "",
+                              "" if d["bound"] is None else f"{d['bound']:.1f}", "feasible",
+                              d["valid"], f"{d['seconds']:.1f}", "", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                              str(path or "")])
             continue
         r = colgen(text, a.limit, a.workers)
         ref = _reference(name, path)

@@ -176,6 +176,126 @@ def _row_bound(dm: Demand, pi: float) -> float:
             + dm.peak_required * min(0.0, dm.peak_weight - pi))
 
 
+class _Master:
+    """The restricted master LP, its columns, and the column generation loop."""
+
+    def __init__(self, problem: Problem) -> None:
+        by_person = duties_by_person(problem)
+        self.pricers = {p.id: _Pricer(problem, p.id, by_person[p.id])
+                        for p in problem.people if by_person.get(p.id)}
+        self.rows_d = {d.id: d.demand for d in problem.duties if not d.busy
+                       and (d.demand.required or d.demand.peak_required or d.demand.over_weight)}
+        # people with no duty at all still pay their own penalties (unmet work requests)
+        self.fixed_cost = float(sum(r.weight for r in problem.requests
+                                    if r.work and r.person not in self.pricers))
+        self.lp = lp = pywraplp.Solver.CreateSolver("GLOP")
+        inf = lp.infinity()
+        self.objective = lp.Objective()
+        self.objective.SetMinimization()
+        self.convex = {pid: lp.Constraint(1, 1) for pid in self.pricers}
+        self.rows = {}
+        for did, dm in self.rows_d.items():
+            want = dm.required + dm.peak_required
+            row = lp.Constraint(want, want)
+            for ub, w in ((dm.required, dm.under_weight), (dm.peak_required, dm.peak_weight)):
+                if ub:
+                    s = lp.NumVar(0, ub, "")
+                    row.SetCoefficient(s, 1)
+                    self.objective.SetCoefficient(s, w)
+            e = lp.NumVar(0, inf, "")
+            row.SetCoefficient(e, -1)
+            self.objective.SetCoefficient(e, dm.over_weight)
+            self.rows[did] = row
+        self.columns: list[tuple[str, frozenset[str], object, int]] = []
+        self.by_person: dict[str, list[int]] = defaultdict(list)
+        # first duals: half a missing person's weight, so the first rosters work
+        self.pi_lp = {did: max(dm.under_weight, dm.peak_weight) / 2 for did, dm in self.rows_d.items()}
+        self.mu = {pid: math.inf for pid in self.pricers}
+        self.lp_value: float | None = None
+
+    def add(self, pid: str, col: frozenset[str], cost: int) -> None:
+        v = self.lp.NumVar(0, self.lp.infinity(), "")
+        self.objective.SetCoefficient(v, cost)
+        self.convex[pid].SetCoefficient(v, 1)
+        for did in col:
+            if did in self.rows:
+                self.rows[did].SetCoefficient(v, 1)
+        self.by_person[pid].append(len(self.columns))
+        self.columns.append((pid, col, v, cost))
+
+    def solve_lp(self) -> bool:
+        if self.lp.Solve() != pywraplp.Solver.OPTIMAL:
+            return False
+        self.lp_value = self.objective.Value()
+        self.mu = {pid: c.dual_value() for pid, c in self.convex.items()}
+        self.pi_lp = {did: max(row.dual_value(), -self.rows_d[did].over_weight)
+                      for did, row in self.rows.items()}
+        return True
+
+    def generate(self, deadline: float, workers: int, people=None, t0: float = 0.0,
+                 history: list | None = None) -> tuple[float, bool, int]:
+        """Column generation over ``people`` (default everyone) until convergence or
+        ``deadline``; returns (best Lagrangian bound, converged, rounds). The bound is one
+        of the whole problem only when ``people`` is everyone and nothing is fixed."""
+        rows_d, pricers = self.rows_d, self.pricers
+        order = [pid for pid in pricers if people is None or pid in people]
+        center = dict(self.pi_lp)  # the duals of the best bound so far (stabilisation centre)
+        best, converged, rounds = -math.inf, False, 0
+        alpha = 0.0 if self.lp_value is None else STABILISE
+        while time.perf_counter() < deadline:
+            rounds += 1
+            pi = {did: int(round(max(alpha * center[did] + (1 - alpha) * self.pi_lp[did],
+                                     -rows_d[did].over_weight) * SCALE)) for did in rows_d}
+            results: dict[str, object] = {}
+            nxt = iter(range(len(order)))
+            lock = threading.Lock()
+
+            def work(_tid: int) -> None:
+                while True:
+                    with lock:
+                        k = next(nxt, None)
+                    if k is None:
+                        return
+                    pid = order[k]
+                    left = deadline - time.perf_counter()
+                    results[pid] = pricers[pid].price(pi, min(PRICING_SECONDS, left))
+
+            run_threads(work, max(1, int(workers)), "colgen")
+            complete = all(results.get(pid) is not None for pid in order)
+            # no column left is known only when every pricing solve proved its optimum
+            exact = complete and all(results[pid][2] for pid in order)
+            added = 0
+            lagrangian = self.fixed_cost + sum(_row_bound(rows_d[d], pi[d] / SCALE) for d in rows_d)
+            for pid in order:
+                res = results.get(pid)
+                if res is None:
+                    continue
+                found, proven, _ = res
+                lagrangian += proven / SCALE
+                for col, value in found:
+                    # value = SCALE * cost - pi . a  (pi scaled): the roster's own cost is exact
+                    cost = round((value + sum(pi.get(d, 0) for d in col)) / SCALE)
+                    if cost - sum(self.pi_lp.get(d, 0.0) for d in col) < self.mu[pid] - 1e-6:
+                        self.add(pid, col, cost)
+                        added += 1
+            if complete and lagrangian > best:
+                best, center = lagrangian, {did: q / SCALE for did, q in pi.items()}
+            if history is not None:
+                history.append((time.perf_counter() - t0, best))
+            if complete and added == 0 and rounds > 1:
+                if alpha == 0.0 or (self.lp_value is not None and best >= self.lp_value - 1e-6):
+                    # converged, unless a pricing solve stopped before proving its optimum
+                    # (then nothing more is found at these duals either)
+                    converged = exact
+                    break
+                alpha = 0.0  # stabilised duals found nothing (mispricing): price at the LP's
+                continue
+            if not self.solve_lp():
+                break
+            alpha = STABILISE
+        return best, converged, rounds
+
+
 def colgen_bound(problem: Problem, seconds: float, workers: int = 1) -> ColgenBound:
     """Column generation on the set-partitioning LP for at most ``seconds``.
 
@@ -185,119 +305,102 @@ def colgen_bound(problem: Problem, seconds: float, workers: int = 1) -> ColgenBo
     if why:
         raise ValueError(f"the set-partitioning bound does not apply: {why}")
     t0 = time.perf_counter()
-    deadline = t0 + seconds
-    by_person = duties_by_person(problem)
-    pricers = {p.id: _Pricer(problem, p.id, by_person[p.id])
-               for p in problem.people if by_person.get(p.id)}
-    rows_d = {d.id: d.demand for d in problem.duties if not d.busy
-              and (d.demand.required or d.demand.peak_required or d.demand.over_weight)}
-    # people with no duty at all still pay their own penalties (unmet work requests)
-    fixed_cost = 0.0
-    for p in problem.people:
-        if p.id not in pricers:
-            fixed_cost += sum(r.weight for r in problem.requests if r.person == p.id and r.work)
-
-    lp = pywraplp.Solver.CreateSolver("GLOP")
-    inf = lp.infinity()
-    objective = lp.Objective()
-    objective.SetMinimization()
-    convex = {pid: lp.Constraint(1, 1) for pid in pricers}
-    rows = {}
-    for did, dm in rows_d.items():
-        want = dm.required + dm.peak_required
-        row = lp.Constraint(want, want)
-        for ub, w in ((dm.required, dm.under_weight), (dm.peak_required, dm.peak_weight)):
-            if ub:
-                s = lp.NumVar(0, ub, "")
-                row.SetCoefficient(s, 1)
-                objective.SetCoefficient(s, w)
-        e = lp.NumVar(0, inf, "")
-        row.SetCoefficient(e, -1)
-        objective.SetCoefficient(e, dm.over_weight)
-        rows[did] = row
-    columns: list[tuple[str, frozenset[str], object, int]] = []
-
-    def add(pid: str, col: frozenset[str], cost: int) -> None:
-        v = lp.NumVar(0, inf, "")
-        objective.SetCoefficient(v, cost)
-        convex[pid].SetCoefficient(v, 1)
-        for did in col:
-            if did in rows:
-                rows[did].SetCoefficient(v, 1)
-        columns.append((pid, col, v, cost))
-
-    # first duals: half a missing person's weight, so the first rosters work
-    pi_lp = {did: max(dm.under_weight, dm.peak_weight) / 2 for did, dm in rows_d.items()}
-    center = dict(pi_lp)  # the duals of the best bound so far (stabilisation centre)
-    mu = {pid: math.inf for pid in pricers}
-    best, lp_value, converged, rounds = -math.inf, None, False, 0
+    master = _Master(problem)
     history: list[tuple[float, float]] = []
-    order = list(pricers)
-    alpha = 0.0  # the first round prices at the first duals
-    while time.perf_counter() < deadline:
-        rounds += 1
-        pi = {did: int(round(max(alpha * center[did] + (1 - alpha) * pi_lp[did],
-                                 -rows_d[did].over_weight) * SCALE)) for did in rows_d}
-        results: dict[str, object] = {}
-        nxt = iter(range(len(order)))
-        lock = threading.Lock()
-
-        def work(_tid: int) -> None:
-            while True:
-                with lock:
-                    k = next(nxt, None)
-                if k is None:
-                    return
-                pid = order[k]
-                left = deadline - time.perf_counter()
-                results[pid] = pricers[pid].price(pi, min(PRICING_SECONDS, left))
-
-        run_threads(work, max(1, int(workers)), "colgen")
-        complete = all(results.get(pid) is not None for pid in order)
-        # no column left is known only when every pricing solve proved its optimum
-        exact = complete and all(results[pid][2] for pid in order)
-        added = 0
-        lagrangian = fixed_cost + sum(_row_bound(rows_d[d], pi[d] / SCALE) for d in rows_d)
-        for pid in order:
-            res = results.get(pid)
-            if res is None:
-                continue
-            found, proven, _ = res
-            lagrangian += proven / SCALE
-            for col, value in found:
-                # value = SCALE * cost - pi . a  (pi scaled): the roster's own cost is exact
-                cost = round((value + sum(pi.get(d, 0) for d in col)) / SCALE)
-                if cost - sum(pi_lp.get(d, 0.0) for d in col) < mu[pid] - 1e-6:
-                    add(pid, col, cost)
-                    added += 1
-        if complete and lagrangian > best:
-            best, center = lagrangian, {did: q / SCALE for did, q in pi.items()}
-        history.append((time.perf_counter() - t0, best))
-        if complete and added == 0 and rounds > 1:
-            if alpha == 0.0 or (lp_value is not None and best >= lp_value - 1e-6):
-                # converged, unless a pricing solve stopped before proving its optimum
-                # (then nothing more is found at these duals either)
-                converged = exact
-                break
-            alpha = 0.0  # stabilised duals found nothing (mispricing): price at the LP's
-            continue
-        if lp.Solve() != pywraplp.Solver.OPTIMAL:
-            break
-        lp_value = objective.Value()
-        mu = {pid: c.dual_value() for pid, c in convex.items()}
-        pi_lp = {did: max(row.dual_value(), -rows_d[did].over_weight) for did, row in rows.items()}
-        alpha = STABILISE
+    best, converged, rounds = master.generate(t0 + seconds, workers, t0=t0, history=history)
+    if master.lp_value is not None and not converged:
+        master.solve_lp()  # columns of the last round included
     support: dict[tuple[str, str], float] = defaultdict(float)
-    if lp_value is not None and not converged and lp.Solve() == pywraplp.Solver.OPTIMAL:
-        lp_value = objective.Value()  # columns of the last round included
-    if lp_value is not None:
-        for pid, col, v, _ in columns:
+    if master.lp_value is not None:
+        for pid, col, v, _ in master.columns:
             share = v.solution_value()
             if share > 1e-9:
                 for did in col:
                     support[(pid, did)] += share
-    return ColgenBound(bound=best, lp=lp_value, converged=converged, rounds=rounds,
-                       columns=len(columns), seconds=time.perf_counter() - t0, history=history,
-                       duals={did: row.dual_value() for did, row in rows.items()} if lp_value is not None else {},
-                       rosters=[(pid, col, cost) for pid, col, _, cost in columns],
+    return ColgenBound(bound=best, lp=master.lp_value, converged=converged, rounds=rounds,
+                       columns=len(master.columns), seconds=time.perf_counter() - t0,
+                       history=history, duals=dict(master.pi_lp) if master.lp_value is not None else {},
+                       rosters=[(pid, col, cost) for pid, col, _, cost in master.columns],
                        support=dict(support))
+
+
+@dataclass
+class ColgenDive:
+    """What :func:`colgen_dive` built."""
+
+    assignments: tuple[tuple[str, str], ...]
+    """(person, duty) pairs of the plan: every person's roster is a column, which keeps
+    all of that person's hard rules; coverage is soft."""
+    objective: int
+    """The plan's objective as the master counts it (roster costs plus coverage)."""
+    root_bound: float
+    """The Lagrangian bound of the root (a bound of the problem)."""
+    fixed_steps: int
+    seconds: float
+
+
+def colgen_dive(problem: Problem, seconds: float, workers: int = 1,
+                share: float = 0.05) -> ColgenDive | None:
+    """A plan by diving on the set-partitioning LP (price and fix, no backtracking).
+
+    Column generation at the root, then repeatedly: every person whose LP weight on one
+    roster is near 1 is fixed to it, or else the ``share`` of the free people with the
+    largest weight on one roster are; columns are priced again for the people left.
+    Once ``seconds`` are spent the people left take their heaviest roster. None when
+    the bound does not apply or a person has no roster.
+    """
+    if applicable(problem):
+        return None
+    t0 = time.perf_counter()
+    deadline = t0 + seconds
+    master = _Master(problem)
+    root, _, _ = master.generate(deadline, workers)
+    if master.lp_value is None and not master.solve_lp():
+        return None
+    fixed: dict[str, int] = {}
+    steps = 0
+    while len(fixed) < len(master.pricers):
+        heaviest = {pid: max(master.by_person[pid], key=lambda i: master.columns[i][2].solution_value())
+                    for pid in master.pricers if pid not in fixed and master.by_person[pid]}
+        if len(heaviest) + len(fixed) < len(master.pricers):
+            return None  # a person with no roster at all
+        weight = {pid: master.columns[i][2].solution_value() for pid, i in heaviest.items()}
+        if time.perf_counter() >= deadline:
+            pick = list(heaviest)
+        else:
+            pick = [pid for pid, w in weight.items() if w > 0.99]
+            if not pick:
+                k = max(1, int(share * len(master.pricers)))
+                pick = sorted(weight, key=lambda pid: -weight[pid])[:k]
+        for pid in pick:
+            fixed[pid] = heaviest[pid]
+            for j in master.by_person[pid]:
+                master.columns[j][2].SetUb(0)
+            master.columns[heaviest[pid]][2].SetBounds(1, 1)
+        steps += 1
+        free = set(master.pricers) - set(fixed)
+        if not master.solve_lp():
+            return None
+        if free and time.perf_counter() < deadline:
+            master.generate(deadline, workers, people=free)
+            if not master.solve_lp():
+                return None
+    counts: dict[str, int] = defaultdict(int)
+    total = master.fixed_cost
+    pairs = []
+    for pid, i in fixed.items():
+        _, col, _, cost = master.columns[i]
+        total += cost
+        for did in col:
+            counts[did] += 1
+            pairs.append((pid, did))
+    for did, dm in master.rows_d.items():
+        n = counts[did]
+        short = max(0, dm.required + dm.peak_required - n)
+        cheap, dear = sorted(((dm.under_weight, dm.required), (dm.peak_weight, dm.peak_required)))
+        # missing people go to the cheaper tier first (as solver.rules.coverage)
+        on_cheap = min(short, cheap[1])
+        total += on_cheap * cheap[0] + (short - on_cheap) * dear[0]
+        total += dm.over_weight * max(0, n - dm.required - dm.peak_required)
+    return ColgenDive(assignments=tuple(pairs), objective=int(round(total)), root_bound=root,
+                      fixed_steps=steps, seconds=time.perf_counter() - t0)
