@@ -2,7 +2,9 @@
 
 ``--method colgen`` (default): the Lagrangian bound of the set-partitioning LP over whole
 per-person rosters, by column generation (:mod:`solver.colgen`), every rule of every
-person kept. ``--method relax``: a valid lower bound on a suite instance's optimum, independent of the search: build
+person kept. ``--method dive``: a roster by price-and-fix on that LP
+(:func:`solver.colgen.colgen_dive`), re-checked by the benchmark's own checker.
+``--method relax``: a valid lower bound on a suite instance's optimum, independent of the search: build
 the engine's model with some hard rules left out (by default the minimum run lengths
 of work and rest and the forbidden successions; the maximum run, its implied window
 sums, totals, type limits, weekends and days off stay) and let CP-SAT minimise the
@@ -13,6 +15,8 @@ relaxation keeps every rule it is the instance's own bound.
 Usage::
 
     python benchmarks/suite_bounds.py g02 h04 --file ../shared/benchmarks/curtois/Instance8.txt --limit 120
+    python benchmarks/suite_bounds.py g10 h01 --method dive --limit 180 --out /tmp/dive
+    python benchmarks/suite.py reference /tmp/dive      # a checked dive roster may lower a reference
     python benchmarks/suite_bounds.py g02 g10 --method relax --limit 120 --drop min_consecutive_days \\
         min_consecutive_days_off forbidden_successions
 """

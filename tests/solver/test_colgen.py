@@ -110,3 +110,27 @@ def test_the_bound_never_exceeds_a_proven_optimum_with_peaks_and_over_coverage(s
     r = colgen_bound(p, 60.0, workers=2)
     assert r.converged
     assert r.bound <= exact.objective + 1e-6
+
+
+def test_the_dive_gives_a_plan_the_benchmark_checker_accepts_at_the_count_it_reports():
+    from planner.curtois.roster import plan_to_roster
+    from solver.colgen import colgen_dive
+    from solver.result import SolveResult, SolveStatus
+
+    inst = parse_instance(DATA / "Instance1.txt")
+    compiled = compile_scenario(instance_to_scenario(inst))
+    d = colgen_dive(compiled.problem, 30.0, workers=2)
+    assert d is not None and d.assignments
+    plan = to_plan(compiled, SolveResult(status=SolveStatus("feasible"), assignments=d.assignments,
+                                         objective=d.objective))
+    report = check_roster(inst, plan_to_roster(plan))
+    assert report.feasible  # every person's roster is one of their columns
+    assert report.objective == d.objective  # the master counts what the checker counts
+    assert d.root_bound <= 607 + 1e-6 <= d.objective + 1e-6  # bound <= optimum <= the plan
+
+
+def test_the_dive_refuses_rules_across_people():
+    from solver.colgen import colgen_dive
+
+    p = problem(["a", "b"], [duty(0)], rules=Rules(weights=NO_WEIGHTS.__class__(fairness={"night": 5})))
+    assert colgen_dive(p, 1.0) is None
