@@ -58,6 +58,13 @@ STABILISE = 0.5
 (Wentges smoothing): the bound rises with fewer oscillations; a round that finds no
 column there prices at the LP's own duals before convergence is declared."""
 
+FINISH_SHARE = 0.15
+"""The dive stops fixing once no more than this share of the people are free; CP-SAT
+places them (:func:`colgen_dive`)."""
+
+FINISH_TIME = 0.25
+"""Share of the dive's time kept for CP-SAT's completion."""
+
 COLUMNS_PER_PRICING = 3
 """The last rosters of each pricing solve (its best and the ones just before) offered to
 the master when their reduced cost is negative."""
@@ -337,70 +344,107 @@ class ColgenDive:
     """The Lagrangian bound of the root (a bound of the problem)."""
     fixed_steps: int
     seconds: float
+    free_at_finish: int = 0
+    """People left to CP-SAT's completion (their heaviest roster as hint)."""
 
 
 def colgen_dive(problem: Problem, seconds: float, workers: int = 1,
-                share: float = 0.05) -> ColgenDive | None:
-    """A plan by diving on the set-partitioning LP (price and fix, no backtracking).
+                share: float = 0.05, finish: float = FINISH_SHARE) -> ColgenDive | None:
+    """A plan by diving on the set-partitioning LP (price and fix, no backtracking), the
+    last people placed by CP-SAT.
 
     Column generation at the root, then repeatedly: every person whose LP weight on one
     roster is near 1 is fixed to it, or else the ``share`` of the free people with the
     largest weight on one roster are; columns are priced again for the people left.
-    Once ``seconds`` are spent the people left take their heaviest roster. None when
-    the bound does not apply or a person has no roster.
+    Once no more than ``finish`` of the people are free (or ``1 - FINISH_TIME`` of the
+    time is spent), CP-SAT solves the whole model with the fixed people's rosters fixed
+    and the others hinted with their heaviest roster, for the time left. None when the
+    bound does not apply or a person has no roster.
     """
     if applicable(problem):
         return None
     t0 = time.perf_counter()
     deadline = t0 + seconds
+    dive_until = t0 + (1 - FINISH_TIME) * seconds
     master = _Master(problem)
-    root, _, _ = master.generate(deadline, workers)
+    root, _, _ = master.generate(dive_until, workers)
     if master.lp_value is None and not master.solve_lp():
         return None
     fixed: dict[str, int] = {}
     steps = 0
-    while len(fixed) < len(master.pricers):
+    heaviest: dict[str, int] = {}
+    while True:
         heaviest = {pid: max(master.by_person[pid], key=lambda i: master.columns[i][2].solution_value())
                     for pid in master.pricers if pid not in fixed and master.by_person[pid]}
         if len(heaviest) + len(fixed) < len(master.pricers):
             return None  # a person with no roster at all
+        if len(heaviest) <= finish * len(master.pricers) or time.perf_counter() >= dive_until:
+            break
         weight = {pid: master.columns[i][2].solution_value() for pid, i in heaviest.items()}
-        if time.perf_counter() >= deadline:
-            pick = list(heaviest)
-        else:
-            pick = [pid for pid, w in weight.items() if w > 0.99]
-            if not pick:
-                k = max(1, int(share * len(master.pricers)))
-                pick = sorted(weight, key=lambda pid: -weight[pid])[:k]
+        pick = [pid for pid, w in weight.items() if w > 0.99]
+        if not pick:
+            k = max(1, int(share * len(master.pricers)))
+            pick = sorted(weight, key=lambda pid: -weight[pid])[:k]
         for pid in pick:
             fixed[pid] = heaviest[pid]
             for j in master.by_person[pid]:
                 master.columns[j][2].SetUb(0)
             master.columns[heaviest[pid]][2].SetBounds(1, 1)
         steps += 1
-        free = set(master.pricers) - set(fixed)
         if not master.solve_lp():
             return None
-        if free and time.perf_counter() < deadline:
-            master.generate(deadline, workers, people=free)
+        free = set(master.pricers) - set(fixed)
+        if free and time.perf_counter() < dive_until:
+            master.generate(dive_until, workers, people=free)
             if not master.solve_lp():
                 return None
+    rosters = {pid: master.columns[i][1] for pid, i in fixed.items()}
+    rosters.update({pid: master.columns[i][1] for pid, i in heaviest.items()})
+    costs = {pid: master.columns[i][3] for pid, i in {**fixed, **heaviest}.items()}
+    pairs = tuple((pid, did) for pid, col in rosters.items() for did in col)
+    objective = _count(master, rosters, costs)
+    finished = _finish(problem, rosters, set(heaviest), deadline - time.perf_counter(), workers)
+    if finished is not None and finished[1] < objective:
+        pairs, objective = finished
+    return ColgenDive(assignments=pairs, objective=objective, root_bound=root, fixed_steps=steps,
+                      seconds=time.perf_counter() - t0, free_at_finish=len(heaviest))
+
+
+def _count(master: _Master, rosters: dict[str, frozenset[str]], costs: dict[str, int]) -> int:
+    """The objective of one roster per person as the master counts it."""
     counts: dict[str, int] = defaultdict(int)
-    total = master.fixed_cost
-    pairs = []
-    for pid, i in fixed.items():
-        _, col, _, cost = master.columns[i]
-        total += cost
+    total = master.fixed_cost + sum(costs.values())
+    for col in rosters.values():
         for did in col:
             counts[did] += 1
-            pairs.append((pid, did))
     for did, dm in master.rows_d.items():
         n = counts[did]
         short = max(0, dm.required + dm.peak_required - n)
         cheap, dear = sorted(((dm.under_weight, dm.required), (dm.peak_weight, dm.peak_required)))
-        # missing people go to the cheaper tier first (as solver.rules.coverage)
-        on_cheap = min(short, cheap[1])
+        on_cheap = min(short, cheap[1])  # missing people go to the cheaper tier first
         total += on_cheap * cheap[0] + (short - on_cheap) * dear[0]
         total += dm.over_weight * max(0, n - dm.required - dm.peak_required)
-    return ColgenDive(assignments=tuple(pairs), objective=int(round(total)), root_bound=root,
-                      fixed_steps=steps, seconds=time.perf_counter() - t0)
+    return int(round(total))
+
+
+def _finish(problem: Problem, rosters: dict[str, frozenset[str]], free: set[str],
+            seconds: float, workers: int):
+    """CP-SAT on the whole model, people outside ``free`` fixed to their roster, everyone
+    hinted with theirs: ((person, duty) pairs, objective) of its best plan, or None."""
+    if seconds <= 0.05:
+        return None
+    m = build_model(problem)
+    for (pid, did), var in m.x.items():
+        if m.duties[did].busy:
+            continue
+        held = int(did in rosters.get(pid, ()))
+        m.model.add_hint(var, held)
+        if pid not in free:
+            m.model.add(var == held)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = max(1, int(workers))
+    solver.parameters.max_time_in_seconds = seconds
+    if solver.solve(m.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    pairs = tuple(k for k, var in m.x.items() if solver.boolean_value(var))
+    return pairs, int(round(solver.objective_value))
