@@ -24,6 +24,10 @@ with the duals rounded to multiples of ``1 / SCALE`` so every pricing model has 
 coefficients. It is a bound on the integer problem itself (a relaxation of the coupling
 rows only), so it holds for the plans the checker scores.
 
+:func:`colgen_dive` builds a plan on the same master (price and fix, CP-SAT placing the
+last people). Both are benchmark tools (``benchmarks/suite_bounds.py``), not phases of
+:func:`solver.solve`; measured in BENCHMARKS.md section 7, "2026-12-04 night".
+
 Only for problems whose objective is a sum of per-person and per-duty terms with no
 rule across people: no fairness spread, no on-call period, no re-plan stability
 (:func:`applicable`). The benchmark's instances (Curtois & Qu) are of that kind; the
