@@ -27,7 +27,6 @@ import argparse
 import csv
 import math
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -40,20 +39,24 @@ from curtois_gen import SUITE, generate  # noqa: E402
 DEFAULT_DROP = ("min_consecutive_days", "min_consecutive_days_off", "forbidden_successions")
 
 
+def _load(text: str):
+    """(instance, compiled scenario) of a benchmark file's text."""
+    from planner.compile import compile_scenario
+    from planner.curtois.parser import parse_text
+    from planner.curtois.to_domain import instance_to_scenario
+
+    instance = parse_text(text)
+    return instance, compile_scenario(instance_to_scenario(instance))
+
+
 def relaxed_bound(text: str, drop, limit: float, workers: int = 2) -> tuple[float, float | None, str]:
     """(bound, objective of the relaxation's best solution, CP-SAT status)."""
-
     from ortools.sat.python import cp_model
 
-    from planner.compile import compile_scenario
-    from planner.curtois.parser import parse_instance
-    from planner.curtois.to_domain import instance_to_scenario
     from solver.model import ModelBuilder
     from solver.rules import BUILDERS, HARD_RULES, SOFT_RULES
 
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, newline="") as fh:
-        fh.write(text)
-    problem = compile_scenario(instance_to_scenario(parse_instance(fh.name))).problem
+    problem = _load(text)[1].problem
     m = ModelBuilder(problem)
     for name in HARD_RULES:
         if name not in drop:
@@ -78,32 +81,21 @@ def relaxed_bound(text: str, drop, limit: float, workers: int = 2) -> tuple[floa
 
 def colgen(text: str, limit: float, workers: int = 2):
     """:class:`solver.colgen.ColgenBound` of the instance ``text``."""
-    from planner.compile import compile_scenario
-    from planner.curtois.parser import parse_instance
-    from planner.curtois.to_domain import instance_to_scenario
     from solver.colgen import colgen_bound
 
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, newline="") as fh:
-        fh.write(text)
-    problem = compile_scenario(instance_to_scenario(parse_instance(fh.name))).problem
-    return colgen_bound(problem, limit, workers)
+    return colgen_bound(_load(text)[1].problem, limit, workers)
 
 
 def dive(text: str, limit: float, workers: int = 2) -> dict:
     """Dive on the set-partitioning LP (:func:`solver.colgen.colgen_dive`) and re-check the
     roster with the benchmark's own checker (``planner/curtois/checker.py``)."""
-    from planner.compile import compile_scenario, to_plan
+    from planner.compile import to_plan
     from planner.curtois.checker import check_roster
-    from planner.curtois.parser import parse_instance
     from planner.curtois.roster import plan_to_roster
-    from planner.curtois.to_domain import instance_to_scenario
     from solver.colgen import colgen_dive
     from solver.result import SolveResult, SolveStatus
 
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, newline="") as fh:
-        fh.write(text)
-    instance = parse_instance(fh.name)
-    compiled = compile_scenario(instance_to_scenario(instance))
+    instance, compiled = _load(text)
     t = time.perf_counter()
     d = colgen_dive(compiled.problem, limit, workers)
     seconds = time.perf_counter() - t

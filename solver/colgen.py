@@ -49,6 +49,7 @@ from solver.build import build_model
 from solver.evaluate import evaluate
 from solver.problem import Demand, Problem
 from solver.repair import duties_by_person
+from solver.rules.coverage import split_missing
 from solver.threads import run_threads
 
 SCALE = 1000
@@ -102,13 +103,6 @@ class ColgenBound:
     seconds: float
     history: list[tuple[float, float]]
     """(seconds since start, best bound) after each round."""
-    duals: dict[str, float]
-    """The last LP's duals of the coverage rows (duty id -> price of one more holder)."""
-    rosters: list[tuple[str, frozenset[str], int]]
-    """Every column generated: (person, duty ids, the roster's own cost)."""
-    support: dict[tuple[str, str], float]
-    """The last LP solution per (person, duty): the share of that person's rosters holding
-    it (pairs at 0 left out)."""
 
 
 class _Columns(cp_model.CpSolverSolutionCallback):
@@ -195,8 +189,9 @@ class _Master:
         by_person = duties_by_person(problem)
         self.pricers = {p.id: _Pricer(problem, p.id, by_person[p.id])
                         for p in problem.people if by_person.get(p.id)}
-        self.rows_d = {d.id: d.demand for d in problem.duties if not d.busy
+        self.duties = {d.id: d for d in problem.duties if not d.busy
                        and (d.demand.required or d.demand.peak_required or d.demand.over_weight)}
+        self.rows_d = {did: d.demand for did, d in self.duties.items()}
         # people with no duty at all still pay their own penalties (unmet work requests)
         self.fixed_cost = float(sum(r.weight for r in problem.requests
                                     if r.work and r.person not in self.pricers))
@@ -322,18 +317,9 @@ def colgen_bound(problem: Problem, seconds: float, workers: int = 1) -> ColgenBo
     best, converged, rounds = master.generate(t0 + seconds, workers, t0=t0, history=history)
     if master.lp_value is not None and not converged:
         master.solve_lp()  # columns of the last round included
-    support: dict[tuple[str, str], float] = defaultdict(float)
-    if master.lp_value is not None:
-        for pid, col, v, _ in master.columns:
-            share = v.solution_value()
-            if share > 1e-9:
-                for did in col:
-                    support[(pid, did)] += share
     return ColgenBound(bound=best, lp=master.lp_value, converged=converged, rounds=rounds,
                        columns=len(master.columns), seconds=time.perf_counter() - t0,
-                       history=history, duals=dict(master.pi_lp) if master.lp_value is not None else {},
-                       rosters=[(pid, col, cost) for pid, col, _, cost in master.columns],
-                       support=dict(support))
+                       history=history)
 
 
 @dataclass
@@ -422,12 +408,10 @@ def _count(master: _Master, rosters: dict[str, frozenset[str]], costs: dict[str,
     for col in rosters.values():
         for did in col:
             counts[did] += 1
-    for did, dm in master.rows_d.items():
-        n = counts[did]
-        short = max(0, dm.required + dm.peak_required - n)
-        cheap, dear = sorted(((dm.under_weight, dm.required), (dm.peak_weight, dm.peak_required)))
-        on_cheap = min(short, cheap[1])  # missing people go to the cheaper tier first
-        total += on_cheap * cheap[0] + (short - on_cheap) * dear[0]
+    for did, duty in master.duties.items():
+        dm, n = duty.demand, counts[did]
+        base, peak = split_missing(duty, n)
+        total += base * dm.under_weight + peak * dm.peak_weight
         total += dm.over_weight * max(0, n - dm.required - dm.peak_required)
     return int(round(total))
 
