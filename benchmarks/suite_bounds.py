@@ -139,6 +139,17 @@ def main() -> None:
     jobs = [(n, None) for n in a.names] + [(Path(f).stem, Path(f)) for f in a.file]
     if not jobs:
         ap.error("name a suite instance or give --file")
+    texts = {}
+    for name, path in jobs:
+        if path is None:
+            continue
+        from planner.curtois.parser import InstanceError, parse_text
+
+        try:  # a missing or malformed file is named before any solve
+            texts[name] = path.read_text()
+            parse_text(texts[name], str(path))
+        except (OSError, UnicodeDecodeError, InstanceError) as exc:
+            sys.exit(str(exc) if str(exc).startswith(str(path)) else f"{path}: {exc}")
     if a.method == "dive":
         print("| instance | reference | dive roster (checker) | valid | master's count | root bound | seconds |")
         print("| --- | --- | --- | --- | --- | --- | --- |")
@@ -153,7 +164,7 @@ def main() -> None:
               "| columns | seconds |")
         print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for name, path in jobs:
-        text = path.read_text() if path else generate(shapes[name])
+        text = texts[name] if path is not None else generate(shapes[name])
         t = time.perf_counter()
         if a.method == "relax":
             bound, obj, status = relaxed_bound(text, set(a.drop), a.limit, a.workers)
