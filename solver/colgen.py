@@ -25,8 +25,11 @@ coefficients. It is a bound on the integer problem itself (a relaxation of the c
 rows only), so it holds for the plans the checker scores.
 
 :func:`colgen_dive` builds a plan on the same master (price and fix, CP-SAT placing the
-last people). Both are benchmark tools (``benchmarks/suite_bounds.py``), not phases of
-:func:`solver.solve`; measured in BENCHMARKS.md section 7, "2026-12-04 night".
+last people); both are measured by ``benchmarks/suite_bounds.py`` (BENCHMARKS.md section
+7, "2026-12-04 night"). :func:`colgen_start` is an optional first step of
+:func:`solver.solve` where they apply (off by default, ``solver.solve.COLGEN_ROOT_SHARE``):
+the root's bound, and the dive's plan as warm start when the root converges early
+(BENCHMARKS.md section 7, "2026-12-05").
 
 Only for problems whose objective is a sum of per-person and per-duty terms with no
 rule across people: no fairness spread, no on-call period, no re-plan stability
@@ -64,9 +67,22 @@ STABILISE = 0.5
 (Wentges smoothing): the bound rises with fewer oscillations; a round that finds no
 column there prices at the LP's own duals before convergence is declared."""
 
+DIVE_SHARE = 0.05
+"""Share of the people the dive fixes at a step where nobody's LP weight is near 1."""
+
 FINISH_SHARE = 0.15
 """The dive stops fixing once no more than this share of the people are free; CP-SAT
 places them (:func:`colgen_dive`)."""
+
+ROOT_ROUNDS = 20
+"""Pricing rounds the root must be able to fit by its deadline in :func:`colgen_start`
+(the public instances and the generated suite's 28-56-day shapes converged in 14-41
+rounds, BENCHMARKS.md section 7, "2026-12-05"); at a slower pace it gives up at once."""
+
+DIVE_ROUNDS = 2
+"""Most pricing rounds after each fixing step of :func:`colgen_start`'s dive, which has
+less time than :func:`colgen_dive`'s (there: until convergence). On Instance8 with a
+30 s dive: 1 409 with 2, 1 895 until convergence (one run each)."""
 
 FINISH_TIME = 0.25
 """Share of the dive's time kept for CP-SAT's completion."""
@@ -240,16 +256,21 @@ class _Master:
         return True
 
     def generate(self, deadline: float, workers: int, people=None, t0: float = 0.0,
-                 history: list | None = None) -> tuple[float, bool, int]:
+                 history: list | None = None, stop=None,
+                 max_rounds: int = 0, give_up=None) -> tuple[float, bool, int]:
         """Column generation over ``people`` (default everyone) until convergence or
-        ``deadline``; returns (best Lagrangian bound, converged, rounds). The bound is one
-        of the whole problem only when ``people`` is everyone and nothing is fixed."""
+        ``deadline`` (or ``stop()``, or ``give_up(rounds, best bound so far)`` after a round);
+        returns (best Lagrangian bound, converged, rounds).
+        The bound is one of the whole problem only when ``people`` is everyone and nothing
+        is fixed."""
         rows_d, pricers = self.rows_d, self.pricers
         order = [pid for pid in pricers if people is None or pid in people]
         center = dict(self.pi_lp)  # the duals of the best bound so far (stabilisation centre)
         best, converged, rounds = -math.inf, False, 0
         alpha = 0.0 if self.lp_value is None else STABILISE
-        while time.perf_counter() < deadline:
+        while time.perf_counter() < deadline and not (stop is not None and stop()):
+            if max_rounds and rounds >= max_rounds:
+                break
             rounds += 1
             pi = {did: int(round(max(alpha * center[did] + (1 - alpha) * self.pi_lp[did],
                                      -rows_d[did].over_weight) * SCALE)) for did in rows_d}
@@ -289,6 +310,8 @@ class _Master:
                 best, center = lagrangian, {did: q / SCALE for did, q in pi.items()}
             if history is not None:
                 history.append((time.perf_counter() - t0, best))
+            if give_up is not None and give_up(rounds, best):
+                break
             if complete and added == 0 and rounds > 1:
                 if alpha == 0.0 or (self.lp_value is not None and best >= self.lp_value - 1e-6):
                     # converged, unless a pricing solve stopped before proving its optimum
@@ -355,10 +378,51 @@ def colgen_dive(problem: Problem, seconds: float, workers: int = 1,
     if applicable(problem):
         return None
     t0 = time.perf_counter()
-    deadline = t0 + seconds
     dive_until = t0 + (1 - FINISH_TIME) * seconds
     master = _Master(problem)
     root, _, _ = master.generate(dive_until, workers)
+    return _dive(problem, master, root, t0, dive_until, t0 + seconds, workers, share, finish, 0)
+
+
+@dataclass
+class ColgenStart:
+    """What :func:`colgen_start` found: a bound, and a plan when the root converged."""
+
+    bound: float
+    """The root's best Lagrangian bound (``-inf`` when no pricing round completed)."""
+    converged: bool
+    dive: ColgenDive | None
+
+
+def colgen_start(problem: Problem, root_until: float, until: float, workers: int = 1,
+                 stop=None) -> ColgenStart:
+    """The root's bound by ``root_until`` and, only when its column generation converged
+    by then, a dive's plan by ``until`` (:func:`colgen_dive`): the warm start of
+    :func:`solver.solve` on problems where :func:`applicable`. The root gives up as soon
+    as its pace so far (model building included) would fit fewer than ``ROOT_ROUNDS``
+    pricing rounds by ``root_until``. ``stop`` (a callable) is polled between rounds."""
+    t0 = time.perf_counter()
+    master = _Master(problem)
+
+    def give_up(rounds: int, _best: float) -> bool:
+        # at this pace fewer rounds than convergence usually takes would fit
+        pace = rounds / max(1e-6, time.perf_counter() - t0)
+        return pace * (root_until - t0) < ROOT_ROUNDS
+
+    root, converged, _ = master.generate(root_until, workers, stop=stop, give_up=give_up)
+    if not converged or (stop is not None and stop()):
+        return ColgenStart(root, False, None)
+    now = time.perf_counter()
+    dive_until = now + (1 - FINISH_TIME) * max(0.0, until - now)
+    return ColgenStart(root, True, _dive(problem, master, root, t0, dive_until, until, workers,
+                                         DIVE_SHARE, FINISH_SHARE, DIVE_ROUNDS, stop))
+
+
+def _dive(problem: Problem, master: _Master, root: float, t0: float, dive_until: float,
+          deadline: float, workers: int, share: float, finish: float, rounds: int,
+          stop=None) -> ColgenDive | None:
+    """Price and fix from the root's master (:func:`colgen_dive`), at most ``rounds``
+    pricing rounds after each step (0: until convergence)."""
     if master.lp_value is None and not master.solve_lp():
         return None
     fixed: dict[str, int] = {}
@@ -369,7 +433,8 @@ def colgen_dive(problem: Problem, seconds: float, workers: int = 1,
                     for pid in master.pricers if pid not in fixed and master.by_person[pid]}
         if len(heaviest) + len(fixed) < len(master.pricers):
             return None  # a person with no roster at all
-        if len(heaviest) <= finish * len(master.pricers) or time.perf_counter() >= dive_until:
+        if (len(heaviest) <= finish * len(master.pricers) or time.perf_counter() >= dive_until
+                or (stop is not None and stop())):
             break
         weight = {pid: master.columns[i][2].solution_value() for pid, i in heaviest.items()}
         pick = [pid for pid, w in weight.items() if w > 0.99]
@@ -386,7 +451,7 @@ def colgen_dive(problem: Problem, seconds: float, workers: int = 1,
             return None
         free = set(master.pricers) - set(fixed)
         if free and time.perf_counter() < dive_until:
-            master.generate(dive_until, workers, people=free)
+            master.generate(dive_until, workers, people=free, stop=stop, max_rounds=rounds)
             if not master.solve_lp():
                 return None
     rosters = {pid: master.columns[i][1] for pid, i in fixed.items()}
@@ -394,9 +459,10 @@ def colgen_dive(problem: Problem, seconds: float, workers: int = 1,
     costs = {pid: master.columns[i][3] for pid, i in {**fixed, **heaviest}.items()}
     pairs = tuple((pid, did) for pid, col in rosters.items() for did in col)
     objective = _count(master, rosters, costs)
-    finished = _finish(problem, rosters, set(heaviest), deadline - time.perf_counter(), workers)
-    if finished is not None and finished[1] < objective:
-        pairs, objective = finished
+    if objective > math.ceil(root - 1e-6):  # not proven optimal yet
+        finished = _finish(problem, rosters, set(heaviest), deadline - time.perf_counter(), workers)
+        if finished is not None and finished[1] < objective:
+            pairs, objective = finished
     return ColgenDive(assignments=pairs, objective=objective, root_bound=root, fixed_steps=steps,
                       seconds=time.perf_counter() - t0, free_at_finish=len(heaviest))
 

@@ -275,14 +275,19 @@ def capped_variables(m: ModelBuilder, grid: _Grid) -> int:
 
 
 def search(m: ModelBuilder, options: SolveOptions, started: float,
-           settings: LnsSettings = LNS) -> Outcome:
+           settings: LnsSettings = LNS, *, known: tuple[float, str] | None = None) -> Outcome:
     """Plain CP-SAT then LNS on the built model ``m`` within ``options.time_limit``.
+
+    ``known``: (bound, its source) proven before the search; the search ends once its
+    plan reaches it.
 
     The model's domains are narrowed in place during the search (``m`` is meant to be
     discarded afterwards); values are indexed by variable index.
     """
     deadline = started + float(options.time_limit)
     shared = Shared(options, started)
+    if known is not None:
+        shared.known_bound = known[0]
     done = threading.Event()
     stop = options.stop
 
@@ -334,7 +339,9 @@ def search(m: ModelBuilder, options: SolveOptions, started: float,
         out.objective = shared.obj
         # every penalty is non-negative: 0 is a valid bound when none better was proven
         out.bound = max(0.0, shared.lower())
-        if shared.cut_bound > max(shared.bound, 0.0):
+        if known is not None and known[0] > max(shared.bound, shared.cut_bound, 0.0):
+            out.source = known[1]
+        elif shared.cut_bound > max(shared.bound, 0.0):
             out.source = cutoff.SOURCE
         else:
             out.source = "cp-sat" if out.bound > 0 else "non-negative penalties"

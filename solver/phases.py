@@ -51,6 +51,8 @@ class Shared:
         """(objective, solver): a better incumbent at or below it stops that solver."""
         self.cut_bound = -math.inf
         """Bound proven on the incumbent's cut-off model (:mod:`solver.bound`)."""
+        self.known_bound = -math.inf
+        """Bound proven before the search (the set-partitioning LP, :mod:`solver.colgen`)."""
 
     def watch_progress(self, stall: float, gain: float) -> None:
         """From now on, progress (for :meth:`plain_should_yield`) is a better plan
@@ -81,9 +83,10 @@ class Shared:
             self.cut_bound = max(self.cut_bound, value)
 
     def lower(self) -> float:
-        """The best proven bound: CP-SAT's on the whole model or the cut-off model's."""
+        """The best proven bound: CP-SAT's on the whole model, the cut-off model's or the
+        one known before the search."""
         with self.lock:
-            return max(self.bound, self.cut_bound)
+            return max(self.bound, self.cut_bound, self.known_bound)
 
     def offer(self, values: np.ndarray, obj: float) -> bool:
         """Keep ``values`` if strictly better; report it to ``on_progress``."""

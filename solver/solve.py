@@ -6,6 +6,11 @@
    plan (:func:`solver.greedy.greedy_plan`, or the problem's own hint) is repaired person
    by person (:mod:`solver.repair`), its on-call roles re-optimised with the duties held
    (:mod:`solver.oncall_plan`), swept (:mod:`solver.sweep`) and set as the hint.
+   Where the objective has no rule across people (:func:`solver.colgen.applicable`)
+   and ``COLGEN_ROOT_SHARE`` is on (off by default), column generation on the set-partitioning LP over whole rosters comes first: its
+   Lagrangian bound is kept as the reported bound when it is the best one, and when it
+   converges within ``COLGEN_ROOT_SHARE`` of the budget a dive on it
+   (:func:`solver.colgen.colgen_start`) builds the warm start instead of the greedy path.
 3. :func:`solver.lns.search` completes the hint, runs CP-SAT on the whole model, then a
    large-neighbourhood search on the same model; it alone polls ``options.stop``.
 4. The best plan's penalties are recomputed by :func:`solver.evaluate.evaluate`.
@@ -13,11 +18,14 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 from ortools.sat.python import cp_model
 
 from solver.build import build_model
+from solver.colgen import applicable as colgen_applicable
+from solver.colgen import colgen_start
 from solver.decompose import decomposed_search, pairs_count
 from solver.evaluate import evaluate
 from solver.explain import explain
@@ -28,7 +36,7 @@ from solver.oncall_plan import best_oncall, oncall_budget
 from solver.params import LNS
 from solver.problem import Problem
 from solver.repair import repair_until
-from solver.result import SolveOptions, SolveResult, SolveStatus
+from solver.result import Progress, SolveOptions, SolveResult, SolveStatus
 from solver.sweep import separable, sweep
 
 _STATUS = {
@@ -54,6 +62,25 @@ benchmark-format instance of 100 people x 196 days x 8 shift types the repair ne
 SWEEP_SHARE = 0.4
 """Share of the budget by which the person-by-person sweep of the warm start ends
 (:mod:`solver.sweep`; it usually ends sooner, after one pass over everyone)."""
+
+
+COLGEN_ROOT_SHARE = 0.0
+"""Share of the budget by which column generation on the set-partitioning LP
+(:mod:`solver.colgen`) must have converged for its dive to build the warm start; 0
+turns the whole step off. Only where :func:`solver.colgen.applicable` (no rule across
+people) and the problem carries no hint. Its bound is kept either way.
+
+Off: in the same-run A/B of 2026-12-05 (BENCHMARKS.md section 7, "2026-12-05"), 0.35
+was worse on 11 of the generated suite's 18 open instances (geometric mean of the
+ratios +3 %, h04 +49 %, h10 +34 %), the time the root takes being the LNS's loss where
+it does not converge; switch it on (``solver.solve.COLGEN_ROOT_SHARE=0.35``) to
+measure it again."""
+
+COLGEN_DIVE_SHARE = 0.7
+"""Share of the budget by which the dive's plan is ready (the search then starts from it)."""
+
+COLGEN_SOURCE = "set-partitioning LP over whole rosters"
+"""``SolveResult.bound_source`` when the column generation's bound is the best one."""
 
 
 def _result(m: ModelBuilder, status: SolveStatus, values, bound, wall: float, first, events,
@@ -97,10 +124,12 @@ def _solve_decomposed(problem: Problem, options: SolveOptions, started: float) -
                         out.events)
 
 
-def _repaired(problem: Problem, assignments, options: SolveOptions, started: float):
+def _repaired(problem: Problem, assignments, options: SolveOptions, started: float,
+              limit: float | None = None):
     """``assignments`` repaired within ``REPAIR_SHARE`` of the budget, ``RESCUE_SHARE``
-    for whoever is still broken."""
-    limit = float(options.time_limit)
+    for whoever is still broken (of ``limit`` seconds from ``started``: by default the
+    whole budget)."""
+    limit = float(options.time_limit) if limit is None else limit
     units, workers = None, options.workers
     if options.deterministic_time is not None:
         # reproducible: per-person limits in deterministic time, people in a fixed order
@@ -110,6 +139,23 @@ def _repaired(problem: Problem, assignments, options: SolveOptions, started: flo
     assignments, _ = repair_until(problem, assignments, started + REPAIR_SHARE * limit,
                                   started + RESCUE_SHARE * limit, options.seed, workers, units)
     return assignments
+
+
+def _colgen(problem: Problem, options: SolveOptions, started: float):
+    """(bound, source) and the dive (or None) of column generation on the
+    set-partitioning LP, when it applies (:data:`COLGEN_ROOT_SHARE`); (None, None) else."""
+    if (COLGEN_ROOT_SHARE <= 0 or not options.greedy_hint or problem.hint or problem.oncall_hint
+            or options.deterministic_time is not None or colgen_applicable(problem)):
+        return None, None
+    limit = float(options.time_limit)
+    start = colgen_start(problem, started + COLGEN_ROOT_SHARE * limit,
+                         started + COLGEN_DIVE_SHARE * limit, options.workers, options.stop)
+    if start.bound == -math.inf:  # no pricing round completed
+        return None, None
+    dive = start.dive
+    if dive is not None and invalid_people(problem, dive.assignments):
+        dive = None  # a safety net: every roster is a column, each keeping its person's rules
+    return (max(0.0, start.bound), COLGEN_SOURCE), dive
 
 
 def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
@@ -141,11 +187,25 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
         # too big for one model in memory and time: a few people at a time
         return _solve_decomposed(problem, options, started)
     m = build_model(problem)
+    known, dive = _colgen(problem, options, started)
+    if dive is not None and dive.objective <= math.ceil(known[0] - 1e-6):
+        # the dive's plan reaches the bound: proven optimal, nothing left to search
+        wall = time.perf_counter() - started
+        event = Progress(wall, float(dive.objective), known[0])
+        if options.on_progress is not None:
+            options.on_progress(event)
+        return _plan_result(problem, SolveStatus.optimal, dive.assignments, (), known[0], wall, wall,
+                            (event,), known[1])
     # a warm start that breaks someone's hard rules is repaired person by person, so
     # the search starts from a complete plan
-    if options.greedy_hint and not (problem.hint or problem.oncall_hint):
+    if dive is not None:
+        m.set_hint(dive.assignments, ())
+    elif options.greedy_hint and not (problem.hint or problem.oncall_hint):
+        # whatever time column generation took is taken from the warm start's shares
+        base = time.perf_counter()
+        span = float(options.time_limit) - (base - started)
         assignments, oncall = greedy_plan(problem)
-        assignments = _repaired(problem, assignments, options, started)
+        assignments = _repaired(problem, assignments, options, base, span)
         valid = not invalid_people(problem, assignments)
         # the rotation's empty roles refilled exactly, duties held (the LNS rarely does)
         if valid:
@@ -156,15 +216,14 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
         # generated technicians delayed the first plan from ~1 s to 28 s)
         if (SWEEP_SHARE > 0 and options.deterministic_time is None and separable(problem)
                 and valid):
-            assignments, _ = sweep(problem, assignments, oncall,
-                                   started + SWEEP_SHARE * float(options.time_limit),
+            assignments, _ = sweep(problem, assignments, oncall, base + SWEEP_SHARE * span,
                                    options.seed, options.workers)
         m.set_hint(assignments, oncall)
     elif problem.hint:
         assignments = _repaired(problem, problem.hint, options, started)
         if set(assignments) != set(map(tuple, problem.hint)):
             m.set_hint(assignments, problem.oncall_hint)
-    out = search(m, options, started)
+    out = search(m, options, started, known=known)
     status = _STATUS.get(out.code, SolveStatus.unknown)
     wall = time.perf_counter() - started
     if out.values is None:

@@ -1,0 +1,104 @@
+"""solve() can start from column generation where no rule spans people (solver.colgen.colgen_start).
+
+Off by default (``solver.solve.COLGEN_ROOT_SHARE``, measured in BENCHMARKS.md); switched
+on here. It must report the set-partitioning bound by name when that bound is the best one, stop
+as soon as a plan reaches it, keep out of problems it does not apply to (rules across
+people, a re-plan's hint, a deterministic limit), and honour a stop request.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import time
+
+import pytest
+
+from solver import SolveOptions, solve
+from solver.colgen import _Master, colgen_start
+from solver.problem import Request, Rules
+
+from tests.solver.solver_cases import NO_WEIGHTS, duty, problem
+
+# the module, not the package's solve() function of the same name
+solve_mod = importlib.import_module("solver.solve")
+
+
+def _two_requests():
+    # one duty wanted once (10 per missing person); both people asked for the day off
+    return problem(["a", "b"], [duty(0, "D", under=10)],
+                   requests=(Request(person="a", day=0, shift_type=None, work=False, weight=3),
+                             Request(person="b", day=0, shift_type=None, work=False, weight=4)))
+
+
+def _refuse(*_args, **_kwargs):
+    raise AssertionError("column generation ran where it must not")
+
+
+@pytest.fixture
+def colgen_on(monkeypatch):
+    monkeypatch.setattr(solve_mod, "COLGEN_ROOT_SHARE", 0.35)
+
+
+def test_a_plan_at_the_lp_bound_ends_the_solve_as_proven_optimal(colgen_on):
+    events = []
+    r = solve(_two_requests(), SolveOptions(time_limit=20.0, workers=2, on_progress=events.append))
+    assert r.status == "optimal"
+    assert r.objective == 3 and [pid for pid, _ in r.assignments] == ["a"]  # a's request is cheaper
+    assert r.best_bound == pytest.approx(3.0)
+    assert r.bound_source == solve_mod.COLGEN_SOURCE
+    assert r.wall_seconds < 10.0  # no search after the proof
+    assert [e.objective for e in events] == [3.0] and r.progress[0].bound == pytest.approx(3.0)
+
+
+def test_switched_off_the_bound_comes_from_cp_sat(monkeypatch):
+    monkeypatch.setattr(solve_mod, "COLGEN_ROOT_SHARE", 0.0)
+    monkeypatch.setattr(solve_mod, "colgen_start", _refuse)
+    r = solve(_two_requests(), SolveOptions(time_limit=20.0, workers=2))
+    assert r.status == "optimal" and r.objective == 3
+    assert r.bound_source != solve_mod.COLGEN_SOURCE
+
+
+@pytest.mark.parametrize("case", ["fairness", "hint", "deterministic"])
+def test_it_keeps_out_of_problems_it_does_not_apply_to(monkeypatch, colgen_on, case):
+    from dataclasses import replace
+
+    monkeypatch.setattr(solve_mod, "colgen_start", _refuse)
+    p = _two_requests()
+    options = SolveOptions(time_limit=10.0, workers=1)
+    if case == "fairness":
+        p = replace(p, rules=Rules(weights=NO_WEIGHTS.__class__(fairness={"night": 5})))
+    elif case == "hint":
+        p = replace(p, hint=(("b", "0/D/acme"),))
+    else:
+        options = replace(options, deterministic_time=5.0)
+    r = solve(p, options)
+    assert r.status.has_plan
+    assert r.bound_source != solve_mod.COLGEN_SOURCE
+
+
+def test_a_stop_request_ends_column_generation_before_any_round():
+    p = _two_requests()
+    t0 = time.perf_counter()
+    start = colgen_start(p, t0 + 30.0, t0 + 60.0, 1, stop=lambda: True)
+    assert start.bound == -math.inf and start.dive is None and not start.converged
+    assert time.perf_counter() - t0 < 5.0
+
+
+def test_give_up_ends_the_generation_after_the_round_it_answers():
+    master = _Master(_two_requests())
+    seen = []
+    best, converged, rounds = master.generate(time.perf_counter() + 30.0, 1,
+                                              give_up=lambda n, b: seen.append((n, b)) or True)
+    assert rounds == 1 and seen == [(1, best)] and not converged
+
+
+def test_a_root_too_slow_to_converge_in_time_gives_up_after_its_first_round(monkeypatch):
+    import solver.colgen as colgen
+
+    monkeypatch.setattr(colgen, "ROOT_ROUNDS", 10**9)  # no pace fits that many rounds
+    t0 = time.perf_counter()
+    start = colgen_start(_two_requests(), t0 + 30.0, t0 + 60.0, 1)
+    assert not start.converged and start.dive is None
+    assert start.bound > -math.inf  # the first round's bound is kept
+    assert time.perf_counter() - t0 < 5.0
