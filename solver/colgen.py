@@ -363,7 +363,7 @@ class ColgenDive:
 
 
 def colgen_dive(problem: Problem, seconds: float, workers: int = 1,
-                share: float = 0.05, finish: float = FINISH_SHARE) -> ColgenDive | None:
+                share: float = DIVE_SHARE, finish: float = FINISH_SHARE) -> ColgenDive | None:
     """A plan by diving on the set-partitioning LP (price and fix, no backtracking), the
     last people placed by CP-SAT.
 

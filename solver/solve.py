@@ -7,9 +7,9 @@
    by person (:mod:`solver.repair`), its on-call roles re-optimised with the duties held
    (:mod:`solver.oncall_plan`), swept (:mod:`solver.sweep`) and set as the hint.
    Where the objective has no rule across people (:func:`solver.colgen.applicable`)
-   and ``COLGEN_ROOT_SHARE`` is on (off by default), column generation on the set-partitioning LP over whole rosters comes first: its
-   Lagrangian bound is kept as the reported bound when it is the best one, and when it
-   converges within ``COLGEN_ROOT_SHARE`` of the budget a dive on it
+   and ``COLGEN_ROOT_SHARE`` is on (off by default), column generation on the
+   set-partitioning LP over whole rosters comes first: its Lagrangian bound is kept as
+   the reported bound when it is the best one, and when it converges within ``COLGEN_ROOT_SHARE`` of the budget a dive on it
    (:func:`solver.colgen.colgen_start`) builds the warm start instead of the greedy path.
 3. :func:`solver.lns.search` completes the hint, runs CP-SAT on the whole model, then a
    large-neighbourhood search on the same model; it alone polls ``options.stop``.
@@ -186,7 +186,6 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     if pairs_count(problem) >= LNS.decompose_pairs:
         # too big for one model in memory and time: a few people at a time
         return _solve_decomposed(problem, options, started)
-    m = build_model(problem)
     known, dive = _colgen(problem, options, started)
     if dive is not None and dive.objective <= math.ceil(known[0] - 1e-6):
         # the dive's plan reaches the bound: proven optimal, nothing left to search
@@ -196,6 +195,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
             options.on_progress(event)
         return _plan_result(problem, SolveStatus.optimal, dive.assignments, (), known[0], wall, wall,
                             (event,), known[1])
+    m = build_model(problem)
     # a warm start that breaks someone's hard rules is repaired person by person, so
     # the search starts from a complete plan
     if dive is not None:
