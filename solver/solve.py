@@ -9,8 +9,9 @@
    Where the objective has no rule across people (:func:`solver.colgen.applicable`)
    and ``COLGEN_ROOT_SHARE`` is on (off by default), column generation on the
    set-partitioning LP over whole rosters comes first: its Lagrangian bound is kept as
-   the reported bound when it is the best one, and when it converges within ``COLGEN_ROOT_SHARE`` of the budget a dive on it
-   (:func:`solver.colgen.colgen_start`) builds the warm start instead of the greedy path.
+   the reported bound when it is the best one, and when it converges within
+   ``COLGEN_ROOT_SHARE`` of the budget a dive on it (:func:`solver.colgen.colgen_start`)
+   builds the warm start instead of the greedy path.
 3. :func:`solver.lns.search` completes the hint, runs CP-SAT on the whole model, then a
    large-neighbourhood search on the same model; it alone polls ``options.stop``.
 4. The best plan's penalties are recomputed by :func:`solver.evaluate.evaluate`.
