@@ -27,9 +27,10 @@ rows only), so it holds for the plans the checker scores.
 :func:`colgen_dive` builds a plan on the same master (price and fix, CP-SAT placing the
 last people); both are measured by ``benchmarks/suite_bounds.py`` (BENCHMARKS.md section
 7, "2026-12-04 night"). :func:`colgen_start` is an optional first step of
-:func:`solver.solve` where they apply (off by default, ``solver.solve.COLGEN_ROOT_SHARE``):
-the root's bound, and the dive's plan as warm start when the root converges early
-(BENCHMARKS.md section 7, "2026-12-05").
+:func:`solver.solve` where they apply and the budget is long
+(``solver.solve.COLGEN_MIN_SECONDS``): the root's bound, and the dive's plan as warm start
+when the root converges early (BENCHMARKS.md section 7, "2026-12-05" and "2026-12-05
+evening").
 
 Only for problems whose objective is a sum of per-person and per-duty terms with no
 rule across people: no fairness spread, no on-call period, no re-plan stability

@@ -138,10 +138,13 @@ def test_the_dive_refuses_rules_across_people():
 
 def test_solve_from_the_dive_keeps_every_rule_and_a_bound_below_the_optimum(msp_optimum, monkeypatch):
     # solve() itself, column generation first (the scenario has no rule across people;
-    # the step is off by default): the plan checker, independent of the solver, is the oracle
+    # by default only on budgets of COLGEN_MIN_SECONDS and more): the plan checker,
+    # independent of the solver, is the oracle
     import importlib
 
-    monkeypatch.setattr(importlib.import_module("solver.solve"), "COLGEN_ROOT_SHARE", 0.35)
+    solve_mod = importlib.import_module("solver.solve")
+    monkeypatch.setattr(solve_mod, "COLGEN_ROOT_SHARE", 0.35)
+    monkeypatch.setattr(solve_mod, "COLGEN_MIN_SECONDS", 0.0)
     compiled, opt = msp_optimum
     r = solve(compiled.problem, SolveOptions(time_limit=20.0, workers=2, seed=0))
     assert r.status.has_plan

@@ -1,7 +1,7 @@
 """solve() can start from column generation where no rule spans people (solver.colgen.colgen_start).
 
-Off by default (``solver.solve.COLGEN_ROOT_SHARE``, measured in BENCHMARKS.md); switched
-on here. It must report the set-partitioning bound by name when that bound is the best one, stop
+On only for long budgets (``solver.solve.COLGEN_MIN_SECONDS``, measured in BENCHMARKS.md);
+switched on for every budget here unless a test says otherwise. It must report the set-partitioning bound by name when that bound is the best one, stop
 as soon as a plan reaches it, keep out of problems it does not apply to (rules across
 people, a re-plan's hint, a deterministic limit), and honour a stop request.
 """
@@ -38,6 +38,23 @@ def _refuse(*_args, **_kwargs):
 @pytest.fixture
 def colgen_on(monkeypatch):
     monkeypatch.setattr(solve_mod, "COLGEN_ROOT_SHARE", 0.35)
+    monkeypatch.setattr(solve_mod, "COLGEN_MIN_SECONDS", 0.0)
+
+
+def test_by_default_it_runs_on_long_budgets_only(monkeypatch):
+    # a short budget: the greedy path and the LNS, never column generation
+    monkeypatch.setattr(solve_mod, "colgen_start", _refuse)
+    r = solve(_two_requests(), SolveOptions(time_limit=20.0, workers=2))
+    assert r.status == "optimal" and r.objective == 3
+    assert r.bound_source != solve_mod.COLGEN_SOURCE
+    monkeypatch.undo()
+    # a budget at the threshold: its root proves the plan optimal at once
+    assert solve_mod.COLGEN_ROOT_SHARE > 0
+    t0 = time.perf_counter()
+    r = solve(_two_requests(), SolveOptions(time_limit=solve_mod.COLGEN_MIN_SECONDS, workers=2))
+    assert r.status == "optimal" and r.objective == 3
+    assert r.bound_source == solve_mod.COLGEN_SOURCE
+    assert time.perf_counter() - t0 < 10.0
 
 
 def test_a_plan_at_the_lp_bound_ends_the_solve_as_proven_optimal(colgen_on):
