@@ -81,7 +81,10 @@ At 60 s it lost: in the same-run A/B of 2026-12-05 (BENCHMARKS.md section 7,
 instances (geometric mean of the ratios +3 %, h04 +49 %, h10 +34 %), the root's time
 being the LNS's loss where it does not converge and the dive's plan leaving the LNS
 too little time where it does. At 600 s, the budget at which the benchmark's quality
-is judged, it won (BENCHMARKS.md section 7, "2026-12-05 evening": g10 205 against 385).
+is judged, it won on the wide 28-day shapes and lost on the long horizons (BENCHMARKS.md
+section 7, "2026-12-05 evening", one seed: g10 205 against 385, h01 370 against 467; h04
+89 against 77, h10 296 against 284, l01 1 003 against 933; geometric mean of the ratios
+0.89).
 Set it to 0 (``solver.solve.COLGEN_MIN_SECONDS=0``) to measure the step at shorter
 budgets."""
 
