@@ -26,7 +26,7 @@ rows only), so it holds for the plans the checker scores.
 
 :func:`colgen_dive` builds a plan on the same master (price and fix, CP-SAT placing the
 last people); both are measured by ``benchmarks/suite_bounds.py`` (BENCHMARKS.md section
-7, "2026-12-04 night"). :func:`colgen_start` is an optional first step of
+7, "2026-12-04 night"). :func:`colgen_start` is the first step of
 :func:`solver.solve` where they apply and the budget is long
 (``solver.solve.COLGEN_MIN_SECONDS``): the root's bound, and the dive's plan as warm start
 when the root converges early (BENCHMARKS.md section 7, "2026-12-05" and "2026-12-05

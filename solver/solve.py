@@ -83,8 +83,8 @@ being the LNS's loss where it does not converge and the dive's plan leaving the 
 too little time where it does. At 600 s, the budget at which the benchmark's quality
 is judged, it won on the wide 28-day shapes and lost on the long horizons (BENCHMARKS.md
 section 7, "2026-12-05 evening", one seed: g10 205 against 385, h01 370 against 467; h04
-89 against 77, h10 296 against 284, l01 1 003 against 933; geometric mean of the ratios
-0.89).
+89 against 77, h10 296 against 284, l01 1 003 against 933; h08 level, 1 614 against
+1 612; geometric mean of the ratios 0.90).
 Set it to 0 (``solver.solve.COLGEN_MIN_SECONDS=0``) to measure the step at shorter
 budgets."""
 
@@ -155,12 +155,13 @@ def _repaired(problem: Problem, assignments, options: SolveOptions, started: flo
 
 def _colgen(problem: Problem, options: SolveOptions, started: float):
     """(bound, source) and the dive (or None) of column generation on the
-    set-partitioning LP, when it applies (:data:`COLGEN_ROOT_SHARE`); (None, None) else."""
-    if (COLGEN_ROOT_SHARE <= 0 or float(options.time_limit) < COLGEN_MIN_SECONDS
+    set-partitioning LP, when it applies (:data:`COLGEN_ROOT_SHARE`,
+    :data:`COLGEN_MIN_SECONDS`); (None, None) else."""
+    limit = float(options.time_limit)
+    if (COLGEN_ROOT_SHARE <= 0 or limit < COLGEN_MIN_SECONDS
             or not options.greedy_hint or problem.hint or problem.oncall_hint
             or options.deterministic_time is not None or colgen_applicable(problem)):
         return None, None
-    limit = float(options.time_limit)
     start = colgen_start(problem, started + COLGEN_ROOT_SHARE * limit,
                          started + COLGEN_DIVE_SHARE * limit, options.workers, options.stop)
     if start.bound == -math.inf:  # no pricing round completed

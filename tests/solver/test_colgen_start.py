@@ -1,9 +1,10 @@
 """solve() can start from column generation where no rule spans people (solver.colgen.colgen_start).
 
 On only for long budgets (``solver.solve.COLGEN_MIN_SECONDS``, measured in BENCHMARKS.md);
-switched on for every budget here unless a test says otherwise. It must report the set-partitioning bound by name when that bound is the best one, stop
-as soon as a plan reaches it, keep out of problems it does not apply to (rules across
-people, a re-plan's hint, a deterministic limit), and honour a stop request.
+switched on for every budget here unless a test says otherwise. It must report the
+set-partitioning bound by name when that bound is the best one, stop as soon as a plan
+reaches it, keep out of problems it does not apply to (rules across people, a re-plan's
+hint, a deterministic limit), and honour a stop request.
 """
 
 from __future__ import annotations
