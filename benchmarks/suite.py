@@ -93,6 +93,7 @@ def _child(args) -> None:
         "problems": run.problems[:2],
         "seconds": round(run.seconds, 1),
         "rss_mb": round(rss),
+        "first_seconds": None if run.first_seconds is None else round(run.first_seconds, 1),
     }))
 
 
@@ -122,7 +123,8 @@ def run(args) -> None:
         w = csv.writer(fh)
         if new:
             w.writerow(["instance", "part", "variant", "seed", "limit", "workers", "objective",
-                        "bound", "status", "valid", "seconds", "rss_mb", "started_utc", "file"])
+                        "bound", "status", "valid", "seconds", "rss_mb", "started_utc", "file",
+                        "first_seconds"])
         jobs = []
         for shape in _shapes(args.part, args.only) if args.part or args.only else ():
             path = files / f"{shape.name}.txt"
@@ -148,7 +150,7 @@ def run(args) -> None:
                     w.writerow([name, part, variant, seed, args.limit, args.workers,
                                 res["objective"], res["bound"], res["status"], res["valid"],
                                 res["seconds"], res["rss_mb"], started,
-                                path if part == "public" else ""])
+                                path if part == "public" else "", res.get("first_seconds")])
                     fh.flush()
                     print(f"{name} {variant} seed {seed}: {res['objective']} "
                           f"({res['status']}, valid={res['valid']}) {res.get('problems') or ''}",

@@ -7,13 +7,15 @@
    by person (:mod:`solver.repair`), its on-call roles re-optimised with the duties held
    (:mod:`solver.oncall_plan`), swept (:mod:`solver.sweep`) and set as the hint.
    Where the objective has no rule across people (:func:`solver.colgen.applicable`)
-   and the budget is long (``COLGEN_MIN_SECONDS``), column generation on the
-   set-partitioning LP over whole rosters comes first: its Lagrangian bound is kept as
+   and the budget is long (``COLGEN_MIN_SECONDS``), the repaired constructive plan is
+   reported at once (``EARLY_SHARE``) and column generation on the
+   set-partitioning LP over whole rosters comes next: its Lagrangian bound is kept as
    the reported bound when it is the best one, and when it converges within
    ``COLGEN_ROOT_SHARE`` of the budget a dive on it (:func:`solver.colgen.colgen_start`)
    builds the warm start instead of the greedy path.
 3. :func:`solver.lns.search` completes the hint, runs CP-SAT on the whole model, then a
-   large-neighbourhood search on the same model; it alone polls ``options.stop``.
+   large-neighbourhood search on the same model; it polls ``options.stop`` (column
+   generation does too, between rounds).
 4. The best plan's penalties are recomputed by :func:`solver.evaluate.evaluate`.
 """
 
@@ -91,6 +93,12 @@ budgets."""
 COLGEN_DIVE_SHARE = 0.7
 """Share of the budget by which the dive's plan is ready (the search then starts from it)."""
 
+EARLY_SHARE = 0.1
+"""Where column generation runs first, the constructive plan is repaired within this share
+of the budget beforehand and reported as the first plan (:func:`_early_plan`): the dive's
+plan is only ready by ``COLGEN_DIVE_SHARE`` of the budget, and a stop request during
+column generation returns this plan."""
+
 COLGEN_SOURCE = "set-partitioning LP over whole rosters"
 """``SolveResult.bound_source`` when the column generation's bound is the best one."""
 
@@ -153,14 +161,35 @@ def _repaired(problem: Problem, assignments, options: SolveOptions, started: flo
     return assignments
 
 
+def _colgen_runs(problem: Problem, options: SolveOptions) -> bool:
+    """Column generation comes first (:data:`COLGEN_ROOT_SHARE`, :data:`COLGEN_MIN_SECONDS`)."""
+    return not (COLGEN_ROOT_SHARE <= 0 or float(options.time_limit) < COLGEN_MIN_SECONDS
+                or not options.greedy_hint or problem.hint or problem.oncall_hint
+                or options.deterministic_time is not None or colgen_applicable(problem))
+
+
+def _early_plan(problem: Problem, options: SolveOptions, started: float):
+    """(assignments, oncall, event) of the constructive plan repaired within
+    :data:`EARLY_SHARE` of the budget, its event already reported to ``on_progress``;
+    None when someone's own rules still break."""
+    assignments, oncall = greedy_plan(problem)
+    assignments = _repaired(problem, assignments, options, started,
+                            EARLY_SHARE * float(options.time_limit))
+    if invalid_people(problem, assignments):
+        return None
+    # penalties are non-negative: 0 is a valid bound before anything better is proven
+    event = Progress(time.perf_counter() - started, float(evaluate(problem, assignments, oncall).objective),
+                     0.0)
+    if options.on_progress is not None:
+        options.on_progress(event)
+    return assignments, oncall, event
+
+
 def _colgen(problem: Problem, options: SolveOptions, started: float):
     """(bound, source) and the dive (or None) of column generation on the
-    set-partitioning LP, when it applies (:data:`COLGEN_ROOT_SHARE`,
-    :data:`COLGEN_MIN_SECONDS`); (None, None) else."""
+    set-partitioning LP, when it runs (:func:`_colgen_runs`); (None, None) else."""
     limit = float(options.time_limit)
-    if (COLGEN_ROOT_SHARE <= 0 or limit < COLGEN_MIN_SECONDS
-            or not options.greedy_hint or problem.hint or problem.oncall_hint
-            or options.deterministic_time is not None or colgen_applicable(problem)):
+    if not _colgen_runs(problem, options):
         return None, None
     start = colgen_start(problem, started + COLGEN_ROOT_SHARE * limit,
                          started + COLGEN_DIVE_SHARE * limit, options.workers, options.stop)
@@ -200,15 +229,20 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     if pairs_count(problem) >= LNS.decompose_pairs:
         # too big for one model in memory and time: a few people at a time
         return _solve_decomposed(problem, options, started)
+    early = _early_plan(problem, options, started) if _colgen_runs(problem, options) else None
+    before = (early[2],) if early is not None else ()
     known, dive = _colgen(problem, options, started)
+    if dive is not None and early is not None and early[2].objective < dive.objective:
+        dive = None  # the constructive plan is the better start
     if dive is not None and dive.objective <= math.ceil(known[0] - 1e-6):
         # the dive's plan reaches the bound: proven optimal, nothing left to search
         wall = time.perf_counter() - started
         event = Progress(wall, float(dive.objective), known[0])
         if options.on_progress is not None:
             options.on_progress(event)
-        return _plan_result(problem, SolveStatus.optimal, dive.assignments, (), known[0], wall, wall,
-                            (event,), known[1])
+        return _plan_result(problem, SolveStatus.optimal, dive.assignments, (), known[0], wall,
+                            before[0].elapsed if before else wall, (*before, event), known[1])
+    stopped = options.stop is not None and options.stop()
     m = build_model(problem)
     # a warm start that breaks someone's hard rules is repaired person by person, so
     # the search starts from a complete plan
@@ -218,9 +252,12 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
         # whatever time column generation took is taken from the warm start's shares
         base = time.perf_counter()
         span = float(options.time_limit) - (base - started)
-        assignments, oncall = greedy_plan(problem)
-        assignments = _repaired(problem, assignments, options, base, span)
-        valid = not invalid_people(problem, assignments)
+        if early is not None:
+            assignments, oncall, valid = early[0], early[1], True
+        else:
+            assignments, oncall = greedy_plan(problem)
+            assignments = _repaired(problem, assignments, options, base, span)
+            valid = not invalid_people(problem, assignments)
         # the rotation's empty roles refilled exactly, duties held (the LNS rarely does)
         if valid:
             oncall = best_oncall(problem, assignments, oncall, options, oncall_budget(options, started))
@@ -229,7 +266,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
         # fairness spreads each change needs the whole plan re-evaluated, which on 400
         # generated technicians delayed the first plan from ~1 s to 28 s)
         if (SWEEP_SHARE > 0 and options.deterministic_time is None and separable(problem)
-                and valid):
+                and valid and not stopped):
             assignments, _ = sweep(problem, assignments, oncall, base + SWEEP_SHARE * span,
                                    options.seed, options.workers)
         m.set_hint(assignments, oncall)
@@ -240,6 +277,14 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     out = search(m, options, started, known=known)
     status = _STATUS.get(out.code, SolveStatus.unknown)
     wall = time.perf_counter() - started
+    if before:
+        # the first plan was reported before column generation; the search starts at or below it
+        out.events, out.first = [*before, *out.events], before[0].elapsed
+        if out.values is None:
+            # stopped before the search had a plan: the constructive one stands
+            bound, source = known if known is not None else (0.0, None)
+            return _plan_result(problem, SolveStatus.feasible, early[0], early[1], bound, wall,
+                                out.first, out.events, source)
     if out.values is None:
         conflicts = ()
         if status is SolveStatus.infeasible and options.explain:

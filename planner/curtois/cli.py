@@ -72,6 +72,7 @@ def run_seed(instance: Instance, scenario: Scenario, options) -> SeedRun:
         lower_bound=result.best_bound,
         seconds=result.wall_seconds or elapsed,
         roster=roster,
+        first_seconds=result.first_solution_seconds,
     )
 
 

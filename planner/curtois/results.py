@@ -82,6 +82,8 @@ class SeedRun:
     lower_bound: float | None
     seconds: float
     roster: tuple[tuple[str, int, str], ...]
+    first_seconds: float | None = None
+    """When the solver reported its first plan (seconds from the call)."""
 
     @property
     def objective(self) -> int:

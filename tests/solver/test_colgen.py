@@ -153,3 +153,42 @@ def test_solve_from_the_dive_keeps_every_rule_and_a_bound_below_the_optimum(msp_
     assert r.best_bound is not None and r.best_bound <= opt + 1e-6 <= r.objective + 1e-6
     assert r.bound_source in ("set-partitioning LP over whole rosters", "cp-sat",
                               "cp-sat, incumbent cut-off model")
+
+
+def test_quick_pricing_reaches_the_same_lp_bound_and_proves_it(monkeypatch):
+    import solver.colgen as cg
+
+    compiled = compile_scenario(instance_to_scenario(parse_instance(DATA / "Instance1.txt")))
+    q = cg.QUICK_PRICING_SECONDS
+    assert 0 < q < cg.PRICING_SECONDS
+    caps: list[list[float]] = []
+    price = cg._Pricer.price
+
+    def recorded(self, pi, seconds):
+        caps[-1].append(seconds)
+        return price(self, pi, seconds)
+
+    generate = cg._Master.generate
+
+    def rounds_recorded(self, *a, **k):
+        give_up = k.pop("give_up", None)
+
+        def each_round(rounds, best):
+            caps.append([])
+            return give_up is not None and give_up(rounds, best)
+
+        caps.append([])
+        return generate(self, *a, give_up=each_round, **k)
+
+    monkeypatch.setattr(cg._Pricer, "price", recorded)
+    monkeypatch.setattr(cg._Master, "generate", rounds_recorded)
+    quick = colgen_bound(compiled.problem, 60.0, workers=2)
+    rounds = [c for c in caps if c]
+    monkeypatch.setattr(cg, "QUICK_PRICING_SECONDS", 0.0)
+    exact = colgen_bound(compiled.problem, 60.0, workers=2)
+    assert quick.converged and exact.converged
+    assert quick.bound == pytest.approx(exact.bound, abs=1e-3)  # the LP's optimum, either way
+    assert quick.bound <= 607 + 1e-6
+    # the first round gives everyone a column; later rounds price quickly first
+    assert max(rounds[0]) > q
+    assert any(max(c) <= q for c in rounds[1:])

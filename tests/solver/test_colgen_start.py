@@ -66,7 +66,41 @@ def test_a_plan_at_the_lp_bound_ends_the_solve_as_proven_optimal(colgen_on):
     assert r.best_bound == pytest.approx(3.0)
     assert r.bound_source == solve_mod.COLGEN_SOURCE
     assert r.wall_seconds < 10.0  # no search after the proof
-    assert [e.objective for e in events] == [3.0] and r.progress[0].bound == pytest.approx(3.0)
+    # the constructive plan first (reported before column generation), then the dive's at the bound
+    assert [e.objective for e in events][-1] == 3.0 and events[0].objective >= 3.0
+    assert list(r.progress) == events and r.progress[-1].bound == pytest.approx(3.0)
+
+
+def test_the_constructive_plan_is_reported_before_column_generation(monkeypatch, colgen_on):
+    events, seen = [], []
+    real = solve_mod.colgen_start
+
+    def recorded(*args, **kwargs):
+        seen.append(len(events))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(solve_mod, "colgen_start", recorded)
+    r = solve(_two_requests(), SolveOptions(time_limit=20.0, workers=2, on_progress=events.append))
+    assert seen == [1]  # one plan already reported when the root started
+    assert r.first_solution_seconds == pytest.approx(events[0].elapsed)
+    assert events[0].bound == 0.0 and events[0].objective in (3.0, 4.0)  # a or b on the duty
+    assert r.status == "optimal" and r.objective == 3 and list(r.progress) == events
+
+
+def test_a_stop_during_column_generation_returns_a_plan_at_once(monkeypatch, colgen_on):
+    asked = []
+    real = solve_mod.colgen_start
+
+    def stop_then_start(*args, **kwargs):
+        asked.append(True)  # the stop request arrives as column generation starts
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(solve_mod, "colgen_start", stop_then_start)
+    t0 = time.perf_counter()
+    r = solve(_two_requests(), SolveOptions(time_limit=600.0, workers=2, stop=lambda: bool(asked)))
+    assert asked and time.perf_counter() - t0 < 30.0
+    assert r.status.has_plan and len(r.assignments) == 1 and r.objective in (3, 4)
+    assert r.first_solution_seconds is not None and r.progress
 
 
 def test_switched_off_the_bound_comes_from_cp_sat(monkeypatch):
