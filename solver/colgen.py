@@ -62,15 +62,17 @@ SCALE = 1000
 PRICING_SECONDS = 2.0
 """Most seconds one pricing solve may take (its proven bound counts if it stops early)."""
 
-QUICK_PRICING_SECONDS = 0.03
-"""Most seconds one pricing solve may take while the rounds still find columns (0: every
-round exact). A roster of negative reduced cost is all a round needs to improve the
-master; only once such a quick round finds none do the pricing solves run to their
-optimum (``PRICING_SECONDS``), as convergence must be proven. Root convergence, same
-run, against every round exact (BENCHMARKS.md section 7, "2026-12-06"): g10 61.7 s
-against 74.1, h01 97.9 against 121.4, h09 26.5 against 32.1, but g09 35.2 against 28.5
-and g05 38.0 against 36.0 (many quick rounds adding few columns); geometric mean of
-the ratios over eight instances 0.95."""
+QUICK_PRICING_SECONDS = 0.0
+"""Most seconds one pricing solve may take while the rounds still find columns; 0 (the
+default): every round exact. With a positive value, only once such a quick round finds no
+column do the pricing solves run to their optimum (``PRICING_SECONDS``), so convergence
+is still proven; a person whose quick solve found no roster is priced to the end from
+then on. Measured and kept off (BENCHMARKS.md section 7, "2026-12-06"): at 0.03 s the
+root converged sooner on the wide 28-day shapes (g10 61.7 s against 74.1, h01 97.9
+against 121.4; geometric mean 0.95 over eight instances), but on h08 (56 x 60 x 8) it
+did not converge in 210 s and its bound stayed at -268 (quick solves prove weak bounds)
+where exact rounds converged in 192 s at 1 374.5; in ``solve()`` at 600 s that lost the
+reported bound (77 instead of 1 253)."""
 
 
 STABILISE = 0.5
@@ -283,6 +285,7 @@ class _Master:
         best, converged, rounds = -math.inf, False, 0
         alpha = 0.0 if self.lp_value is None else STABILISE
         cap = QUICK_PRICING_SECONDS or PRICING_SECONDS
+        slow: set[str] = set()  # people whose quick pricing found no roster: exact from then on
         while time.perf_counter() < deadline and not (stop is not None and stop()):
             if max_rounds and rounds >= max_rounds:
                 break
@@ -302,13 +305,16 @@ class _Master:
                     pid = order[k]
                     left = deadline - time.perf_counter()
                     # a person with no column yet is priced to the end (the master needs one)
-                    most = cap if self.by_person.get(pid) else PRICING_SECONDS
+                    most = cap if self.by_person.get(pid) and pid not in slow else PRICING_SECONDS
                     results[pid] = pricers[pid].price(pi, min(most, left))
 
             run_threads(work, max(1, int(workers)), "colgen")
             # every pricing problem answered with a proven bound: the round's bound holds
             complete = all(results.get(pid) is not None and results[pid][1] is not None
                            for pid in order)
+            if cap < PRICING_SECONDS:
+                slow |= {pid for pid in order if results.get(pid) is not None
+                         and results[pid][1] is None}
             # no column left is known only when every pricing solve proved its optimum
             exact = complete and all(results[pid][2] for pid in order)
             added = 0

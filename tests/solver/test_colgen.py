@@ -159,6 +159,7 @@ def test_quick_pricing_reaches_the_same_lp_bound_and_proves_it(monkeypatch):
     import solver.colgen as cg
 
     compiled = compile_scenario(instance_to_scenario(parse_instance(DATA / "Instance1.txt")))
+    monkeypatch.setattr(cg, "QUICK_PRICING_SECONDS", 0.03)  # off by default
     q = cg.QUICK_PRICING_SECONDS
     assert 0 < q < cg.PRICING_SECONDS
     caps: list[list[float]] = []
@@ -192,3 +193,33 @@ def test_quick_pricing_reaches_the_same_lp_bound_and_proves_it(monkeypatch):
     # the first round gives everyone a column; later rounds price quickly first
     assert max(rounds[0]) > q
     assert any(max(c) <= q for c in rounds[1:])
+
+
+def test_a_person_whose_quick_pricing_finds_nothing_is_priced_to_the_end_after(monkeypatch):
+    import solver.colgen as cg
+
+    compiled = compile_scenario(instance_to_scenario(parse_instance(DATA / "Instance1.txt")))
+    monkeypatch.setattr(cg, "QUICK_PRICING_SECONDS", 0.03)  # off by default
+    q = cg.QUICK_PRICING_SECONDS
+    victim = compiled.problem.people[0].id
+    calls: list[tuple[str, float]] = []
+    price = cg._Pricer.price
+
+    def first_quick_fails(self, pi, seconds):
+        pid = self.m.problem.people[0].id
+        calls.append((pid, seconds))
+        if pid == victim and seconds <= q and sum(1 for p, _ in calls if p == victim) == 2:
+            return [], None, False  # as a quick solve that ran out of time before any roster
+        return price(self, pi, seconds)
+
+    monkeypatch.setattr(cg._Pricer, "price", first_quick_fails)
+    r = colgen_bound(compiled.problem, 60.0, workers=1)
+    mine = [s for p, s in calls if p == victim]
+    assert mine[1] <= q  # its first quick solve (the one made to fail)
+    assert all(s > q for s in mine[2:]) and len(mine) > 2  # exact from then on
+    # one worker: rounds are consecutive runs of one call per person; in the third round
+    # the others are still quick
+    n = len({p for p, _ in calls})
+    third = dict(calls[2 * n:3 * n])
+    assert third[victim] > q and max(s for p, s in third.items() if p != victim) <= q
+    assert r.converged and 0.9 * 607 <= r.bound <= 607 + 1e-6
