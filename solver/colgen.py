@@ -55,7 +55,6 @@ from solver.problem import Demand, Problem
 from solver.repair import duties_by_person
 from solver.rules.coverage import split_missing
 from solver.threads import run_threads
-from solver.validate import ROLES
 
 SCALE = 1000
 """Duals are rounded to multiples of ``1 / SCALE`` (pricing models need integer costs)."""
@@ -101,27 +100,13 @@ less time than :func:`colgen_dive`'s (there: until convergence). On Instance8 wi
 FINISH_TIME = 0.25
 """Share of the dive's time kept for CP-SAT's completion."""
 
-HOLDERS_WEIGHT = 10
-"""In the master, a second holder of an on-call role costs this many times the role's
-unfilled weight (the rules forbid it; the relaxation keeps the first rounds' LP feasible)."""
-
 COLUMNS_PER_PRICING = 3
 """The last rosters of each pricing solve (its best and the ones just before) offered to
 the master when their reduced cost is negative."""
 
 
-def bound_applicable(problem: Problem) -> str | None:
-    """None when the set-partitioning bound (:func:`colgen_bound`) applies, else why not:
-    fairness spreads and on-call roles are rows of the master, a re-plan's change budget
-    is not."""
-    if problem.stability is not None:
-        return "a re-plan's change budget couples people"
-    return None
-
-
 def applicable(problem: Problem) -> str | None:
-    """None when the dive (:func:`colgen_dive`, :func:`colgen_start`) applies to
-    ``problem``, else why not: its plans are duty rosters only, counted without spreads."""
+    """None when the bound applies to ``problem``, else why not."""
     w = problem.rules.weights
     if any(v > 0 for v in w.fairness.values()):
         return "fairness spreads couple people"
@@ -152,34 +137,25 @@ class ColgenBound:
 class _Columns(cp_model.CpSolverSolutionCallback):
     """Every roster a pricing solve finds on its way to the best one."""
 
-    def __init__(self, items: dict, tagged: dict[str, list]) -> None:
+    def __init__(self, x: dict) -> None:
         super().__init__()
-        self.items, self.tagged = items, tagged
-        self.found: list[tuple[frozenset, dict[str, int], float]] = []
+        self.x = x
+        self.found: list[tuple[frozenset[str], float]] = []
 
     def on_solution_callback(self) -> None:
-        col = frozenset(key for key, var in self.items.items() if self.value(var))
-        counts = {tag: sum(self.value(v) for v in vs) for tag, vs in self.tagged.items()}
-        self.found.append((col, counts, self.objective_value))
+        col = frozenset(did for did, var in self.x.items() if self.value(var))
+        self.found.append((col, self.objective_value))
 
 
 class _Pricer:
-    """One person's own model; its objective is rewritten with each round's duals.
+    """One person's own model; its objective is rewritten with each round's duals."""
 
-    Its items are the person's duties (by duty id, busy ones left out) and on-call roles
-    (by ``(period id, role)``); ``tagged`` holds, for each tag of a fairness spread the
-    person belongs to, the variables that count towards it (busy duties included)."""
-
-    def __init__(self, problem: Problem, pid: str, duties, tags=()) -> None:
+    def __init__(self, problem: Problem, pid: str, duties) -> None:
         person = next(p for p in problem.people if p.id == pid)
         own = tuple(replace(d, demand=Demand()) for d in duties)
-        # their on-call periods, with no weight for an empty role (the master prices it)
-        periods = tuple(replace(q, unfilled_weight=0) for q in problem.oncall_periods
-                        if pid in problem.oncall_eligible.get(q.id, ()))
         sub = Problem(num_days=problem.num_days, people=(person,), duties=own,
                       eligible={d.id: (pid,) for d in own}, weeks=problem.weeks,
                       weekends=problem.weekends,
-                      oncall_periods=periods, oncall_eligible={q.id: (pid,) for q in periods},
                       requests=tuple(r for r in problem.requests if r.person == pid),
                       rules=problem.rules,
                       # a fixed pair the person may not hold is left out (a relaxation)
@@ -200,29 +176,20 @@ class _Pricer:
         self.base, self.offset = dict(base), offset
         self.x = {did: var for (_, did), var in self.m.x.items()
                   if not self.m.duties[did].busy}
-        self.items = {**self.x, **{(qid, role): var for (_, qid, role), var in self.m.y.items()}}
-        self.tagged = {tag: [v for (_, did), v in self.m.x.items() if tag in self.m.duties[did].tags]
-                       + [v for (_, qid, _), v in self.m.y.items() if tag in self.m.periods[qid].tags]
-                       for tag in tags}
         self.solver = cp_model.CpSolver()
         p = self.solver.parameters
         p.num_workers = 1
         p.linearization_level = 2
 
-    def price(self, pi: dict, seconds: float, tag_costs: dict[str, int] | None = None):
-        """([(item keys, tag counts, objective)] of the last rosters found, proven bound,
-        proven optimal) at duals ``pi`` (scaled, by item key) and ``tag_costs`` (scaled,
-        per counted tag); ([], None, False) when the time ran out before any roster was
-        found; None when the person has no roster."""
+    def price(self, pi: dict[str, int], seconds: float):
+        """([(duty ids, objective)] of the last rosters found, proven bound, proven optimal)
+        at duals ``pi`` (scaled); ([], None, False) when the time ran out before any roster
+        was found; None when the person has no roster."""
         coef = {i: SCALE * c for i, c in self.base.items()}
-        for key, var in self.items.items():
-            q = pi.get(key, 0)
+        for did, var in self.x.items():
+            q = pi.get(did, 0)
             if q:
                 coef[var.index] = coef.get(var.index, 0) - q
-        for tag, c in (tag_costs or {}).items():
-            if c:
-                for var in self.tagged.get(tag, ()):
-                    coef[var.index] = coef.get(var.index, 0) + c
         obj = self.m.model.proto.objective
         obj.vars.clear()
         obj.coeffs.clear()
@@ -231,7 +198,7 @@ class _Pricer:
         obj.coeffs.extend(c for _, c in items)
         obj.offset = SCALE * self.offset
         self.solver.parameters.max_time_in_seconds = max(0.01, seconds)
-        seen = _Columns(self.items, self.tagged)
+        seen = _Columns(self.x)
         code = self.solver.solve(self.m.model, seen)
         if code == cp_model.UNKNOWN:
             return [], None, False
@@ -247,96 +214,26 @@ def _row_bound(dm: Demand, pi: float) -> float:
             + dm.peak_required * min(0.0, dm.peak_weight - pi))
 
 
-@dataclass
-class _Spread:
-    """One fairness spread ``weight x (max - min)`` of a tag's counts over a group."""
-
-    tag: str
-    weight: int
-    people: list[str]
-    top: int
-    """The largest count any of them could reach (``max``'s upper bound)."""
-    floor: int
-    """The smallest such reach (``min``'s upper bound)."""
-
-
-def _spreads(problem: Problem) -> list[_Spread]:
-    """The fairness spreads of :func:`solver.rules.preferences.fairness`, by the same rule:
-    per tag of positive weight and fairness group, the people with at least one tagged
-    duty or on-call role, where there are two or more of them."""
-    reach: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for duty in problem.duties:
-        for pid in dict.fromkeys(problem.eligible.get(duty.id, ())):
-            for tag in duty.tags:
-                reach[tag][pid] += 1
-    for q in problem.oncall_periods:
-        for pid in dict.fromkeys(problem.oncall_eligible.get(q.id, ())):
-            for tag in q.tags:
-                reach[tag][pid] += 2 if q.needs_backup else 1
-    out = []
-    for tag, weight in sorted(problem.rules.weights.fairness.items()):
-        if weight <= 0:
-            continue
-        groups: dict[str, list[str]] = defaultdict(list)
-        for p in problem.people:
-            if reach[tag].get(p.id):
-                groups[p.fairness_group].append(p.id)
-        for _, pids in sorted(groups.items()):
-            if len(pids) >= 2:
-                n = [reach[tag][pid] for pid in pids]
-                out.append(_Spread(tag, weight, pids, max(n), min(n)))
-    return out
-
-
 class _Master:
-    """The restricted master LP, its columns, and the column generation loop.
-
-    Rows are keyed by item: a duty's coverage by its id, an on-call role's by
-    ``(period id, role)`` (filled at most once, ``unfilled_weight`` when empty). A
-    fairness spread over people ``P`` has ``max``/``min`` variables and, per person,
-    ``max - count >= 0`` (dual ``alpha >= 0``) and ``count - min >= 0`` (``beta >= 0``);
-    a person's pricing adds ``alpha - beta`` to each variable counting towards the tag.
-    """
+    """The restricted master LP, its columns, and the column generation loop."""
 
     def __init__(self, problem: Problem) -> None:
         by_person = duties_by_person(problem)
-        self.spreads = _spreads(problem)
-        tags: dict[str, list[str]] = defaultdict(list)
-        for s in self.spreads:
-            for pid in s.people:
-                tags[pid].append(s.tag)
-        on_call = {pid for q in problem.oncall_periods for pid in problem.oncall_eligible.get(q.id, ())}
-        self.pricers = {p.id: _Pricer(problem, p.id, by_person.get(p.id, ()), tags.get(p.id, ()))
-                        for p in problem.people if by_person.get(p.id) or p.id in on_call}
+        self.pricers = {p.id: _Pricer(problem, p.id, by_person[p.id])
+                        for p in problem.people if by_person.get(p.id)}
         self.duties = {d.id: d for d in problem.duties if not d.busy
                        and (d.demand.required or d.demand.peak_required or d.demand.over_weight)}
-        self.rows_d: dict[object, Demand] = {did: d.demand for did, d in self.duties.items()}
-        # the lowest dual of each row: -over_weight where over-coverage is priced
-        self.floor: dict[object, float] = {did: -dm.over_weight for did, dm in self.rows_d.items()}
-        for q in problem.oncall_periods:
-            if any(pid in self.pricers for pid in problem.oncall_eligible.get(q.id, ())):
-                weight = max(0, q.unfilled_weight)
-                for role in ROLES if q.needs_backup else ROLES[:1]:
-                    # a second holder is priced at HOLDERS_WEIGHT x the empty role's weight
-                    # (a relaxation: the first columns may all hold the role; with enough
-                    # columns the LP holds it once)
-                    self.rows_d[(q.id, role)] = Demand(
-                        required=1, under_weight=weight, over_weight=HOLDERS_WEIGHT * max(1, weight))
-                    self.floor[(q.id, role)] = -HOLDERS_WEIGHT * max(1, weight)
-        # people with no duty or role at all still pay their own penalties (unmet work requests)
+        self.rows_d = {did: d.demand for did, d in self.duties.items()}
+        # people with no duty at all still pay their own penalties (unmet work requests)
         self.fixed_cost = float(sum(r.weight for r in problem.requests
                                     if r.work and r.person not in self.pricers))
-        # on-call roles nobody here may hold are empty in every plan
-        self.fixed_cost += sum(max(0, q.unfilled_weight) * (2 if q.needs_backup else 1)
-                               for q in problem.oncall_periods
-                               if not any(pid in self.pricers for pid in problem.oncall_eligible.get(q.id, ())))
         self.lp = lp = pywraplp.Solver.CreateSolver("GLOP")
         inf = lp.infinity()
         self.objective = lp.Objective()
         self.objective.SetMinimization()
         self.convex = {pid: lp.Constraint(1, 1) for pid in self.pricers}
         self.rows = {}
-        for key, dm in self.rows_d.items():
+        for did, dm in self.rows_d.items():
             want = dm.required + dm.peak_required
             row = lp.Constraint(want, want)
             for ub, w in ((dm.required, dm.under_weight), (dm.peak_required, dm.peak_weight)):
@@ -347,38 +244,21 @@ class _Master:
             e = lp.NumVar(0, inf, "")
             row.SetCoefficient(e, -1)
             self.objective.SetCoefficient(e, dm.over_weight)
-            self.rows[key] = row
-        # fairness: (tag, person) -> (max row, min row)
-        self.fair_rows: dict[tuple[str, str], tuple[object, object]] = {}
-        for s in self.spreads:
-            hi, lo = lp.NumVar(0, s.top, ""), lp.NumVar(0, s.floor, "")
-            self.objective.SetCoefficient(hi, s.weight)
-            self.objective.SetCoefficient(lo, -s.weight)
-            for pid in s.people:
-                r_hi, r_lo = lp.Constraint(0, inf), lp.Constraint(0, inf)
-                r_hi.SetCoefficient(hi, 1)
-                r_lo.SetCoefficient(lo, -1)
-                self.fair_rows[(s.tag, pid)] = (r_hi, r_lo)
-        self.columns: list[tuple[str, frozenset, object, int]] = []
+            self.rows[did] = row
+        self.columns: list[tuple[str, frozenset[str], object, int]] = []
         self.by_person: dict[str, list[int]] = defaultdict(list)
         # first duals: half a missing person's weight, so the first rosters work
-        self.pi_lp = {key: max(dm.under_weight, dm.peak_weight) / 2 for key, dm in self.rows_d.items()}
-        self.fair_lp = {key: (0.0, 0.0) for key in self.fair_rows}
+        self.pi_lp = {did: max(dm.under_weight, dm.peak_weight) / 2 for did, dm in self.rows_d.items()}
         self.mu = {pid: math.inf for pid in self.pricers}
         self.lp_value: float | None = None
 
-    def add(self, pid: str, col: frozenset, cost: int, counts: dict[str, int] | None = None) -> None:
+    def add(self, pid: str, col: frozenset[str], cost: int) -> None:
         v = self.lp.NumVar(0, self.lp.infinity(), "")
         self.objective.SetCoefficient(v, cost)
         self.convex[pid].SetCoefficient(v, 1)
-        for key in col:
-            if key in self.rows:
-                self.rows[key].SetCoefficient(v, 1)
-        for tag, k in (counts or {}).items():
-            rows = self.fair_rows.get((tag, pid))
-            if rows is not None and k:
-                rows[0].SetCoefficient(v, -k)
-                rows[1].SetCoefficient(v, k)
+        for did in col:
+            if did in self.rows:
+                self.rows[did].SetCoefficient(v, 1)
         self.by_person[pid].append(len(self.columns))
         self.columns.append((pid, col, v, cost))
 
@@ -387,35 +267,9 @@ class _Master:
             return False
         self.lp_value = self.objective.Value()
         self.mu = {pid: c.dual_value() for pid, c in self.convex.items()}
-        self.pi_lp = {key: max(row.dual_value(), self.floor[key]) for key, row in self.rows.items()}
-        self.fair_lp = {key: (max(0.0, hi.dual_value()), max(0.0, lo.dual_value()))
-                        for key, (hi, lo) in self.fair_rows.items()}
+        self.pi_lp = {did: max(row.dual_value(), -self.rows_d[did].over_weight)
+                      for did, row in self.rows.items()}
         return True
-
-    def _tag_costs(self, fair: dict) -> dict[str, dict[str, int]]:
-        """Person -> tag -> scaled ``alpha - beta`` (each rounded down, so sums stay below
-        the LP's)."""
-        out: dict[str, dict[str, int]] = defaultdict(dict)
-        for (tag, pid), (a, b) in fair.items():
-            out[pid][tag] = math.floor(a * SCALE) - math.floor(b * SCALE)
-        return out
-
-    def _spread_bound(self, fair: dict) -> float:
-        """The spreads' part of the Lagrangian at ``fair`` (floored as :meth:`_tag_costs`)."""
-        total = 0.0
-        for s in self.spreads:
-            a = sum(math.floor(fair[(s.tag, pid)][0] * SCALE) for pid in s.people) / SCALE
-            b = sum(math.floor(fair[(s.tag, pid)][1] * SCALE) for pid in s.people) / SCALE
-            total += s.top * min(0.0, s.weight - a) + s.floor * min(0.0, b - s.weight)
-        return total
-
-    def _reduced(self, pid: str, col: frozenset, counts: dict[str, int], cost: float) -> float:
-        """The column's reduced cost at the LP's duals."""
-        fair = 0.0
-        for tag, n in counts.items():
-            a, b = self.fair_lp.get((tag, pid), (0.0, 0.0))
-            fair += (a - b) * n
-        return cost - sum(self.pi_lp.get(k, 0.0) for k in col) + fair - self.mu[pid]
 
     def generate(self, deadline: float, workers: int, people=None, t0: float = 0.0,
                  history: list | None = None, stop=None,
@@ -428,7 +282,6 @@ class _Master:
         rows_d, pricers = self.rows_d, self.pricers
         order = [pid for pid in pricers if people is None or pid in people]
         center = dict(self.pi_lp)  # the duals of the best bound so far (stabilisation centre)
-        fair_center = dict(self.fair_lp)
         best, converged, rounds = -math.inf, False, 0
         alpha = 0.0 if self.lp_value is None else STABILISE
         cap = QUICK_PRICING_SECONDS or PRICING_SECONDS
@@ -437,11 +290,8 @@ class _Master:
             if max_rounds and rounds >= max_rounds:
                 break
             rounds += 1
-            pi = {key: int(round(max(alpha * center[key] + (1 - alpha) * self.pi_lp[key],
-                                     self.floor[key]) * SCALE)) for key in rows_d}
-            fair = {key: tuple(alpha * c + (1 - alpha) * f for c, f in zip(fair_center[key], ab))
-                    for key, ab in self.fair_lp.items()}
-            tag_costs = self._tag_costs(fair)
+            pi = {did: int(round(max(alpha * center[did] + (1 - alpha) * self.pi_lp[did],
+                                     -rows_d[did].over_weight) * SCALE)) for did in rows_d}
             results: dict[str, object] = {}
             nxt = iter(range(len(order)))
             lock = threading.Lock()
@@ -456,7 +306,7 @@ class _Master:
                     left = deadline - time.perf_counter()
                     # a person with no column yet is priced to the end (the master needs one)
                     most = cap if self.by_person.get(pid) and pid not in slow else PRICING_SECONDS
-                    results[pid] = pricers[pid].price(pi, min(most, left), tag_costs.get(pid))
+                    results[pid] = pricers[pid].price(pi, min(most, left))
 
             run_threads(work, max(1, int(workers)), "colgen")
             # every pricing problem answered with a proven bound: the round's bound holds
@@ -468,8 +318,7 @@ class _Master:
             # no column left is known only when every pricing solve proved its optimum
             exact = complete and all(results[pid][2] for pid in order)
             added = 0
-            lagrangian = (self.fixed_cost + sum(_row_bound(rows_d[k], pi[k] / SCALE) for k in rows_d)
-                          + self._spread_bound(fair))
+            lagrangian = self.fixed_cost + sum(_row_bound(rows_d[d], pi[d] / SCALE) for d in rows_d)
             for pid in order:
                 res = results.get(pid)
                 if res is None:
@@ -477,17 +326,14 @@ class _Master:
                 found, proven, _ = res
                 if proven is not None:
                     lagrangian += proven / SCALE
-                mine = tag_costs.get(pid, {})
-                for col, counts, value in found:
-                    # value = SCALE * cost - pi . a + tag costs . counts (scaled): the
-                    # roster's own cost is exact
-                    cost = round((value + sum(pi.get(k, 0) for k in col)
-                                  - sum(mine.get(t, 0) * n for t, n in counts.items())) / SCALE)
-                    if self._reduced(pid, col, counts, cost) < -1e-6:
-                        self.add(pid, col, cost, counts)
+                for col, value in found:
+                    # value = SCALE * cost - pi . a  (pi scaled): the roster's own cost is exact
+                    cost = round((value + sum(pi.get(d, 0) for d in col)) / SCALE)
+                    if cost - sum(self.pi_lp.get(d, 0.0) for d in col) < self.mu[pid] - 1e-6:
+                        self.add(pid, col, cost)
                         added += 1
             if complete and lagrangian > best:
-                best, center, fair_center = lagrangian, {k: q / SCALE for k, q in pi.items()}, fair
+                best, center = lagrangian, {did: q / SCALE for did, q in pi.items()}
             if history is not None:
                 history.append((time.perf_counter() - t0, best))
             if (people is None and complete and self.lp_value is not None
@@ -521,7 +367,7 @@ def colgen_bound(problem: Problem, seconds: float, workers: int = 1) -> ColgenBo
 
     Raises ValueError when the bound does not apply (:func:`applicable`).
     """
-    why = bound_applicable(problem)
+    why = applicable(problem)
     if why:
         raise ValueError(f"the set-partitioning bound does not apply: {why}")
     t0 = time.perf_counter()
