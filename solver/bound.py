@@ -16,7 +16,12 @@ the whole model never sees. CP-SAT's proven bound ``B`` on the cut-off model giv
 valid bound ``min(ub, B)`` of the problem, and its plans are plans of the problem (the
 model only has more constraints; variable indices are those of the whole model).
 
-:func:`bound_search` runs it on one worker beside the LNS (:func:`solver.lns.search`).
+:func:`bound_search` runs it for the last ``BOUND_SHARE`` of the budget
+(:func:`solver.lns.search`): with two or more workers every LNS thread stops then and one
+CP-SAT solve of all the workers takes over, one of them branching on the LP's reduced
+costs (``BOUND_SUBSOLVERS``). That worker is what closes the MSP scenarios' gaps: on the
+demo it proves the optimum (36) where the full LP alone stays at 31 (BENCHMARKS.md
+section 7, "2026-12-06 morning").
 """
 
 from __future__ import annotations
@@ -30,10 +35,22 @@ from ortools.sat.python import cp_model
 from solver.model import ModelBuilder
 
 BOUND_SHARE = 0.4
-"""With two or more workers, one of them proves a bound on the cut-off model for this
-last share of the time budget, the others running the LNS (only where the cut-off model
-differs from the whole model: a term is fixed or a fairness spread exists; 0 turns it
-off). Measured in BENCHMARKS.md section 7."""
+"""With two or more workers, the bound on the cut-off model is proven for this last share
+of the time budget (``BOUND_WORKERS``: by every worker, or by one beside the LNS), only
+where the cut-off model differs from the whole model (a term is fixed or a fairness
+spread exists); 0 turns it off. Measured in BENCHMARKS.md section 7."""
+
+BOUND_WORKERS = 2
+"""2 or more: at the switch every thread stops the LNS, and one CP-SAT solve of all the
+workers (``BOUND_SUBSOLVERS``) proves the bound and improves the plan for the rest of the
+budget; 1: only the last LNS thread turns to the bound, on one worker with the full LP,
+the others run the LNS to the end (before 2026-12-06). Measured on the demo and generated
+MSP scenarios, 3 seeds each (BENCHMARKS.md section 7, "2026-12-06 morning"): demo 36
+proven optimal on every seed (bound 31 with 1), 400 x 4 medians 61 and 80 (73 and 90)."""
+
+BOUND_SUBSOLVERS = ("reduced_costs", "max_lp")
+"""CP-SAT's full-search workers of a bound solve with two or more workers: branching on
+the LP's reduced costs, and the full LP with CP-SAT's default search."""
 
 SOURCE = "cp-sat, incumbent cut-off model"
 """``SolveResult.bound_source`` when the bound comes from the cut-off model."""
@@ -82,8 +99,10 @@ def next_weight(m: ModelBuilder, ub: float) -> float:
     return max(below, default=-math.inf)
 
 
-def bound_search(m: ModelBuilder, base: cp_model.CpModel, shared, deadline: float, seed: int) -> None:
-    """One-worker CP-SAT (full LP) on the cut-off model of the incumbent until ``deadline``.
+def bound_search(m: ModelBuilder, base: cp_model.CpModel, shared, deadline: float, seed: int,
+                 workers: int = 1) -> None:
+    """CP-SAT on the cut-off model of the incumbent until ``deadline``: one worker with the
+    full LP, or ``workers`` of them (``BOUND_SUBSOLVERS``).
 
     ``shared`` (:class:`solver.phases.Shared`) receives its bound (``min(ub, B)``) as it
     rises and its plans. When the incumbent (improved by the LNS threads) falls to the
@@ -100,8 +119,12 @@ def bound_search(m: ModelBuilder, base: cp_model.CpModel, shared, deadline: floa
         proto.solution_hint.values.extend(values.tolist())
         solver = cp_model.CpSolver()
         p = solver.parameters
-        p.num_workers = 1
-        p.linearization_level = 2
+        if workers >= 2:
+            p.num_workers = int(workers)
+            p.subsolvers.extend(BOUND_SUBSOLVERS)
+        else:
+            p.num_workers = 1
+            p.linearization_level = 2
         p.random_seed = int(seed)
         p.max_time_in_seconds = max(0.05, deadline - time.perf_counter())
         solver.best_bound_callback = lambda b, ub=ub: shared.raise_cut_bound(min(ub, b))

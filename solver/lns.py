@@ -396,14 +396,15 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
     stats: dict[str, list[int]] = {}
 
     det = options.deterministic_time is not None
-    # one of two or more workers proves a bound on the incumbent's cut-off model
-    # (solver.bound) while the others run the LNS; never under a deterministic limit
+    # with two or more workers, a bound is proven on the incumbent's cut-off model
+    # (solver.bound) at the end of the budget; never under a deterministic limit
     _, ub, _ = shared.get()
     bounder = (cutoff.BOUND_SHARE > 0 and threads_n >= 2 and not det and not huge
                and until == math.inf and cutoff.useful(m, ub))
     base = m.model.clone() if bounder else None
-    # the last LNS thread turns to the bound for the last BOUND_SHARE of the budget,
-    # when the incumbent (hence the cut-off model) is good
+    # the LNS threads turn to the bound for the last BOUND_SHARE of the budget, when the
+    # incumbent (hence the cut-off model) is good: all of them into one CP-SAT solve
+    # (BOUND_WORKERS >= 2), or only the last one
     switch = deadline - cutoff.BOUND_SHARE * float(options.time_limit)
     # copies are taken before any thread narrows the domains of the original
     models = [m.model.clone() if keep else m.model] + [m.model.clone() for _ in range(threads_n - 1)]
@@ -507,10 +508,15 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
                 for j in range(3):
                     acc[j] += st[j]
 
+    tail = cutoff.BOUND_WORKERS >= 2  # every thread turns to the bound at the switch
+
     def job(tid: int) -> None:
         if bounder and tid == threads_n - 1:
             worker(tid, until=switch)
-            cutoff.bound_search(m, base, shared, deadline, int(options.seed))
+            cutoff.bound_search(m, base, shared, deadline, int(options.seed),
+                                workers=threads_n if tail else 1)
+        elif bounder and tail:
+            worker(tid, until=switch)
         else:
             worker(tid, until)
 

@@ -9,6 +9,8 @@ optimal plan (every term it fixes is 0 in it), so its optimum is the optimum its
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from ortools.sat.python import cp_model
 
@@ -52,9 +54,12 @@ def test_the_cutoff_model_keeps_the_optimum_and_its_bound_is_valid(optimum, abov
     assert min(ub, solver.best_objective_bound) <= opt
 
 
-def test_a_two_worker_solve_with_the_bound_worker_reports_a_valid_bound(optimum, monkeypatch):
+@pytest.mark.parametrize("bound_workers", [1, 2])
+def test_a_two_worker_solve_with_the_bound_worker_reports_a_valid_bound(optimum, monkeypatch,
+                                                                         bound_workers):
     compiled, opt = optimum
     monkeypatch.setattr(cutoff, "BOUND_SHARE", 0.9)  # the bound worker runs at once
+    monkeypatch.setattr(cutoff, "BOUND_WORKERS", bound_workers)
     seen = []
     res = solve(compiled.problem, SolveOptions(time_limit=4.0, workers=2, seed=0,
                                                on_progress=seen.append))
@@ -73,3 +78,40 @@ def test_useful_only_where_the_cutoff_model_differs():
     m.cache["fairness_spreads"] = []
     assert not cutoff.useful(m, 10**9)  # no term weighs that much
     assert cutoff.useful(m, 1)  # every term would be fixed
+
+
+def test_at_the_switch_every_thread_turns_to_one_bound_solve(monkeypatch):
+    """With ``BOUND_WORKERS`` 2, the LNS threads stop at the switch and one CP-SAT solve
+    of two workers (branching on reduced costs beside the full LP) runs to the end."""
+    import solver.lns as lns
+
+    # 30 technicians over 4 weeks: no phase before the LNS closes it in a second
+    scenario = generate_scenario(technicians=30, weeks=4, seed=0)
+    compiled = compile_scenario(scenario)
+    monkeypatch.setattr(cutoff, "BOUND_SHARE", 0.5)
+    monkeypatch.setattr(cutoff, "BOUND_WORKERS", 2)
+    calls, sub_solves = [], []
+    bound_search = cutoff.bound_search
+
+    def recorded(m, base, shared, deadline, seed, workers=1):
+        calls.append((time.perf_counter(), workers))
+        bound_search(m, base, shared, deadline, seed, workers=workers)
+
+    solve_once = cp_model.CpSolver.solve
+
+    def timed(self, model, *a, **k):
+        if self.parameters.num_workers == 1:
+            sub_solves.append(time.perf_counter())
+        return solve_once(self, model, *a, **k)
+
+    monkeypatch.setattr(cutoff, "bound_search", recorded)
+    monkeypatch.setattr(cp_model.CpSolver, "solve", timed)
+    t0 = time.perf_counter()
+    res = solve(compiled.problem, SolveOptions(time_limit=8.0, workers=2, seed=0))
+    report = check(scenario, to_plan(compiled, res))
+    assert report.hard_ok and report.objective == res.objective
+    assert res.best_bound is not None and res.best_bound <= res.objective
+    assert [w for _, w in calls] == [2] * len(calls) and calls  # both workers, at least once
+    started = calls[0][0]
+    assert started - t0 >= 0.4 * 8.0  # at the switch, not before
+    assert sub_solves and all(t < started for t in sub_solves)  # no LNS sub-solve after it
