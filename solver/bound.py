@@ -48,6 +48,13 @@ the others run the LNS to the end (before 2026-12-06). Measured on the demo and 
 MSP scenarios, 3 seeds each (BENCHMARKS.md section 7, "2026-12-06 morning"): demo 36
 proven optimal on every seed (bound 31 with 1), 400 x 4 medians 61 and 80 (73 and 90)."""
 
+TAIL_VARIABLES = 100_000
+"""``BOUND_WORKERS`` applies to models of at most this many variables; larger ones keep the
+LNS on all but one thread to the end. Generated 1 000 technicians x 8 weeks (169 198
+variables) at 60 s: 459 / 458 with every worker on the bound against 394 / 370 with one
+(no bound proven either way); 400 x 4 (32 278) gained (BENCHMARKS.md section 7, "2026-12-06
+morning"). Only those two sizes were measured: the threshold lies somewhere between."""
+
 BOUND_SUBSOLVERS = ("reduced_costs", "max_lp")
 """CP-SAT's full-search workers of a bound solve with two or more workers: branching on
 the LP's reduced costs, and the full LP with CP-SAT's default search."""

@@ -508,7 +508,9 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
                 for j in range(3):
                     acc[j] += st[j]
 
-    tail = cutoff.BOUND_WORKERS >= 2  # every thread turns to the bound at the switch
+    # every thread turns to the bound at the switch (not on the largest models, where the
+    # whole-model solve improves nothing and the LNS still does)
+    tail = cutoff.BOUND_WORKERS >= 2 and len(m.model.proto.variables) <= cutoff.TAIL_VARIABLES
 
     def job(tid: int) -> None:
         if bounder and tid == threads_n - 1:

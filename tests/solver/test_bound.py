@@ -115,3 +115,21 @@ def test_at_the_switch_every_thread_turns_to_one_bound_solve(monkeypatch):
     started = calls[0][0]
     assert started - t0 >= 0.4 * 8.0  # at the switch, not before
     assert sub_solves and all(t < started for t in sub_solves)  # no LNS sub-solve after it
+
+
+def test_a_model_above_tail_variables_keeps_one_bound_worker(optimum, monkeypatch):
+    compiled, opt = optimum
+    monkeypatch.setattr(cutoff, "BOUND_SHARE", 0.9)
+    monkeypatch.setattr(cutoff, "BOUND_WORKERS", 2)
+    monkeypatch.setattr(cutoff, "TAIL_VARIABLES", 0)  # every model is too large for the tail
+    workers = []
+    bound_search = cutoff.bound_search
+
+    def recorded(m, base, shared, deadline, seed, workers_=1, **k):
+        workers.append(k.get("workers", workers_))
+        bound_search(m, base, shared, deadline, seed, workers=workers[-1])
+
+    monkeypatch.setattr(cutoff, "bound_search", recorded)
+    res = solve(compiled.problem, SolveOptions(time_limit=4.0, workers=2, seed=0))
+    assert res.best_bound is not None and res.best_bound <= opt <= res.objective
+    assert workers and workers == [1] * len(workers)  # it ran, on one worker
