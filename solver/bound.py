@@ -112,9 +112,9 @@ def bound_search(m: ModelBuilder, base: cp_model.CpModel, shared, deadline: floa
     full LP, or ``workers`` of them (``BOUND_SUBSOLVERS``).
 
     ``shared`` (:class:`solver.phases.Shared`) receives its bound (``min(ub, B)``) as it
-    rises and its plans. When the incumbent (improved by the LNS threads) falls to the
-    next term weight, the solve stops and restarts on the model of the new incumbent,
-    which fixes more terms. ``base`` is a copy of ``m.model`` taken before the LNS
+    rises and its plans. When the incumbent (improved by the LNS threads or by this solve)
+    falls to the next term weight, the solve stops and restarts on the model of the new
+    incumbent, which fixes more terms. ``base`` is a copy of ``m.model`` taken before the LNS
     narrowed its domains in place.
     """
     while not shared.halted and time.perf_counter() < deadline - 0.05:
