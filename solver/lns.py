@@ -406,6 +406,9 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
     # incumbent (hence the cut-off model) is good: all of them into one CP-SAT solve
     # (BOUND_WORKERS >= 2), or only the last one
     switch = deadline - cutoff.BOUND_SHARE * float(options.time_limit)
+    # every thread turns to the bound at the switch (not on the largest models, where the
+    # whole-model solve improves nothing and the LNS still does)
+    tail = cutoff.BOUND_WORKERS >= 2 and len(m.model.proto.variables) <= cutoff.TAIL_VARIABLES
     # copies are taken before any thread narrows the domains of the original
     models = [m.model.clone() if keep else m.model] + [m.model.clone() for _ in range(threads_n - 1)]
     step = PersonStep(m) if usable(m, det) else None
@@ -507,10 +510,6 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
                 acc = stats.setdefault(k, [0, 0, 0])
                 for j in range(3):
                     acc[j] += st[j]
-
-    # every thread turns to the bound at the switch (not on the largest models, where the
-    # whole-model solve improves nothing and the LNS still does)
-    tail = cutoff.BOUND_WORKERS >= 2 and len(m.model.proto.variables) <= cutoff.TAIL_VARIABLES
 
     def job(tid: int) -> None:
         if bounder and tid == threads_n - 1:
