@@ -55,6 +55,16 @@ variables) at 60 s: 459 / 458 with every worker on the bound against 394 / 370 w
 (no bound proven either way); 400 x 4 (32 278) gained (BENCHMARKS.md section 7, "2026-12-06
 morning"). Only those two sizes were measured: the threshold lies somewhere between."""
 
+WHOLE_FIRST = True
+"""Where the tail takes every worker (``BOUND_WORKERS``, ``TAIL_VARIABLES``) and the
+objective has fairness spreads, CP-SAT on the whole model runs from the first plan to the
+switch, and no LNS runs (:func:`whole_first`): the LNS frees some people or some days, and
+a spread across everyone rarely moves in such a neighbourhood. False: the plain phase,
+the probe and the LNS run before the tail, as on every other model.
+
+Measured against False, 3 seeds each, same run (BENCHMARKS.md section 7, "2026-12-06
+late morning"): ..."""
+
 BOUND_SUBSOLVERS = ("reduced_costs", "max_lp")
 """CP-SAT's full-search workers of a bound solve with two or more workers: branching on
 the LP's reduced costs, and the full LP with CP-SAT's default search."""
@@ -80,6 +90,15 @@ def cutoff_model(m: ModelBuilder, ub: float, base: cp_model.CpModel | None = Non
         model.add(total >= hi + (n - 1) * lo)
         model.add(total <= lo + (n - 1) * hi)
     return model, fixed, len(spreads)
+
+
+def whole_first(m: ModelBuilder, options) -> bool:
+    """True when CP-SAT on the whole model, not the LNS, runs until the bound's switch
+    (:data:`WHOLE_FIRST`): two or more workers, no deterministic limit, fairness spreads in
+    the objective, the tail on every worker."""
+    return (WHOLE_FIRST and BOUND_SHARE > 0 and BOUND_WORKERS >= 2 and int(options.workers) >= 2
+            and options.deterministic_time is None and bool(m.cache.get("fairness_spreads"))
+            and len(m.model.proto.variables) <= TAIL_VARIABLES)
 
 
 def useful(m: ModelBuilder, ub: float) -> bool:

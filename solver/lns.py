@@ -318,6 +318,11 @@ def search(m: ModelBuilder, options: SolveOptions, started: float,
             code = cp_model.FEASIBLE  # the constructive plan is valid: straight to the LNS
         else:
             plain = replace(options, workers=1) if huge else options  # half the memory
+            if cutoff.whole_first(m, options):
+                # spreads across everyone: the whole model until the bound's switch, no LNS
+                left = deadline - cutoff.BOUND_SHARE * float(options.time_limit) - time.perf_counter()
+                settings = replace(settings, probe=0.0,
+                                   first_fraction=max(0.0, left) / float(options.time_limit))
             code = plain_phase(m, plain, shared, deadline, settings)
         out = Outcome(code, None, None, None)
 

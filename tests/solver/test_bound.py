@@ -19,6 +19,7 @@ from planner.compile import compile_scenario, to_plan
 from planner.generate import generate_scenario
 from solver import SolveOptions, build_model, solve
 from solver import bound as cutoff
+from solver import lns as solver_lns
 
 SCENARIO = generate_scenario(technicians=12, weeks=1, seed=1)
 
@@ -88,6 +89,7 @@ def test_at_the_switch_every_thread_turns_to_one_bound_solve(monkeypatch):
     compiled = compile_scenario(scenario)
     monkeypatch.setattr(cutoff, "BOUND_SHARE", 0.5)
     monkeypatch.setattr(cutoff, "BOUND_WORKERS", 2)
+    monkeypatch.setattr(cutoff, "WHOLE_FIRST", False)  # the LNS runs before the switch
     calls, sub_solves = [], []
     bound_search = cutoff.bound_search
 
@@ -113,6 +115,43 @@ def test_at_the_switch_every_thread_turns_to_one_bound_solve(monkeypatch):
     started = calls[0][0]
     assert started - t0 >= 0.4 * 8.0  # at the switch, not before
     assert sub_solves and all(t < started for t in sub_solves)  # no LNS sub-solve after it
+
+
+def test_with_fairness_spreads_the_whole_model_runs_until_the_switch(monkeypatch):
+    """``WHOLE_FIRST``: on a model with fairness spreads, CP-SAT on the whole model runs
+    from the first plan to the switch, the LNS never picks a neighbourhood, and the tail
+    takes both workers to the end."""
+    # 60 technicians over 6 weeks: the whole model does not close it in 8 s
+    scenario = generate_scenario(technicians=60, weeks=6, seed=1)
+    compiled = compile_scenario(scenario)
+    assert cutoff.WHOLE_FIRST and cutoff.BOUND_SHARE == 0.4
+    calls, whole, picks = [], [], []
+    bound_search, pick, solve_once = cutoff.bound_search, solver_lns.Neighbourhoods.pick, cp_model.CpSolver.solve
+
+    def recorded(m, base, shared, deadline, seed, workers=1):
+        calls.append((time.perf_counter(), workers))
+        bound_search(m, base, shared, deadline, seed, workers=workers)
+
+    def timed(self, model, *a, **k):
+        # the whole-model phase: two workers, CP-SAT's portfolio (no subsolvers named)
+        plain = self.parameters.num_workers == 2 and not self.parameters.subsolvers
+        try:
+            return solve_once(self, model, *a, **k)
+        finally:
+            if plain:
+                whole.append(time.perf_counter())
+
+    monkeypatch.setattr(cutoff, "bound_search", recorded)
+    monkeypatch.setattr(solver_lns.Neighbourhoods, "pick", lambda self, *a, **k: picks.append(1) or pick(self, *a, **k))
+    monkeypatch.setattr(cp_model.CpSolver, "solve", timed)
+    t0 = time.perf_counter()
+    res = solve(compiled.problem, SolveOptions(time_limit=8.0, workers=2, seed=0))
+    report = check(scenario, to_plan(compiled, res))
+    assert report.hard_ok and report.objective == res.objective
+    assert res.best_bound is not None and res.best_bound <= res.objective
+    assert not picks  # no LNS neighbourhood
+    assert whole and whole[-1] - t0 >= 0.6 * 8.0 - 0.5  # the whole model ran to the switch
+    assert calls and [w for _, w in calls] == [2] * len(calls) and calls[0][0] >= whole[-1]
 
 
 def test_a_model_above_tail_variables_keeps_one_bound_worker(optimum, monkeypatch):
