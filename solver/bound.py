@@ -63,7 +63,11 @@ a spread across everyone rarely moves in such a neighbourhood. False: the plain 
 the probe and the LNS run before the tail, as on every other model.
 
 Measured against False, 3 seeds each, same run (BENCHMARKS.md section 7, "2026-12-06
-late morning"): ..."""
+late morning"): generated 400 x 4 at 60 s 53 / 53 / 53 against 65 / 65 / 65 and 72 / 72 /
+80 against 88 / 80 / 84 (gaps 5.6-15 % against 17-27 %), 120 x 8 at 30 s median 15
+against 16, 120 x 5 proven on 3 seeds against 1; the demo, 30 x 4, 60 x 6, 75 x 8 and
+90 x 7 proven as before (one proof lost on 45 x 5, seed 1).
+"""
 
 BOUND_SUBSOLVERS = ("reduced_costs", "max_lp")
 """CP-SAT's full-search workers of a bound solve with two or more workers: branching on

@@ -7,6 +7,9 @@
    ``probe`` of the budget; if the plain phase had gained more over as long just
    before, it resumes from the incumbent and yields once it gains less than the LNS
    did. On some small models whole-model CP-SAT stays far faster for half the budget.
+   Where the objective has fairness spreads and the bound's tail takes every worker
+   (:func:`solver.bound.whole_first`), the plain phase instead runs up to the tail's
+   switch, and neither the probe nor the LNS runs.
 2. **LNS phase**: ``workers`` threads share one incumbent. Each owns a copy of the model
    (built once) and loops: pick a neighbourhood of (person, day) cells, fix every other
    duty and on-call variable to the incumbent by narrowing its domain (only domains whose
