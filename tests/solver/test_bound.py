@@ -81,6 +81,18 @@ def test_useful_only_where_the_cutoff_model_differs():
     assert cutoff.useful(m, 1)  # every term would be fixed
 
 
+def _recorded_bound_calls(monkeypatch) -> list[tuple[float, int]]:
+    """(start time, workers) of every ``cutoff.bound_search`` call from now on."""
+    calls, bound_search = [], cutoff.bound_search
+
+    def recorded(m, base, shared, deadline, seed, workers=1):
+        calls.append((time.perf_counter(), workers))
+        bound_search(m, base, shared, deadline, seed, workers=workers)
+
+    monkeypatch.setattr(cutoff, "bound_search", recorded)
+    return calls
+
+
 def test_at_the_switch_every_thread_turns_to_one_bound_solve(monkeypatch):
     """With ``BOUND_WORKERS`` 2, the LNS threads stop at the switch and one CP-SAT solve
     of two workers (branching on reduced costs beside the full LP) runs to the end."""
@@ -90,13 +102,7 @@ def test_at_the_switch_every_thread_turns_to_one_bound_solve(monkeypatch):
     monkeypatch.setattr(cutoff, "BOUND_SHARE", 0.5)
     monkeypatch.setattr(cutoff, "BOUND_WORKERS", 2)
     monkeypatch.setattr(cutoff, "WHOLE_FIRST", False)  # the LNS runs before the switch
-    calls, sub_solves = [], []
-    bound_search = cutoff.bound_search
-
-    def recorded(m, base, shared, deadline, seed, workers=1):
-        calls.append((time.perf_counter(), workers))
-        bound_search(m, base, shared, deadline, seed, workers=workers)
-
+    calls, sub_solves = _recorded_bound_calls(monkeypatch), []
     solve_once = cp_model.CpSolver.solve
 
     def timed(self, model, *a, **k):
@@ -104,7 +110,6 @@ def test_at_the_switch_every_thread_turns_to_one_bound_solve(monkeypatch):
             sub_solves.append(time.perf_counter())
         return solve_once(self, model, *a, **k)
 
-    monkeypatch.setattr(cutoff, "bound_search", recorded)
     monkeypatch.setattr(cp_model.CpSolver, "solve", timed)
     t0 = time.perf_counter()
     res = solve(compiled.problem, SolveOptions(time_limit=8.0, workers=2, seed=0))
@@ -125,12 +130,8 @@ def test_with_fairness_spreads_the_whole_model_runs_until_the_switch(monkeypatch
     scenario = generate_scenario(technicians=60, weeks=6, seed=1)
     compiled = compile_scenario(scenario)
     assert cutoff.WHOLE_FIRST and cutoff.BOUND_SHARE == 0.4
-    calls, whole, picks = [], [], []
-    bound_search, pick, solve_once = cutoff.bound_search, solver_lns.Neighbourhoods.pick, cp_model.CpSolver.solve
-
-    def recorded(m, base, shared, deadline, seed, workers=1):
-        calls.append((time.perf_counter(), workers))
-        bound_search(m, base, shared, deadline, seed, workers=workers)
+    calls, whole, picks = _recorded_bound_calls(monkeypatch), [], []
+    pick, solve_once = solver_lns.Neighbourhoods.pick, cp_model.CpSolver.solve
 
     def timed(self, model, *a, **k):
         # the whole-model phase: two workers, CP-SAT's portfolio (no subsolvers named)
@@ -141,8 +142,11 @@ def test_with_fairness_spreads_the_whole_model_runs_until_the_switch(monkeypatch
             if plain:
                 whole.append(time.perf_counter())
 
-    monkeypatch.setattr(cutoff, "bound_search", recorded)
-    monkeypatch.setattr(solver_lns.Neighbourhoods, "pick", lambda self, *a, **k: picks.append(1) or pick(self, *a, **k))
+    def counted(self, *a, **k):
+        picks.append(1)
+        return pick(self, *a, **k)
+
+    monkeypatch.setattr(solver_lns.Neighbourhoods, "pick", counted)
     monkeypatch.setattr(cp_model.CpSolver, "solve", timed)
     t0 = time.perf_counter()
     res = solve(compiled.problem, SolveOptions(time_limit=8.0, workers=2, seed=0))
@@ -154,19 +158,17 @@ def test_with_fairness_spreads_the_whole_model_runs_until_the_switch(monkeypatch
     assert calls and [w for _, w in calls] == [2] * len(calls) and calls[0][0] >= whole[-1]
 
 
-def test_a_model_above_tail_variables_keeps_one_bound_worker(optimum, monkeypatch):
-    compiled, opt = optimum
-    monkeypatch.setattr(cutoff, "BOUND_SHARE", 0.9)
+def test_a_model_above_tail_variables_keeps_one_bound_worker(monkeypatch):
+    # 30 technicians over 4 weeks: no phase before the LNS closes it in a second
+    scenario = generate_scenario(technicians=30, weeks=4, seed=0)
+    compiled = compile_scenario(scenario)
+    monkeypatch.setattr(cutoff, "BOUND_SHARE", 0.5)
     monkeypatch.setattr(cutoff, "BOUND_WORKERS", 2)
     monkeypatch.setattr(cutoff, "TAIL_VARIABLES", 0)  # every model is too large for the tail
-    seen = []
-    bound_search = cutoff.bound_search
-
-    def recorded(m, base, shared, deadline, seed, workers=1):
-        seen.append(workers)
-        bound_search(m, base, shared, deadline, seed, workers=workers)
-
-    monkeypatch.setattr(cutoff, "bound_search", recorded)
-    res = solve(compiled.problem, SolveOptions(time_limit=4.0, workers=2, seed=0))
-    assert res.best_bound is not None and res.best_bound <= opt <= res.objective
+    calls = _recorded_bound_calls(monkeypatch)
+    res = solve(compiled.problem, SolveOptions(time_limit=6.0, workers=2, seed=0))
+    report = check(scenario, to_plan(compiled, res))
+    assert report.hard_ok and report.objective == res.objective
+    assert res.best_bound is not None and res.best_bound <= res.objective
+    seen = [w for _, w in calls]
     assert seen and seen == [1] * len(seen)  # it ran, on one worker

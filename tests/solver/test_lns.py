@@ -305,7 +305,10 @@ def test_a_probe_leaves_the_built_model_intact_for_the_resumed_whole_model_solve
     assert [tuple(v.domain) for v in m.model.proto.variables] == before
 
 
-def test_a_two_worker_search_probes_and_stays_exact():
+def test_a_two_worker_search_probes_and_stays_exact(monkeypatch):
+    import solver.bound as cutoff
+
+    monkeypatch.setattr(cutoff, "WHOLE_FIRST", False)  # the probe, not the whole model to the switch
     m = build_model(HARD)
     opts = replace(OPTS, workers=2, time_limit=8.0, seed=3)
     out = search(m, opts, time.perf_counter())
