@@ -81,6 +81,15 @@ def test_useful_only_where_the_cutoff_model_differs():
     assert cutoff.useful(m, 1)  # every term would be fixed
 
 
+def _solved_and_checked(scenario, compiled, seconds: float):
+    """``solve`` with two workers; the checker agrees and the bound is at most the plan."""
+    res = solve(compiled.problem, SolveOptions(time_limit=seconds, workers=2, seed=0))
+    report = check(scenario, to_plan(compiled, res))
+    assert report.hard_ok and report.objective == res.objective
+    assert res.best_bound is not None and res.best_bound <= res.objective
+    return res
+
+
 def _recorded_bound_calls(monkeypatch) -> list[tuple[float, int]]:
     """(start time, workers) of every ``cutoff.bound_search`` call from now on."""
     calls, bound_search = [], cutoff.bound_search
@@ -112,10 +121,7 @@ def test_at_the_switch_every_thread_turns_to_one_bound_solve(monkeypatch):
 
     monkeypatch.setattr(cp_model.CpSolver, "solve", timed)
     t0 = time.perf_counter()
-    res = solve(compiled.problem, SolveOptions(time_limit=8.0, workers=2, seed=0))
-    report = check(scenario, to_plan(compiled, res))
-    assert report.hard_ok and report.objective == res.objective
-    assert res.best_bound is not None and res.best_bound <= res.objective
+    _solved_and_checked(scenario, compiled, 8.0)
     assert [w for _, w in calls] == [2] * len(calls) and calls  # both workers, at least once
     started = calls[0][0]
     assert started - t0 >= 0.4 * 8.0  # at the switch, not before
@@ -149,10 +155,7 @@ def test_with_fairness_spreads_the_whole_model_runs_until_the_switch(monkeypatch
     monkeypatch.setattr(solver_lns.Neighbourhoods, "pick", counted)
     monkeypatch.setattr(cp_model.CpSolver, "solve", timed)
     t0 = time.perf_counter()
-    res = solve(compiled.problem, SolveOptions(time_limit=8.0, workers=2, seed=0))
-    report = check(scenario, to_plan(compiled, res))
-    assert report.hard_ok and report.objective == res.objective
-    assert res.best_bound is not None and res.best_bound <= res.objective
+    _solved_and_checked(scenario, compiled, 8.0)
     assert not picks  # no LNS neighbourhood
     assert whole and whole[-1] - t0 >= 0.6 * 8.0 - 0.5  # the whole model ran to the switch
     assert calls and [w for _, w in calls] == [2] * len(calls) and calls[0][0] >= whole[-1]
@@ -166,9 +169,6 @@ def test_a_model_above_tail_variables_keeps_one_bound_worker(monkeypatch):
     monkeypatch.setattr(cutoff, "BOUND_WORKERS", 2)
     monkeypatch.setattr(cutoff, "TAIL_VARIABLES", 0)  # every model is too large for the tail
     calls = _recorded_bound_calls(monkeypatch)
-    res = solve(compiled.problem, SolveOptions(time_limit=6.0, workers=2, seed=0))
-    report = check(scenario, to_plan(compiled, res))
-    assert report.hard_ok and report.objective == res.objective
-    assert res.best_bound is not None and res.best_bound <= res.objective
+    _solved_and_checked(scenario, compiled, 6.0)
     seen = [w for _, w in calls]
     assert seen and seen == [1] * len(seen)  # it ran, on one worker
