@@ -100,9 +100,15 @@ def whole_first(m: ModelBuilder, options) -> bool:
     """True when CP-SAT on the whole model, not the LNS, runs until the bound's switch
     (:data:`WHOLE_FIRST`): two or more workers, no deterministic limit, fairness spreads in
     the objective, the tail on every worker."""
-    return (WHOLE_FIRST and BOUND_SHARE > 0 and BOUND_WORKERS >= 2 and int(options.workers) >= 2
+    return (WHOLE_FIRST and BOUND_SHARE > 0 and int(options.workers) >= 2
             and options.deterministic_time is None and bool(m.cache.get("fairness_spreads"))
-            and len(m.model.proto.variables) <= TAIL_VARIABLES)
+            and every_worker(m))
+
+
+def every_worker(m: ModelBuilder) -> bool:
+    """At the switch every thread turns to one bound solve (``BOUND_WORKERS`` >= 2), on models
+    of at most ``TAIL_VARIABLES`` variables."""
+    return BOUND_WORKERS >= 2 and len(m.model.proto.variables) <= TAIL_VARIABLES
 
 
 def useful(m: ModelBuilder, ub: float) -> bool:

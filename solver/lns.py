@@ -416,7 +416,7 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
     switch = deadline - cutoff.BOUND_SHARE * float(options.time_limit)
     # every thread turns to the bound at the switch (not on the largest models, where the
     # whole-model solve improves nothing and the LNS still does)
-    tail = cutoff.BOUND_WORKERS >= 2 and len(m.model.proto.variables) <= cutoff.TAIL_VARIABLES
+    tail = cutoff.every_worker(m)
     # copies are taken before any thread narrows the domains of the original
     models = [m.model.clone() if keep else m.model] + [m.model.clone() for _ in range(threads_n - 1)]
     step = PersonStep(m) if usable(m, det) else None
