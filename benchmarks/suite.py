@@ -63,7 +63,9 @@ def _patch(variant: str) -> None:
         if "." in key:  # a module constant, e.g. solver.greedy.CONSTRAINED_FIRST=0
             mod, _, attr = key.rpartition(".")
             old = getattr(importlib.import_module(mod), attr)
-            setattr(importlib.import_module(mod), attr, type(old)(float(value)))
+            flag = old is None or isinstance(old, bool)  # None: a rule decides unless set
+            setattr(importlib.import_module(mod), attr,
+                    value in ("1", "true") if flag else type(old)(float(value)))
             continue
         old = getattr(settings, key)
         settings = replace(settings, **{key: type(old)(float(value)) if not isinstance(old, bool)

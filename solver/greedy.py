@@ -2,7 +2,9 @@
 
 Pass 1 goes day by day, the dearest duties first; each duty takes the eligible people
 who can hold it without breaking a hard rule on the days planned so far (the
-future is open, so a run may still be extended). Pass 2 tops up people below their
+future is open, so a run may still be extended), those whose requests it keeps (where
+the objective has terms across people) and those with the fewest duties of its fairness
+categories first. Pass 2 tops up people below their
 minimum horizon minutes, then still-uncovered duties, inserting a duty only where
 every hard rule holds on both sides. Pass 3 grows work runs left below their
 minimum length, or drops them. On-call periods take the least-loaded eligible
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from solver.problem import Duty, Problem
+from solver.problem import Duty, Problem, separable
 from solver.roster import Roster
 
 Plan = tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str, str], ...]]
@@ -28,6 +30,26 @@ Plan = tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str, str], ...]]
 CONSTRAINED_FIRST = False
 """Pass 1 fills a day's duties most constrained first (fewest free candidates per wanted
 person), each with the least flexible candidates (fewest other wanting duties that day)."""
+
+FAIRNESS_FIRST = True
+"""Among candidates for a duty, those with the fewest duties of its fairness categories
+come before those who worked for the same client the day before (a spread costs more than
+a change of client). False: the client first (before 2026-12-06). Only duties with a
+fairness category are concerned, so benchmark-format instances are unchanged.
+Warm-start objective (greedy, repair, on-call): generated 120 x 8 121 -> 58, 400 x 4
+229 -> 173, 60 x 6 102 -> 62, demo 92 -> 82; plans at 60 s: see BENCHMARKS.md section
+7, "2026-12-06 midday"."""
+
+REQUESTS_FIRST: bool | None = None
+"""Before the fairness categories, candidates whose requests the duty keeps come first (an
+off request broken costs its weight, a work request granted saves it). None: only where
+the objective has a term across people (:func:`solver.problem.separable` is False: every
+MSP scenario), because only there is the constructive plan the search's start as it
+stands; elsewhere the person-by-person sweep (:mod:`solver.sweep`) re-plans each roster
+against its own requests from it. Measured (BENCHMARKS.md section 7, "2026-12-06
+midday"): generated MSP plans at 60 s 1 000 x 8 338 -> 209 and 513 -> 322, 700 x 6 148 ->
+145 (against ``FAIRNESS_FIRST`` alone); benchmark-format instances at 60 s, 2 seeds, on
+against off: level on Instance5 and Instance7, better on h07, worse on g05 and Instance8."""
 
 
 def _fill_day(duties, d: int, roster, count, take, score, problem: Problem, fair) -> None:
@@ -90,6 +112,21 @@ def greedy_plan(problem: Problem) -> Plan:
     for duty in problem.duties:
         by_day[duty.day].append(duty)
 
+    wishes: dict[tuple[str, int], list] = defaultdict(list)
+    requests_first = not separable(problem) if REQUESTS_FIRST is None else REQUESTS_FIRST
+    for req in problem.requests if requests_first else ():
+        if req.weight > 0:
+            wishes[(req.person, req.day)].append(req)
+
+    def wished(pid: str, duty: Duty) -> int:
+        """What giving ``duty`` to ``pid`` costs in requests: an off request broken costs
+        its weight, a work request granted saves it."""
+        cost = 0
+        for req in wishes.get((pid, duty.day), ()):
+            if not req.shift_type or req.shift_type == duty.shift_type:
+                cost += -req.weight if req.work else req.weight
+        return cost
+
     def score(pid: str, duty: Duty, tags) -> tuple:
         r = roster[pid]
         d = duty.day
@@ -98,6 +135,8 @@ def greedy_plan(problem: Problem) -> Plan:
         return (
             not (left and left < (r.p.min_consecutive_days or 0)),  # finish short runs first
             r.p.is_backup,
+            wished(pid, duty),
+            sum(r.tags[t] for t in tags) if FAIRNESS_FIRST else 0,
             prev is None or prev.group != duty.group,
             sum(r.tags[t] for t in tags),
             r.total - (r.p.min_minutes or 0),

@@ -212,3 +212,9 @@ def week_bounds(problem: Problem, person: Person) -> tuple[tuple[int, int], ...]
     """``(start, end)`` in minutes of each week of ``problem`` for ``person``: their
     :attr:`Person.local_weeks`, or the weeks' days from ``first * 1440`` to ``(last + 1) * 1440``."""
     return person.local_weeks or tuple((w[0] * 1440, (w[-1] + 1) * 1440) for w in problem.weeks)
+
+
+def separable(problem: Problem) -> bool:
+    """True when the objective has no term across people (fairness spreads, continuity)."""
+    w = problem.rules.weights
+    return not any(v > 0 for v in w.fairness.values()) and w.continuity <= 0

@@ -28,18 +28,12 @@ from ortools.sat.python import cp_model
 
 from solver.build import build_model
 from solver.evaluate import evaluate
-from solver.problem import Problem
+from solver.problem import Problem, separable  # noqa: F401 (re-exported)
 from solver.repair import duties_by_person, people_problem
 from solver.threads import run_threads
 
 PERSON_SECONDS = 2.0
 """Most seconds one person's model may take."""
-
-
-def separable(problem: Problem) -> bool:
-    """True when the objective has no term across people (fairness spreads, continuity)."""
-    w = problem.rules.weights
-    return not any(v > 0 for v in w.fairness.values()) and w.continuity <= 0
 
 
 def replan_person(problem: Problem, pid: str, by_person, counts: Counter,

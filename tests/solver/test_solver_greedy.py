@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from solver_cases import duty, problem, random_problem, run, solve_built
+from solver_cases import NO_WEIGHTS, duty, problem, random_problem, run, solve_built
 
-from solver import Person, build_model
+from solver import Person, Request, Rules, Weights, build_model
 from solver.evaluate import evaluate
+from solver import greedy
 from solver.greedy import greedy_plan
+from solver.problem import separable
 
 
 def fixed_to(p, assignments, oncall):
@@ -67,4 +69,47 @@ def test_greedy_meets_minimum_minutes_with_a_block_when_single_days_break_runs()
     days = sorted(int(did.split("/")[0]) for _, did in assignments)
     assert len(days) >= 2 and any(b == a + 1 for a, b in zip(days, days[1:]))
     # all variables fixed to the plan: feasible means minimum minutes and run rules hold
+    assert fixed_to(p, assignments, oncall).status == "optimal"
+
+
+ACROSS_PEOPLE = Rules(weights=Weights(fairness={}, continuity=1, backup_use=0))
+"""An objective with a term across people (continuity): the greedy orders by requests."""
+
+
+def test_greedy_keeps_an_off_request_when_someone_else_can_cover():
+    d0 = duty(0)
+    p = problem(["a", "b"], [d0], rules=ACROSS_PEOPLE, requests=(Request("a", 0, None, False, 5),))
+    assignments, _ = greedy_plan(p)
+    assert assignments == (("b", d0.id),)
+    assert evaluate(p, assignments).penalties["requests"] == 0
+
+
+def test_greedy_grants_a_work_request():
+    d0 = duty(0)
+    p = problem(["a", "b"], [d0], rules=ACROSS_PEOPLE, requests=(Request("b", 0, "D", True, 3),))
+    assert greedy_plan(p)[0] == (("b", d0.id),)
+
+
+def test_requests_do_not_order_the_greedy_where_the_sweep_replans_each_person(monkeypatch):
+    # a separable objective (no term across people): the sweep re-plans each roster
+    # against its requests, and the constructive plan is the one it had before
+    p = random_problem(3, people=8, days=10)
+    p = replace(p, rules=replace(p.rules, weights=NO_WEIGHTS))
+    assert p.requests and separable(p)
+    by_default = greedy_plan(p)
+    monkeypatch.setattr(greedy, "REQUESTS_FIRST", False)
+    assert greedy_plan(p) == by_default
+    monkeypatch.setattr(greedy, "REQUESTS_FIRST", True)
+    assert greedy_plan(p) != by_default
+
+
+def test_greedy_spreads_a_fairness_category_before_keeping_people_with_one_client():
+    # one night a day for four days: staying with yesterday's client would give every
+    # night to one person (spread 4); the fewest nights first gives each person one
+    nights = [duty(d, "N", tags=frozenset({"night"})) for d in range(4)]
+    weights = Weights(fairness={"night": 4}, continuity=1, backup_use=0)
+    p = problem(["a", "b", "c", "d"], nights, rules=Rules(weights=weights, min_rest_minutes=0))
+    assignments, oncall = greedy_plan(p)
+    assert sorted(pid for pid, _ in assignments) == ["a", "b", "c", "d"]
+    assert evaluate(p, assignments, oncall).penalties["fairness"] == 0
     assert fixed_to(p, assignments, oncall).status == "optimal"
