@@ -132,13 +132,14 @@ def greedy_plan(problem: Problem) -> Plan:
         d = duty.day
         prev = r.days[d - 1] if d > 0 else None
         left, _ = r._left(d, True)
+        tagged = sum(r.tags[t] for t in tags)
         return (
             not (left and left < (r.p.min_consecutive_days or 0)),  # finish short runs first
             r.p.is_backup,
             wished(pid, duty),
-            sum(r.tags[t] for t in tags) if FAIRNESS_FIRST else 0,
+            tagged if FAIRNESS_FIRST else 0,
             prev is None or prev.group != duty.group,
-            sum(r.tags[t] for t in tags),
+            tagged,
             r.total - (r.p.min_minutes or 0),
             pid,
         )

@@ -7,9 +7,8 @@ from dataclasses import replace
 import pytest
 from solver_cases import NO_WEIGHTS, duty, problem, random_problem, run, solve_built
 
-from solver import Person, Request, Rules, Weights, build_model
+from solver import Person, Request, Rules, Weights, build_model, greedy
 from solver.evaluate import evaluate
-from solver import greedy
 from solver.greedy import greedy_plan
 from solver.problem import separable
 
