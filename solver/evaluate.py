@@ -97,10 +97,7 @@ def evaluate(
             figures.append(FairnessFigure(tag=tag, group=group, counts=counts, spread=spread))
 
     for r in problem.requests:
-        match = [
-            d for d in held.get((r.person, r.day), ())
-            if not r.shift_type or d.shift_type == r.shift_type
-        ]
+        match = [d for d in held.get((r.person, r.day), ()) if r.about(d)]
         if bool(match) != r.work:
             pen["requests"] += r.weight
 

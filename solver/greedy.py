@@ -123,7 +123,7 @@ def greedy_plan(problem: Problem) -> Plan:
         its weight, a work request granted saves it."""
         cost = 0
         for req in wishes.get((pid, duty.day), ()):
-            if not req.shift_type or req.shift_type == duty.shift_type:
+            if req.about(duty):
                 cost += -req.weight if req.work else req.weight
         return cost
 

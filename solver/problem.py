@@ -122,6 +122,11 @@ class Request:
     work: bool
     weight: int
 
+    def about(self, duty: Duty) -> bool:
+        """The request speaks of ``duty`` if it names no shift type or ``duty``'s (the
+        day is the caller's to match)."""
+        return not self.shift_type or duty.shift_type == self.shift_type
+
 
 @dataclass(frozen=True)
 class Weights:

@@ -71,7 +71,7 @@ def requests(m: ModelBuilder) -> list[LinearTerm]:
         if r.weight <= 0:
             continue
         vs = [v for duty, v in m.by_person_day[r.person][r.day]
-              if not duty.busy and (not r.shift_type or duty.shift_type == r.shift_type)]
+              if not duty.busy and r.about(duty)]
         held = expr_sum(vs)
         if r.work:
             terms.append((r.weight, 1 - held if vs else 1))
