@@ -1,4 +1,4 @@
-"""One pass of person-by-person re-planning over everyone (a coordinate-descent warm start).
+"""Person-by-person re-planning over everyone (a coordinate-descent warm start).
 
 After the constructive plan and its repair, each person in turn (seeded random order)
 is re-planned alone against the coverage the others leave (the residual demand of
@@ -23,6 +23,7 @@ import random
 import threading
 import time
 from collections import Counter, defaultdict
+from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
@@ -31,6 +32,16 @@ from solver.evaluate import evaluate
 from solver.problem import Problem, separable  # noqa: F401 (re-exported)
 from solver.repair import duties_by_person, people_problem
 from solver.threads import run_threads
+
+GUIDE_STEP = 0.25
+"""After a pass over everyone, each duty still short of people weighs this share of its
+under (and peak) weight more in the next pass's one-person models, for as long as it stays
+short (a guided local search): a hole that no one can take without leaving another
+(a tie at the real weights) moves one person along per pass until someone with room
+takes it. 0: one pass only."""
+
+GUIDE_PATIENCE = 3
+"""Guided passes stop after this many passes in a row without a better plan."""
 
 PERSON_SECONDS = 2.0
 """Most seconds one person's model may take."""
@@ -68,30 +79,85 @@ def _solve_alone(sub: Problem, seconds: float, seed: int):
 
 def sweep(problem: Problem, assignments, oncall, deadline: float, seed: int = 0,
           workers: int = 1) -> tuple[tuple[tuple[str, str], ...], int]:
-    """Re-plan everyone once, one person per model, until ``deadline`` at the latest.
+    """Re-plan everyone, one person per model, until ``deadline`` at the latest.
 
     Returns the new (person, duty) pairs and the number of people whose roster changed.
     ``workers`` people are re-planned at once (one thread each, CP-SAT releases the
     GIL); a person's residual demand is read when their model is built.
+
+    Where the objective is a sum of per-person and per-duty terms (:func:`separable`)
+    and duties are still short of people after a pass, further *guided* passes follow
+    (:data:`GUIDE_STEP`, :data:`GUIDE_PATIENCE`): the best plan of all passes is returned.
+    Otherwise one pass, each change kept only if the whole plan's objective goes down.
     """
     plan = [a for a in dict.fromkeys(tuple(a) for a in assignments)
             if a[0] in problem.eligible.get(a[1], ())]
     by_person = duties_by_person(problem)
+    order = [p.id for p in problem.people if by_person.get(p.id)]
+    rng = random.Random(seed)
+    oncall = tuple(oncall)
+    if not separable(problem):
+        held = _pass(problem, plan, oncall, by_person, order, rng, deadline, seed, workers, None)
+        out = _pairs(problem, held)
+        return (tuple(plan), 0) if held is None else (out, _changed(plan, out))
+    want = {d.id: d.demand.required + d.demand.peak_required for d in problem.duties}
+    boost: Counter = Counter()
+    best, best_obj = tuple(plan), evaluate(problem, plan, oncall).objective
+    current, stale, passes = tuple(plan), 0, 0
+    while time.perf_counter() < deadline - 0.05 and stale < GUIDE_PATIENCE:
+        held = _pass(problem, current, oncall, by_person, order, rng, deadline, seed + passes,
+                     workers, boost)
+        passes += 1
+        current = _pairs(problem, held)
+        obj = evaluate(problem, current, oncall).objective
+        stale = 0 if obj < best_obj else stale + 1
+        if obj < best_obj:
+            best, best_obj = current, obj
+        counts = Counter(did for _, did in current)
+        short = [did for did, n in want.items() if counts[did] < n and problem.eligible.get(did)]
+        if not short or GUIDE_STEP <= 0:
+            break  # nothing left to cover, or guidance off
+        for did in short:
+            boost[did] += GUIDE_STEP
+    return best, _changed(plan, best)
+
+
+def _pairs(problem: Problem, held) -> tuple[tuple[str, str], ...]:
+    return tuple((pid, did) for pid in (p.id for p in problem.people) for did in (held or {}).get(pid, ()))
+
+
+def _changed(before, after) -> int:
+    """People whose duties differ between two plans."""
+    old, new = defaultdict(set), defaultdict(set)
+    for pid, did in before:
+        old[pid].add(did)
+    for pid, did in after:
+        new[pid].add(did)
+    return sum(old[pid] != new[pid] for pid in set(old) | set(new))
+
+
+def _pass(problem: Problem, plan, oncall, by_person, order: list[str], rng: random.Random,
+          deadline: float, seed: int, workers: int, boost: Counter | None):
+    """One pass over ``order`` (shuffled by ``rng``): each person's roster re-planned against
+    the coverage the others leave. ``boost`` (duty id -> share of its under weight) raises
+    the weight of missing people in the one-person models; ``None``: the problem is not
+    separable and a change is kept only if the whole plan's objective goes down.
+    Returns person id -> duty ids, or None when nothing changed (non-separable case)."""
     counts = Counter(did for _, did in plan)
     held: dict[str, list[str]] = defaultdict(list)
     for pid, did in plan:
         held[pid].append(did)
-    order = [p.id for p in problem.people if by_person.get(p.id)]
-    random.Random(seed).shuffle(order)
-    separable_ = separable(problem)
-    oncall = tuple(oncall)
+    order = list(order)
+    rng.shuffle(order)
     lock = threading.Lock()
-    state = {"objective": None if separable_ else evaluate(problem, plan, oncall).objective,
+    state = {"objective": None if boost is not None else evaluate(problem, plan, oncall).objective,
              "changed": 0}
 
     def replan(pid: str) -> None:
         with lock:
             sub = people_problem(problem, [pid], by_person, counts, held)
+        if boost:
+            sub = _boosted(sub, boost)
         new = _solve_alone(sub, deadline - time.perf_counter(), seed)
         if new is None:
             return
@@ -102,7 +168,7 @@ def sweep(problem: Problem, assignments, oncall, deadline: float, seed: int = 0,
             for did in new:
                 counts[did] += 1
             held[pid] = new
-            if not separable_:
+            if boost is None:
                 pairs = [(q, d) for q in held for d in held[q]]
                 now = evaluate(problem, pairs, oncall).objective
                 if now >= state["objective"]:
@@ -126,9 +192,18 @@ def sweep(problem: Problem, assignments, oncall, deadline: float, seed: int = 0,
             replan(pid)
 
     run_threads(work, max(1, min(int(workers), len(order))), "rota-sweep")
-    out = [(pid, did) for pid in (p.id for p in problem.people) for did in held.get(pid, ())]
-    if state["changed"] and int(workers) > 1:
-        # people re-planned at once may have filled the same gap: keep the better plan
-        if evaluate(problem, out, oncall).objective >= evaluate(problem, plan, oncall).objective:
-            return tuple(plan), 0
-    return tuple(out), state["changed"]
+    if boost is None and not state["changed"]:
+        return None
+    return held
+
+
+def _boosted(sub: Problem, boost: Counter) -> Problem:
+    """``sub`` with each boosted duty's missing people weighing more (both tiers)."""
+    def up(d):
+        k = boost.get(d.id)
+        if not k:
+            return d
+        dem = d.demand
+        return replace(d, demand=replace(dem, under_weight=dem.under_weight + round(k * dem.under_weight),
+                                         peak_weight=dem.peak_weight + round(k * dem.peak_weight)))
+    return replace(sub, duties=tuple(up(d) for d in sub.duties))
