@@ -11,6 +11,12 @@ and many people the whole-model LNS managed ~35 iterations in a minute.
 Measured on the generated suite (benchmarks/suite.py, tuning part; the figures are in
 benchmarks/strength.md, "Person sweep").
 
+One pass stops where covering a gap needs two people to move at once: a person who
+leaves a covered duty to take a gap only moves the gap (a tie, so not kept). Where duties
+are still short after a pass, the next passes weigh those duties more (a guided local
+search, :data:`GUIDE_STEP`): the gap then moves one person along per pass until someone
+with room takes it, and the best plan of all passes is kept (strength.md, "Guided sweep").
+
 Only problems whose objective is a sum of per-person and per-duty terms are swept:
 fairness spreads and continuity across people are not seen by a one-person model, so
 with such weights a change is kept only if the whole plan's objective
@@ -98,8 +104,10 @@ def sweep(problem: Problem, assignments, oncall, deadline: float, seed: int = 0,
     oncall = tuple(oncall)
     if not separable(problem):
         held = _pass(problem, plan, oncall, by_person, order, rng, deadline, seed, workers, None)
+        if held is None:
+            return tuple(plan), 0
         out = _pairs(problem, held)
-        return (tuple(plan), 0) if held is None else (out, _changed(plan, out))
+        return out, _changed(plan, out)
     want = {d.id: d.demand.required + d.demand.peak_required for d in problem.duties}
     boost: Counter = Counter()
     best, best_obj = tuple(plan), evaluate(problem, plan, oncall).objective
@@ -122,8 +130,9 @@ def sweep(problem: Problem, assignments, oncall, deadline: float, seed: int = 0,
     return best, _changed(plan, best)
 
 
-def _pairs(problem: Problem, held) -> tuple[tuple[str, str], ...]:
-    return tuple((pid, did) for pid in (p.id for p in problem.people) for did in (held or {}).get(pid, ()))
+def _pairs(problem: Problem, held: dict[str, list[str]]) -> tuple[tuple[str, str], ...]:
+    """(person, duty) pairs of person id -> duty ids, in the problem's order of people."""
+    return tuple((pid, did) for pid in (p.id for p in problem.people) for did in held.get(pid, ()))
 
 
 def _changed(before, after) -> int:

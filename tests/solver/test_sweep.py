@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from solver_cases import OPTS, random_problem
+from solver_cases import OPTS, duty, problem, random_problem
 
 from planner.check import check
 from planner.compile import compile_scenario, to_plan
@@ -14,6 +14,7 @@ from solver import solve
 from solver.evaluate import evaluate
 from solver.greedy import greedy_plan, invalid_people
 from solver.repair import repair_plan
+import solver.sweep as sweep_mod
 from solver.sweep import sweep
 
 LATER = 1e12  # a deadline that never bites
@@ -44,6 +45,40 @@ def test_the_sweep_fills_a_gap_a_person_could_have_taken():
     before = evaluate(p, (), ()).objective
     new, changed = sweep(p, (), (), LATER, 0, 1)
     assert evaluate(p, new, ()).objective < before and changed == 1
+
+
+def _chain():
+    """A holds X; H (same hours as X) only A may take; B may take X and holds nothing.
+
+    Covering H needs A to leave X (a tie at the real weights: a missing person either way)
+    and then B to take X: no single person's re-plan lowers the objective on its own.
+    """
+    x, h = duty(0, "D", suffix="-x", under=100), duty(0, "D", suffix="-h", under=100)
+    p = problem(["A", "B"], [x, h], eligible={h.id: ("A",)})
+    return p, ((("A", x.id),)), x, h
+
+
+def test_guided_passes_cover_a_gap_only_a_chain_of_two_people_can_cover(monkeypatch):
+    p, plan, x, h = _chain()
+    assert evaluate(p, plan, ()).objective == 100
+    new, changed = sweep(p, plan, (), LATER, 0, 1)
+    assert evaluate(p, new, ()).objective == 0
+    assert set(new) == {("A", h.id), ("B", x.id)} and changed == 2
+    # one plain pass is stuck on the tie
+    monkeypatch.setattr(sweep_mod, "GUIDE_STEP", 0.0)
+    new, changed = sweep(p, plan, (), LATER, 0, 1)
+    assert set(new) == set(plan) and changed == 0
+
+
+def test_guided_passes_return_the_best_plan_of_all_passes():
+    # seven random cases: whatever the passes try, the result is never worse than the start
+    for seed in range(4, 11):
+        p = random_problem(seed, people=6, days=10)
+        plan, left = repair_plan(p, greedy_plan(p)[0], LATER, seed)
+        assert not left
+        new, _ = sweep(p, plan, (), LATER, seed, 2)
+        assert not invalid_people(p, new)
+        assert evaluate(p, new, ()).objective <= evaluate(p, plan, ()).objective
 
 
 def test_a_plan_reports_where_its_bound_comes_from_and_the_checker_agrees():
