@@ -49,6 +49,11 @@ takes it. 0: one pass only."""
 GUIDE_PATIENCE = 3
 """Guided passes stop after this many passes in a row without a better plan."""
 
+RECHECK = True
+"""With several workers, a new roster is kept only if it still scores lower against the
+coverage the others leave when it is kept (another thread may have changed it while the
+person's model was solved)."""
+
 PERSON_SECONDS = 2.0
 """Most seconds one person's model may take."""
 
@@ -165,12 +170,16 @@ def _pass(problem: Problem, plan, oncall, by_person, order: list[str], rng: rand
     def replan(pid: str) -> None:
         with lock:
             sub = people_problem(problem, [pid], by_person, counts, held)
+            seen = state["changed"]
         if boost:
             sub = _boosted(sub, boost)
         new = _solve_alone(sub, deadline - time.perf_counter(), seed)
         if new is None:
             return
         with lock:
+            if RECHECK and state["changed"] != seen and not _still_better(problem, pid, new, by_person,
+                                                             counts, held, boost):
+                return  # another thread's change since the model was built undid the gain
             old = held[pid]
             for did in old:
                 counts[did] -= 1
@@ -204,6 +213,16 @@ def _pass(problem: Problem, plan, oncall, by_person, order: list[str], rng: rand
     if boost is None and not state["changed"]:
         return None
     return held
+
+
+def _still_better(problem: Problem, pid: str, new: list[str], by_person, counts: Counter,
+                  held: dict[str, list[str]], boost: Counter | None) -> bool:
+    """True when ``new`` still scores strictly below ``pid``'s current duties against the
+    coverage the others leave now (called under the pass's lock)."""
+    sub = people_problem(problem, [pid], by_person, counts, held)
+    if boost:
+        sub = _boosted(sub, boost)
+    return evaluate(sub, [(pid, did) for did in new], ()).objective < evaluate(sub, sub.hint, ()).objective
 
 
 def _boosted(sub: Problem, boost: Counter) -> Problem:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import threading
+from collections import Counter
 from dataclasses import replace
 
 import pytest
@@ -68,6 +71,29 @@ def test_guided_passes_cover_a_gap_only_a_chain_of_two_people_can_cover(monkeypa
     monkeypatch.setattr(sweep_mod, "GUIDE_STEP", 0.0)
     new, changed = sweep(p, plan, (), LATER, 0, 1)
     assert set(new) == set(plan) and changed == 0
+
+
+@pytest.mark.parametrize("recheck", [True, False])
+def test_a_roster_solved_against_coverage_another_worker_changed_is_checked_again(
+        monkeypatch, recheck):
+    # A and B both see X uncovered and both solve to take it; each thread waits for the
+    # other's solve before keeping its result, so the second one kept is stale
+    x = duty(0, "D", under=100, over=100)
+    p = problem(["A", "B"], [x])
+    solved = threading.Barrier(2)
+    alone = sweep_mod._solve_alone
+
+    def both_solve_first(sub, seconds, seed):
+        out = alone(sub, seconds, seed)
+        solved.wait(timeout=30)
+        return out
+
+    monkeypatch.setattr(sweep_mod, "_solve_alone", both_solve_first)
+    monkeypatch.setattr(sweep_mod, "RECHECK", recheck)
+    held = sweep_mod._pass(p, (), (), {q: [x] for q in ("A", "B")}, ["A", "B"],
+                           random.Random(0), LATER, 0, 2, Counter())
+    holders = [q for q, dids in held.items() if x.id in dids]
+    assert len(holders) == (1 if recheck else 2)  # without the check: one over-coverage
 
 
 def test_guided_passes_return_the_best_plan_of_all_passes():
