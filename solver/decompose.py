@@ -43,7 +43,7 @@ from solver.greedy import greedy_plan
 from solver.oncall_plan import ONCALL_SHARE, best_oncall
 from solver.params import LNS
 from solver.problem import Problem
-from solver.repair import duties_by_person, people_problem, repair_until
+from solver.repair import duties_by_person, people_problem, repair_until, short_duties
 from solver.result import Progress, SolveOptions
 from solver.threads import run_threads
 
@@ -110,7 +110,6 @@ def decomposed_search(problem: Problem, options: SolveOptions, started: float,
     for pid, did in assignments:
         held[pid].append(did)
     counts = Counter(did for _, did in assignments)
-    want = {d.id: d.demand.required + d.demand.peak_required for d in problem.duties}
     eligible = problem.eligible
     state = {"plan": tuple(assignments), "obj": evaluate(problem, assignments, oncall).objective}
     report(state["obj"])
@@ -127,7 +126,7 @@ def decomposed_search(problem: Problem, options: SolveOptions, started: float,
         free = [p for p in people if p not in busy]
         if not free:
             return [], None
-        short = [did for did, n in want.items() if counts[did] < n and eligible.get(did)]
+        short = short_duties(problem, counts)
         gap = rng.choice(short) if short and rng.random() < 0.5 else None
         days = None
         if window:

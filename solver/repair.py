@@ -48,6 +48,14 @@ def residual(demand: Demand, others: int) -> Demand:
     return replace(demand, required=required, peak_required=peak)
 
 
+def short_duties(problem: Problem, counts: Counter) -> list[str]:
+    """Ids of the duties held by fewer people than they want (both tiers), among those
+    someone may take; ``counts``: holders per duty id."""
+    return [d.id for d in problem.duties
+            if counts[d.id] < d.demand.required + d.demand.peak_required
+            and problem.eligible.get(d.id)]
+
+
 def people_problem(problem: Problem, pids: list[str], by_person: dict[str, list[Duty]],
                    counts: Counter, held: dict[str, list[str]], days: range | None = None) -> Problem:
     """The problem of some people alone: their duties with the demand the others leave.

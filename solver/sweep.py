@@ -36,7 +36,7 @@ from ortools.sat.python import cp_model
 from solver.build import build_model
 from solver.evaluate import evaluate
 from solver.problem import Problem, separable  # noqa: F401 (re-exported)
-from solver.repair import duties_by_person, people_problem
+from solver.repair import duties_by_person, people_problem, short_duties
 from solver.threads import run_threads
 
 GUIDE_STEP = 0.25
@@ -49,7 +49,7 @@ takes it. 0: one pass only."""
 GUIDE_PATIENCE = 3
 """Guided passes stop after this many passes in a row without a better plan."""
 
-RECHECK = True
+RECHECK = False
 """With several workers, a new roster is kept only if it still scores lower against the
 coverage the others leave when it is kept (another thread may have changed it while the
 person's model was solved)."""
@@ -113,7 +113,6 @@ def sweep(problem: Problem, assignments, oncall, deadline: float, seed: int = 0,
             return tuple(plan), 0
         out = _pairs(problem, held)
         return out, _changed(plan, out)
-    want = {d.id: d.demand.required + d.demand.peak_required for d in problem.duties}
     boost: Counter = Counter()
     best, best_obj = tuple(plan), evaluate(problem, plan, oncall).objective
     current, stale, passes = tuple(plan), 0, 0
@@ -126,8 +125,7 @@ def sweep(problem: Problem, assignments, oncall, deadline: float, seed: int = 0,
         stale = 0 if obj < best_obj else stale + 1
         if obj < best_obj:
             best, best_obj = current, obj
-        counts = Counter(did for _, did in current)
-        short = [did for did, n in want.items() if counts[did] < n and problem.eligible.get(did)]
+        short = short_duties(problem, Counter(did for _, did in current))
         if not short or GUIDE_STEP <= 0:
             break  # nothing left to cover, or guidance off
         for did in short:
