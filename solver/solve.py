@@ -64,7 +64,10 @@ benchmark-format instance of 100 people x 196 days x 8 shift types the repair ne
 
 SWEEP_SHARE = 0.4
 """Share of the budget by which the person-by-person sweep of the warm start ends
-(:mod:`solver.sweep`; it usually ends sooner, after one pass over everyone)."""
+(:mod:`solver.sweep`; it ends sooner when no duty is short after a pass, or after
+``GUIDE_PATIENCE`` passes without a better plan). 0.55 was a wash in the same-run A/B of
+2026-12-06 (BENCHMARKS.md section 7, "2026-12-06 evening"; seed 1): better on 9 of the 18
+open instances, worse on 9 (g07 298 against 248, g10 727 against 572)."""
 
 
 COLGEN_ROOT_SHARE = 0.35

@@ -50,9 +50,15 @@ GUIDE_PATIENCE = 3
 """Guided passes stop after this many passes in a row without a better plan."""
 
 RECHECK = False
-"""With several workers, a new roster is kept only if it still scores lower against the
-coverage the others leave when it is kept (another thread may have changed it while the
-person's model was solved)."""
+"""With several workers, keep a new roster only if it still scores lower against the
+coverage the others leave at the moment it is kept (another thread may have changed that
+coverage while the person's model was solved; without the check two people can both take
+the same gap).
+
+Off: in the same-run A/B of 2026-12-06 (BENCHMARKS.md section 7, "2026-12-06 evening";
+60 s, seed 0) the check was worse on 11 of the 17 open instances (g04 1 067 against 891,
+h04 209 against 121, h06 6 511 against 6 097) and better on 3. A stale change that is kept
+costs little where over-coverage is cheap, and the next pass undoes it."""
 
 PERSON_SECONDS = 2.0
 """Most seconds one person's model may take."""
