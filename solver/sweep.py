@@ -181,8 +181,8 @@ def _pass(problem: Problem, plan, oncall, by_person, order: list[str], rng: rand
         if new is None:
             return
         with lock:
-            if RECHECK and state["changed"] != seen and not _still_better(problem, pid, new, by_person,
-                                                             counts, held, boost):
+            if (RECHECK and state["changed"] != seen
+                    and not _still_better(problem, pid, new, by_person, counts, held, boost)):
                 return  # another thread's change since the model was built undid the gain
             old = held[pid]
             for did in old:
