@@ -173,10 +173,8 @@ def _pass(problem: Problem, plan, oncall, by_person, order: list[str], rng: rand
 
     def replan(pid: str) -> None:
         with lock:
-            sub = people_problem(problem, [pid], by_person, counts, held)
+            sub = _own_problem(problem, pid, by_person, counts, held, boost)
             seen = state["changed"]
-        if boost:
-            sub = _boosted(sub, boost)
         new = _solve_alone(sub, deadline - time.perf_counter(), seed)
         if new is None:
             return
@@ -219,13 +217,18 @@ def _pass(problem: Problem, plan, oncall, by_person, order: list[str], rng: rand
     return held
 
 
+def _own_problem(problem: Problem, pid: str, by_person, counts: Counter,
+                 held: dict[str, list[str]], boost: Counter | None) -> Problem:
+    """``pid``'s one-person problem against the coverage the others leave, guided by ``boost``."""
+    sub = people_problem(problem, [pid], by_person, counts, held)
+    return _boosted(sub, boost) if boost else sub
+
+
 def _still_better(problem: Problem, pid: str, new: list[str], by_person, counts: Counter,
                   held: dict[str, list[str]], boost: Counter | None) -> bool:
     """True when ``new`` still scores strictly below ``pid``'s current duties against the
     coverage the others leave now (called under the pass's lock)."""
-    sub = people_problem(problem, [pid], by_person, counts, held)
-    if boost:
-        sub = _boosted(sub, boost)
+    sub = _own_problem(problem, pid, by_person, counts, held, boost)
     return evaluate(sub, [(pid, did) for did in new], ()).objective < evaluate(sub, sub.hint, ()).objective
 
 
