@@ -67,6 +67,12 @@ first neighbourhood size, ...") it was worse on 8 of 14 instance-seed pairs
 and better on 5 (h01 worse on all three seeds); switch it on to measure it again."""
 
 
+REQUEST = False
+"""Offer the "request" neighbourhood: a request not granted in the incumbent (a work
+request unmet or an off request broken), its person and everyone eligible for the duties
+it names on that day, over a window around the day (sized as the "gap" kind's)."""
+
+
 @dataclass
 class Outcome:
     """What :func:`search` found: the best solution vector and how it was reached."""
@@ -100,14 +106,15 @@ class Neighbourhoods:
     (day, eligible people) of duties short of people in the incumbent.
     """
 
-    KINDS = ("people", "window", "block", "gap", "chain", "person")
+    KINDS = ("people", "window", "block", "gap", "chain", "request", "person")
 
     def __init__(self, people: list[str], days: int, rng: random.Random,
                  settings: LnsSettings = LNS, kinds: tuple[str, ...] | None = None,
                  variables: int = 0) -> None:
         self.people, self.days, self.rng, self.settings = people, days, rng, settings
         if kinds is None:
-            kinds = tuple(k for k in self.KINDS if k != "person" and (CHAIN or k != "chain"))
+            kinds = tuple(k for k in self.KINDS if k != "person" and (CHAIN or k != "chain")
+                          and (REQUEST or k != "request"))
         if settings.short_time > 0:
             # every sub-solved kind also as an arm with short sub-solves ("window/short"):
             # its own size and score, so the bandit learns which time scale pays
@@ -129,9 +136,11 @@ class Neighbourhoods:
         self.best_rate = 0.0
         self.stats = {k: [0, 0, 0] for k in arms}  # calls, finished, improved
 
-    def pick(self, gaps: list[tuple[int, list[str]]], surplus: frozenset[str] = frozenset()):
+    def pick(self, gaps: list[tuple[int, list[str]]], surplus: frozenset[str] = frozenset(),
+             wishes: list[tuple[int, list[str]]] = ()):
         r = self.rng
-        kinds = [k for k in self.kinds if _base(k) not in ("gap", "chain") or gaps]
+        kinds = [k for k in self.kinds if (_base(k) not in ("gap", "chain") or gaps)
+                 and (_base(k) != "request" or wishes)]
         # picked in proportion to gain per second / seconds per call: each kind's share
         # of the time follows its gain per second, however long one call of it takes
         # (a kind keeps a tenth of the best score: one unlucky first call does not bury it)
@@ -145,9 +154,9 @@ class Neighbourhoods:
             if x <= 0:
                 arm = k
                 break
-        return (arm, *self._pick(_base(arm), self.size[arm], gaps, surplus))
+        return (arm, *self._pick(_base(arm), self.size[arm], gaps, surplus, wishes))
 
-    def _pick(self, kind: str, f: float, gaps, surplus):
+    def _pick(self, kind: str, f: float, gaps, surplus, wishes=()):
         """(people, days) of a neighbourhood of ``kind`` and size share ``f``."""
         r, P, D = self.rng, len(self.people), self.days
         if kind == "person":
@@ -169,8 +178,11 @@ class Neighbourhoods:
             chosen = r.sample(pool, min(k, len(pool)))
             chosen += r.sample([p for p in who if p not in chosen], k - len(chosen))
             return chosen, range(D)
-        if kind == "gap":
-            day, who = gaps[r.randrange(len(gaps))]
+        if kind in ("gap", "request"):
+            # a duty short of people, or a request not granted: the people of the duty
+            # (the requester first) around its day
+            pool = gaps if kind == "gap" else wishes
+            day, who = pool[r.randrange(len(pool))]
             w = max(3, min(D, round(f * D * max(1.0, P / max(1, len(who))))))
             s = min(max(0, day - w // 2), max(0, D - w))
             return who, range(s, s + w)
@@ -246,6 +258,25 @@ class _Grid:
         self.all_flat = np.array(all_flat, dtype=np.int64)
         self.all_seg = np.array(all_seg, dtype=np.int64)
         self.holder = np.array(holder, dtype=np.int64)
+        # requests: per weighted request, its matching duty variables, to find the ones
+        # not granted in a plan, and who could change that (requester first)
+        duty_people = {d.id: [pid for pid, _ in m.by_duty[d.id]] for d in m.problem.duties}
+        asks, r_flat, r_seg, r_work = [], [], [], []
+        for q in m.problem.requests:
+            pairs = [(duty, v) for duty, v in m.by_person_day.get(q.person, [[]] * n)[q.day]
+                     if not duty.busy and q.about(duty)] if 0 <= q.day < n else []
+            if q.weight <= 0 or not pairs:
+                continue
+            who = [q.person] + sorted({p for duty, _ in pairs for p in duty_people.get(duty.id, ())}
+                                      - {q.person})
+            asks.append((q.day, who))
+            r_flat.extend(v.index for _, v in pairs)
+            r_seg.extend([len(asks) - 1] * len(pairs))
+            r_work.append(q.work)
+        self.asks = asks
+        self.r_flat = np.array(r_flat, dtype=np.int64)
+        self.r_seg = np.array(r_seg, dtype=np.int64)
+        self.r_work = np.array(r_work, dtype=bool)
 
     def surplus(self, values: np.ndarray) -> frozenset[str]:
         """People holding a duty that has more holders than its demand in ``values``."""
@@ -261,6 +292,13 @@ class _Grid:
             return []
         got = np.bincount(self.seg, weights=values[self.flat], minlength=len(self.info))
         return [self.info[i] for i in np.nonzero(got < self.want)[0].tolist()]
+
+    def wishes(self, values: np.ndarray) -> list[tuple[int, list[str]]]:
+        """(day, people) of every request ``values`` does not grant."""
+        if not self.asks:
+            return []
+        got = np.bincount(self.r_seg, weights=values[self.r_flat], minlength=len(self.asks)) > 0
+        return [self.asks[i] for i in np.nonzero(got != self.r_work)[0].tolist()]
 
     def free(self, who, when) -> np.ndarray:
         parts = [self.cells[(p, d)] for p in who for d in when if (p, d) in self.cells]
@@ -421,7 +459,8 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
     models = [m.model.clone() if keep else m.model] + [m.model.clone() for _ in range(threads_n - 1)]
     step = PersonStep(m) if usable(m, det) else None
     capped = capped_variables(m, grid)
-    kinds = Neighbourhoods.KINDS if step is not None else None
+    kinds = (tuple(k for k in Neighbourhoods.KINDS if REQUEST or k != "request")
+             if step is not None else None)
 
     def worker(tid: int, until: float = math.inf) -> None:
         rng = random.Random(int(options.seed) * 1000 + tid)
@@ -450,7 +489,8 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
                 break
             gaps = grid.gaps(values)
             kind, who, when = hood.pick(gaps, grid.surplus(values) if gaps and "chain" in hood.kinds
-                                        else frozenset())
+                                        else frozenset(),
+                                        grid.wishes(values) if "request" in hood.kinds else [])
             if kind == "person":
                 ts = time.perf_counter()
                 duties = step.replan(values, who[0], min(limit, left), rng.randrange(1 << 30))
