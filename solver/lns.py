@@ -20,7 +20,9 @@
 3. **Neighbourhoods** (:class:`Neighbourhoods`): random people over the whole horizon,
    everyone over a window of days, people x window blocks, the people eligible for a
    duty with a coverage gap around its day (and, when ``CHAIN`` is on, a few of them
-   over the whole horizon: taking the gap may mean dropping a duty weeks away).
+   over the whole horizon: taking the gap may mean dropping a duty weeks away; when
+   ``REQUEST`` is on, a request not granted, its person and the duty's people around
+   its day).
    Each kind has an adaptive size and a bandit
    picks kinds in proportion to their recent gain per second.
 
@@ -102,8 +104,9 @@ def _base(arm: str) -> str:
 class Neighbourhoods:
     """Adaptive neighbourhoods over the (person, day) grid of one thread.
 
-    ``pick(gaps)`` returns (kind, people, days) to free; ``gaps`` lists the
-    (day, eligible people) of duties short of people in the incumbent.
+    ``pick(gaps, surplus, wishes)`` returns (kind, people, days) to free; ``gaps`` lists
+    the (day, eligible people) of duties short of people in the incumbent, ``wishes`` the
+    (day, requester and the duty's people) of requests it does not grant.
     """
 
     KINDS = ("people", "window", "block", "gap", "chain", "request", "person")
@@ -263,9 +266,11 @@ class _Grid:
         duty_people = {d.id: [pid for pid, _ in m.by_duty[d.id]] for d in m.problem.duties}
         asks, r_flat, r_seg, r_work = [], [], [], []
         for q in m.problem.requests:
-            pairs = [(duty, v) for duty, v in m.by_person_day.get(q.person, [[]] * n)[q.day]
-                     if not duty.busy and q.about(duty)] if 0 <= q.day < n else []
-            if q.weight <= 0 or not pairs:
+            if q.weight <= 0 or q.person not in m.by_person_day or not 0 <= q.day < n:
+                continue
+            pairs = [(duty, v) for duty, v in m.by_person_day[q.person][q.day]
+                     if not duty.busy and q.about(duty)]
+            if not pairs:
                 continue
             who = [q.person] + sorted({p for duty, _ in pairs for p in duty_people.get(duty.id, ())}
                                       - {q.person})
