@@ -52,7 +52,9 @@ class LnsSettings:
         100-200 sub-solves the kinds are picked nearly in turn. Alone (three seeds, 60
         s) it won on g10, h01 and h04 medians, lost on Instance8 (1 450 against 1 362)
         and was level on Instance9, 10 and 12 (BENCHMARKS.md section 7, "2026-12-04
-        evening"): off.
+        evening"): off. Measured again after the sweep came first (one seed, 20 suite
+        instances): better on 9, worse on 9, h04 218 against 104 (BENCHMARKS.md section
+        7, "2026-12-06 night"): still off.
     sub_linearization : ``linearization_level`` of the sub-solves; 2 (the full LP)
         lets "everyone over a few days" sub-problems close in tenths of a second.
     init_size : initial share of the (person, day) cells a neighbourhood frees.
