@@ -44,13 +44,14 @@ import math
 import threading
 import time
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from solver.build import build_model
 from solver.evaluate import evaluate
+from solver.own_model import OwnModel
 from solver.problem import Demand, Problem
 from solver.repair import duties_by_person
 from solver.rules.coverage import split_missing
@@ -148,55 +149,20 @@ class _Columns(cp_model.CpSolverSolutionCallback):
 
 
 class _Pricer:
-    """One person's own model; its objective is rewritten with each round's duals."""
+    """One person's own model (:class:`solver.own_model.OwnModel`); its objective is
+    rewritten with each round's duals."""
 
     def __init__(self, problem: Problem, pid: str, duties) -> None:
-        person = next(p for p in problem.people if p.id == pid)
-        own = tuple(replace(d, demand=Demand()) for d in duties)
-        sub = Problem(num_days=problem.num_days, people=(person,), duties=own,
-                      eligible={d.id: (pid,) for d in own}, weeks=problem.weeks,
-                      weekends=problem.weekends,
-                      requests=tuple(r for r in problem.requests if r.person == pid),
-                      rules=problem.rules,
-                      # a fixed pair the person may not hold is left out (a relaxation)
-                      fixed=tuple(f for f in problem.fixed if f[0] == pid
-                                  and any(d.id == f[1] for d in own)))
-        self.m = build_model(sub)
-        obj = self.m.model.proto.objective
-        if obj.scaling_factor not in (0.0, 1.0):
-            raise ValueError("a pricing model's objective is scaled")
-        base: dict[int, int] = defaultdict(int)
-        offset = int(obj.offset)
-        for ref, c in zip(obj.vars, obj.coeffs):
-            if ref < 0:  # c * not(x) = c - c * x
-                base[-ref - 1] -= c
-                offset += c
-            else:
-                base[ref] += c
-        self.base, self.offset = dict(base), offset
-        self.x = {did: var for (_, did), var in self.m.x.items()
+        self.own = OwnModel(problem, pid, duties)
+        self.m, self.solver = self.own.m, self.own.solver
+        self.x = {did: var for did, var in self.own.duty_vars.items()
                   if not self.m.duties[did].busy}
-        self.solver = cp_model.CpSolver()
-        p = self.solver.parameters
-        p.num_workers = 1
-        p.linearization_level = 2
 
     def price(self, pi: dict[str, int], seconds: float):
         """([(duty ids, objective)] of the last rosters found, proven bound, proven optimal)
         at duals ``pi`` (scaled); ([], None, False) when the time ran out before any roster
         was found; None when the person has no roster."""
-        coef = {i: SCALE * c for i, c in self.base.items()}
-        for did, var in self.x.items():
-            q = pi.get(did, 0)
-            if q:
-                coef[var.index] = coef.get(var.index, 0) - q
-        obj = self.m.model.proto.objective
-        obj.vars.clear()
-        obj.coeffs.clear()
-        items = [(i, c) for i, c in coef.items() if c]
-        obj.vars.extend(i for i, _ in items)
-        obj.coeffs.extend(c for _, c in items)
-        obj.offset = SCALE * self.offset
+        self.own.set_objective(SCALE, {did: -pi[did] for did in self.x if pi.get(did)})
         self.solver.parameters.max_time_in_seconds = max(0.01, seconds)
         seen = _Columns(self.x)
         code = self.solver.solve(self.m.model, seen)

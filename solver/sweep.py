@@ -35,8 +35,10 @@ from ortools.sat.python import cp_model
 
 from solver.build import build_model
 from solver.evaluate import evaluate
+from solver.own_model import OwnModel
 from solver.problem import Problem, separable  # noqa: F401 (re-exported)
 from solver.repair import duties_by_person, people_problem, short_duties
+from solver.rules.coverage import split_missing
 from solver.threads import run_threads
 
 GUIDE_STEP = 0.25
@@ -62,6 +64,13 @@ costs little where over-coverage is cheap, and the next pass undoes it."""
 
 PERSON_SECONDS = 2.0
 """Most seconds one person's model may take."""
+
+OWN_MODELS = True
+"""In the guided passes, each person's model is built once per sweep
+(:class:`solver.own_model.OwnModel`) and each re-plan only rewrites its objective: the
+coverage the others leave enters as one coefficient per duty. The plans are those of a
+model rebuilt each time (the same objective at every roster); building took about a
+third of a pass (g10, 28 x 150 x 8). False: rebuilt for each re-plan."""
 
 
 def replan_person(problem: Problem, pid: str, by_person, counts: Counter,
@@ -94,6 +103,37 @@ def _solve_alone(sub: Problem, seconds: float, seed: int):
     return [did for (_, did), var in m.x.items() if solver.value(var)]
 
 
+def _cover_cost(duty, n: int) -> int:
+    """What ``n`` holders of ``duty`` cost in missing and extra people (docs/rules.md)."""
+    dm = duty.demand
+    base, peak = split_missing(duty, n)
+    return (base * dm.under_weight + peak * dm.peak_weight
+            + dm.over_weight * max(0, n - dm.required - dm.peak_required))
+
+
+def _solve_own(own: OwnModel, sub: Problem, seconds: float, seed: int):
+    """:func:`_solve_alone` on ``sub``'s person's model built once (``own``): ``sub``'s
+    duties (the coverage the others leave, guided) become coefficients of its objective."""
+    before = evaluate(sub, sub.hint, ()).objective
+    per, offset = {}, 0
+    for duty in sub.duties:
+        empty = _cover_cost(duty, 0)
+        offset += empty
+        if (step := _cover_cost(duty, 1) - empty):
+            per[duty.id] = step
+    own.set_objective(1, per, offset)
+    own.m.set_hint(sub.hint)
+    solver = own.solver
+    p = solver.parameters
+    p.random_seed = int(seed)
+    p.max_time_in_seconds = max(0.01, min(PERSON_SECONDS, seconds))
+    if solver.solve(own.m.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    if round(solver.objective_value) >= before:
+        return None
+    return [did for did, var in own.duty_vars.items() if solver.value(var)]
+
+
 def sweep(problem: Problem, assignments, oncall, deadline: float, seed: int = 0,
           workers: int = 1) -> tuple[tuple[tuple[str, str], ...], int]:
     """Re-plan everyone, one person per model, until ``deadline`` at the latest.
@@ -120,11 +160,12 @@ def sweep(problem: Problem, assignments, oncall, deadline: float, seed: int = 0,
         out = _pairs(problem, held)
         return out, _changed(plan, out)
     boost: Counter = Counter()
+    models = _OwnModels(problem, by_person) if OWN_MODELS else None
     best, best_obj = tuple(plan), evaluate(problem, plan, oncall).objective
     current, stale, passes = tuple(plan), 0, 0
     while time.perf_counter() < deadline - 0.05 and stale < GUIDE_PATIENCE:
         held = _pass(problem, current, oncall, by_person, order, rng, deadline, seed + passes,
-                     workers, boost)
+                     workers, boost, models)
         passes += 1
         current = _pairs(problem, held)
         obj = evaluate(problem, current, oncall).objective
@@ -155,11 +196,12 @@ def _changed(before, after) -> int:
 
 
 def _pass(problem: Problem, plan, oncall, by_person, order: list[str], rng: random.Random,
-          deadline: float, seed: int, workers: int, boost: Counter | None):
+          deadline: float, seed: int, workers: int, boost: Counter | None, models=None):
     """One pass over ``order`` (shuffled by ``rng``): each person's roster re-planned against
     the coverage the others leave. ``boost`` (duty id -> share of its under weight) raises
     the weight of missing people in the one-person models; ``None``: the problem is not
     separable and a change is kept only if the whole plan's objective goes down.
+    ``models`` (:class:`_OwnModels`): each person's model built once, else rebuilt.
     Returns person id -> duty ids, or None when nothing changed (non-separable case)."""
     counts = Counter(did for _, did in plan)
     held: dict[str, list[str]] = defaultdict(list)
@@ -175,7 +217,10 @@ def _pass(problem: Problem, plan, oncall, by_person, order: list[str], rng: rand
         with lock:
             sub = _own_problem(problem, pid, by_person, counts, held, boost)
             seen = state["changed"]
-        new = _solve_alone(sub, deadline - time.perf_counter(), seed)
+        if models is None:
+            new = _solve_alone(sub, deadline - time.perf_counter(), seed)
+        else:
+            new = _solve_own(models.get(pid), sub, deadline - time.perf_counter(), seed)
         if new is None:
             return
         with lock:
@@ -215,6 +260,21 @@ def _pass(problem: Problem, plan, oncall, by_person, order: list[str], rng: rand
     if boost is None and not state["changed"]:
         return None
     return held
+
+
+class _OwnModels:
+    """Each person's :class:`solver.own_model.OwnModel`, built on first use (one thread
+    re-plans a given person at a time)."""
+
+    def __init__(self, problem: Problem, by_person) -> None:
+        self.problem, self.by_person = problem, by_person
+        self.models: dict[str, OwnModel] = {}
+
+    def get(self, pid: str) -> OwnModel:
+        own = self.models.get(pid)
+        if own is None:
+            own = self.models[pid] = OwnModel(self.problem, pid, self.by_person[pid])
+        return own
 
 
 def _own_problem(problem: Problem, pid: str, by_person, counts: Counter,
