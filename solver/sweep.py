@@ -97,16 +97,24 @@ def _solve_alone(sub: Problem, seconds: float, seed: int):
     before = evaluate(sub, sub.hint, ()).objective
     m = build_model(sub)
     solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.linearization_level = 2
+    return _better(solver, m.model, {did: var for (_, did), var in m.x.items()}, before,
+                   seconds, seed)
+
+
+def _better(solver: cp_model.CpSolver, model: cp_model.CpModel, duty_vars: dict, before: int,
+            seconds: float, seed: int):
+    """The duty ids of ``model``'s best roster when it scores strictly below ``before``,
+    else None."""
     p = solver.parameters
-    p.num_workers = 1
-    p.linearization_level = 2
     p.random_seed = int(seed)
     p.max_time_in_seconds = max(0.01, min(PERSON_SECONDS, seconds))
-    if solver.solve(m.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     if round(solver.objective_value) >= before:
         return None
-    return [did for (_, did), var in m.x.items() if solver.value(var)]
+    return [did for did, var in duty_vars.items() if solver.value(var)]
 
 
 def _cover_cost(duty, n: int) -> int:
@@ -129,15 +137,7 @@ def _solve_own(own: OwnModel, sub: Problem, seconds: float, seed: int):
             per[duty.id] = step
     own.set_objective(1, per, offset)
     own.m.set_hint(sub.hint)
-    solver = own.solver
-    p = solver.parameters
-    p.random_seed = int(seed)
-    p.max_time_in_seconds = max(0.01, min(PERSON_SECONDS, seconds))
-    if solver.solve(own.m.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    if round(solver.objective_value) >= before:
-        return None
-    return [did for did, var in own.duty_vars.items() if solver.value(var)]
+    return _better(own.solver, own.m.model, own.duty_vars, before, seconds, seed)
 
 
 def sweep(problem: Problem, assignments, oncall, deadline: float, seed: int = 0,
