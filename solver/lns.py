@@ -92,6 +92,13 @@ class Outcome:
     """Where ``bound`` comes from (``SolveResult.bound_source``)."""
 
 
+def offered_kinds(person: bool) -> tuple[str, ...]:
+    """The neighbourhood kinds the bandit picks from: ``CHAIN`` and ``REQUEST`` switch
+    theirs on, ``person`` the person step's (:mod:`solver.person_step`)."""
+    return tuple(k for k in Neighbourhoods.KINDS if (CHAIN or k != "chain")
+                 and (REQUEST or k != "request") and (person or k != "person"))
+
+
 SHORT = "/short"
 """Suffix of a kind's short-sub-solve arm (``LnsSettings.short_time``)."""
 
@@ -116,8 +123,7 @@ class Neighbourhoods:
                  variables: int = 0) -> None:
         self.people, self.days, self.rng, self.settings = people, days, rng, settings
         if kinds is None:
-            kinds = tuple(k for k in self.KINDS if k != "person" and (CHAIN or k != "chain")
-                          and (REQUEST or k != "request"))
+            kinds = offered_kinds(person=False)
         if settings.short_time > 0:
             # every sub-solved kind also as an arm with short sub-solves ("window/short"):
             # its own size and score, so the bandit learns which time scale pays
@@ -464,8 +470,7 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
     models = [m.model.clone() if keep else m.model] + [m.model.clone() for _ in range(threads_n - 1)]
     step = PersonStep(m) if usable(m, det) else None
     capped = capped_variables(m, grid)
-    kinds = (tuple(k for k in Neighbourhoods.KINDS if REQUEST or k != "request")
-             if step is not None else None)
+    kinds = offered_kinds(person=step is not None)
 
     def worker(tid: int, until: float = math.inf) -> None:
         rng = random.Random(int(options.seed) * 1000 + tid)

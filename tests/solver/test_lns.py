@@ -212,6 +212,21 @@ def test_short_sub_solves_are_bandit_arms_of_their_own():
         k for k in hood.kinds if not k.endswith("/short"))  # off by default
 
 
+@pytest.mark.parametrize("chain, wish", [(False, False), (True, False), (False, True)])
+def test_the_kinds_on_offer_follow_their_switches_with_or_without_the_person_step(
+        monkeypatch, chain, wish):
+    import solver.lns as lns
+
+    monkeypatch.setattr(lns, "CHAIN", chain)
+    monkeypatch.setattr(lns, "REQUEST", wish)
+    for person in (False, True):
+        kinds = lns.offered_kinds(person)
+        assert ("chain" in kinds) == chain and ("request" in kinds) == wish
+        assert ("person" in kinds) == person
+        assert {"people", "window", "block", "gap"} <= set(kinds)
+    assert Neighbourhoods(["p1"], 7, random.Random(0)).kinds == lns.offered_kinds(False)
+
+
 @pytest.mark.parametrize("by_time", [False, True])
 def test_by_time_makes_a_kinds_first_measure_replace_its_optimistic_start(by_time):
     people = [f"p{i}" for i in range(10)]
