@@ -75,6 +75,12 @@ request unmet or an off request broken), its person and everyone eligible for th
 it names on that day, over a window around the day (sized as the "gap" kind's)."""
 
 
+GAP_SAMPLE = False
+"""In the "gap" and "request" kinds, free only a sample of the people eligible for the
+duty when all of them over the window would exceed the kind's size share (the
+requester always kept); off: all of them, however many."""
+
+
 @dataclass
 class Outcome:
     """What :func:`search` found: the best solution vector and how it was reached."""
@@ -194,6 +200,11 @@ class Neighbourhoods:
             day, who = pool[r.randrange(len(pool))]
             w = max(3, min(D, round(f * D * max(1.0, P / max(1, len(who))))))
             s = min(max(0, day - w // 2), max(0, D - w))
+            k = max(2, round(f * P * D / w))
+            if GAP_SAMPLE and len(who) > k:
+                # many people eligible: the neighbourhood keeps its size share, the
+                # requester (first) and a sample of the others
+                who = [who[0], *r.sample(who[1:], k - 1)]
             return who, range(s, s + w)
         # block: share the fraction between people and days, at least a week
         k = max(1, min(P, round(math.sqrt(f) * P * 1.4)))

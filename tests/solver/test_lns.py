@@ -193,6 +193,26 @@ def test_neighbourhoods_stay_in_the_grid_and_target_gaps():
     assert kind not in ("gap", "chain")  # no gap, no gap neighbourhood
 
 
+def test_with_many_people_eligible_a_gap_frees_a_sample_of_them_within_its_size(monkeypatch):
+    import solver.lns as lns
+
+    people = [f"p{i}" for i in range(100)]
+    eligible = people[10:90]  # 80 people eligible for the short duty on day 20
+    monkeypatch.setattr(lns, "GAP_SAMPLE", True)
+    hood = Neighbourhoods(people, 28, random.Random(5), kinds=("gap", "request"))
+    for _ in range(60):
+        kind, who, when = hood.pick([(20, eligible)], wishes=[(20, eligible)])
+        assert who[0] == eligible[0]  # the requester (first) is always kept
+        assert set(who) <= set(eligible) and len(set(who)) == len(who)
+        assert 2 <= len(who) < len(eligible)  # a sample, sized by the kind's share
+        assert len(who) * len(when) <= max(2 * len(when), 1.5 * hood.size[kind] * 100 * 28)
+        assert when.start <= 20 < when.stop
+    # few people eligible: all of them, as without the sample
+    assert list(hood.pick([(20, ["p3", "p4"])])[1]) == ["p3", "p4"]
+    monkeypatch.setattr(lns, "GAP_SAMPLE", False)
+    assert list(hood.pick([(20, eligible)], wishes=[(20, eligible)])[1]) == eligible
+
+
 def test_short_sub_solves_are_bandit_arms_of_their_own():
     people = [f"p{i}" for i in range(10)]
     hood = Neighbourhoods(people, 28, random.Random(2), replace(LNS, short_time=0.25))
