@@ -41,7 +41,6 @@ from solver.build import build_model
 from solver.evaluate import evaluate
 from solver.greedy import greedy_plan
 from solver.oncall_plan import ONCALL_SHARE, best_oncall
-from solver.params import LNS
 from solver.problem import Problem
 from solver.repair import duties_by_person, people_problem, repair_until, short_duties
 from solver.result import Progress, SolveOptions
@@ -56,6 +55,11 @@ their own duties outside it) rather than over the whole horizon."""
 
 WINDOW_DAYS = (7, 28)
 """Shortest and longest window of a window step (drawn uniformly)."""
+
+WINDOW_FREE = 1500
+"""Decision variables a first window step frees (then adapted like the LNS's sizes).
+It was the LNS's first-neighbourhood cap (``LnsSettings.init_free``) until that cap went
+down to 500 on 2026-12-07, measured on whole models only; the decomposition keeps 1 500."""
 
 
 def pairs_count(problem: Problem) -> int:
@@ -199,7 +203,7 @@ def decomposed_search(problem: Problem, options: SolveOptions, started: float,
 
     def worker(tid: int) -> None:
         rng = random.Random(int(options.seed) * 1000 + tid)
-        size = {False: 3.0, True: float(LNS.init_free)}
+        size = {False: 3.0, True: float(WINDOW_FREE)}
         while people and not halted.is_set() and time.perf_counter() < deadline - 0.2:
             if options.stop is not None and options.stop():
                 halted.set()

@@ -67,7 +67,15 @@ class LnsSettings:
         3 954 -> 3 474 (medians of 2 seeds). Only for objectives without terms across
         people (:func:`solver.sweep.separable`): on generated MSP scenarios, whose
         fairness spreads span people, it lost (400 technicians x 4 weeks, one seed each
-        of two scenarios: 65 -> 78 and 94 -> 110).
+        of two scenarios: 65 -> 78 and 94 -> 110). 500 since 2026-12-07 (1 500 before):
+        on the wide 28-day shapes a sub-solve freeing ~7 of 150 people over the month
+        took 3 s, one freeing 3 of them 0.15 s; in the same-run A/B (BENCHMARKS.md
+        section 7, "2026-12-07") 500 was better on the 28 x 150 x 8 shape on all three
+        seeds (513 / 642 / 567 against 901 / 1 048 / 783) and on the 28 x 100 x 16 one
+        (768 / 765 / 718 against 802 / 795 / 779); tuning mean gap 26.5 % against 36.4 %,
+        hold-out 13.8 % against 17.8 %, Instance12 median of three 4 131 against 4 293,
+        large part better on 3 of 4. Where a model has under ~5 000 decision variables
+        the 10 % share is the smaller and nothing changes.
     grow, shrink : size factor after a sub-solve proved its neighbourhood optimal /
         timed out without a gain.
     huge_variables : from this many model variables the whole-model CP-SAT phase is
@@ -91,7 +99,7 @@ class LnsSettings:
     by_time: bool = False
     sub_linearization: int = 2
     init_size: float = 0.1
-    init_free: int = 1500
+    init_free: int = 500
     grow: float = 1.25
     shrink: float = 0.85
     huge_variables: int = 300_000
