@@ -75,10 +75,16 @@ request unmet or an off request broken), its person and everyone eligible for th
 it names on that day, over a window around the day (sized as the "gap" kind's)."""
 
 
-GAP_SAMPLE = False
+GAP_SAMPLE = True
 """In the "gap" and "request" kinds, free only a sample of the people eligible for the
 duty when all of them over the window would exceed the kind's size share (the
-requester always kept); off: all of them, however many."""
+requester always kept); off: all of them, however many. On a wide shape (28 x 150 x 8)
+a gap's window of at least 3 days freed ~100 eligible people, about 2 400 variables,
+five times the other kinds' first size. In the same-run A/B of 2026-12-07 (BENCHMARKS.md
+section 7, "2026-12-07"; 60 s, both with ``init_free`` 500) on was better on 8 of 11
+instance-seed pairs (g02 7 259 against 8 220, g10 595 / 753, h06 6 182 / 6 706, h08
+1 713 / 1 825, Instance12 4 112 / 4 198), worse on 2 (g07 250 / 237, h01 739 / 722), one
+level (g10 562 / 563)."""
 
 
 @dataclass
