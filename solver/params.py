@@ -72,8 +72,8 @@ class LnsSettings:
         took 3 s, one freeing 3 of them 0.15 s; in the same-run A/B (BENCHMARKS.md
         section 7, "2026-12-07") 500 was better on the 28 x 150 x 8 shape on all three
         seeds (513 / 642 / 567 against 901 / 1 048 / 783) and on the 28 x 100 x 16 one
-        (768 / 765 / 718 against 802 / 795 / 779); tuning mean gap 26.5 % against 36.4 %,
-        hold-out 13.8 % against 17.8 %, Instance12 median of three 4 131 against 4 293,
+        (768 / 765 / 718 against 802 / 795 / 779); tuning mean gap 28.3 % against 38.2 %,
+        hold-out 14.4 % against 18.3 %, Instance12 median of three 4 131 against 4 293,
         large part better on 3 of 4. Where a model has under ~5 000 decision variables
         the 10 % share is the smaller and nothing changes.
     grow, shrink : size factor after a sub-solve proved its neighbourhood optimal /
