@@ -19,7 +19,8 @@
    fixed: they follow the decision variables, so the objective stays exact.
 3. **Neighbourhoods** (:class:`Neighbourhoods`): random people over the whole horizon,
    everyone over a window of days, people x window blocks, the people eligible for a
-   duty with a coverage gap around its day (and, when ``CHAIN`` is on, a few of them
+   duty with a coverage gap around its day (a sample of them when all would exceed the
+   kind's size, ``GAP_SAMPLE``; and, when ``CHAIN`` is on, a few of them
    over the whole horizon: taking the gap may mean dropping a duty weeks away; when
    ``REQUEST`` is on, a request not granted, its person and the duty's people around
    its day).
