@@ -76,6 +76,11 @@ request unmet or an off request broken), its person and everyone eligible for th
 it names on that day, over a window around the day (sized as the "gap" kind's)."""
 
 
+GAP_KEEP = 1
+"""Under ``GAP_SAMPLE``, how many of a gap's eligible people (in the duty's order) every
+sample of the "gap" kind keeps; the others are drawn at random."""
+
+
 GAP_SAMPLE = True
 """In the "gap" and "request" kinds, free only a sample of the people eligible for the
 duty when all of them over the window would exceed the kind's size share (the
@@ -126,7 +131,8 @@ class Neighbourhoods:
 
     ``pick(gaps, surplus, wishes)`` returns (kind, people, days) to free; ``gaps`` lists
     the (day, eligible people) of duties short of people in the incumbent, ``wishes`` the
-    (day, requester and the duty's people) of requests it does not grant.
+    (day, requester and the duty's people, how many of them lead) of requests it does not
+    grant (:meth:`_Grid.wishes`).
     """
 
     KINDS = ("people", "window", "block", "gap", "chain", "request", "person")
@@ -204,14 +210,16 @@ class Neighbourhoods:
             # a duty short of people, or a request not granted: the people of the duty
             # (the requester first) around its day
             pool = gaps if kind == "gap" else wishes
-            day, who = pool[r.randrange(len(pool))]
+            day, who, *lead = pool[r.randrange(len(pool))]
             w = max(3, min(D, round(f * D * max(1.0, P / max(1, len(who))))))
             s = min(max(0, day - w // 2), max(0, D - w))
             k = max(2, round(f * P * D / w))
             if GAP_SAMPLE and len(who) > k:
-                # many people eligible: the neighbourhood keeps its size share, the
-                # requester (first) and a sample of the others
-                who = [who[0], *r.sample(who[1:], k - 1)]
+                # many people eligible: the neighbourhood keeps its size share, its
+                # leading people (a gap's first GAP_KEEP; a request's requester and the
+                # duty's holders) and a sample of the others
+                keep = min(k, lead[0] if lead else GAP_KEEP if kind == "gap" else 1)
+                who = [*who[:keep], *r.sample(who[keep:], k - keep)]
             return who, range(s, s + w)
         # block: share the fraction between people and days, at least a week
         k = max(1, min(P, round(math.sqrt(f) * P * 1.4)))
@@ -289,6 +297,7 @@ class _Grid:
         # not granted in a plan, and who could change that (requester first)
         duty_people = {d.id: [pid for pid, _ in m.by_duty[d.id]] for d in m.problem.duties}
         asks, r_flat, r_seg, r_work = [], [], [], []
+        h_flat, h_seg, h_rank = [], [], []
         for q in m.problem.requests:
             if q.weight <= 0 or q.person not in m.by_person_day or not 0 <= q.day < n:
                 continue
@@ -302,10 +311,22 @@ class _Grid:
             r_flat.extend(v.index for _, v in pairs)
             r_seg.extend([len(asks) - 1] * len(pairs))
             r_work.append(q.work)
+            if q.work:
+                # the others holding a duty the person asks to work: one of them must let it go
+                rank = {p: i for i, p in enumerate(who)}
+                for duty, _ in pairs:
+                    for pid, v in m.by_duty[duty.id]:
+                        if pid != q.person:
+                            h_flat.append(v.index)
+                            h_seg.append(len(asks) - 1)
+                            h_rank.append(rank[pid])
         self.asks = asks
         self.r_flat = np.array(r_flat, dtype=np.int64)
         self.r_seg = np.array(r_seg, dtype=np.int64)
         self.r_work = np.array(r_work, dtype=bool)
+        self.h_flat = np.array(h_flat, dtype=np.int64)
+        self.h_seg = np.array(h_seg, dtype=np.int64)
+        self.h_rank = np.array(h_rank, dtype=np.int64)
 
     def surplus(self, values: np.ndarray) -> frozenset[str]:
         """People holding a duty that has more holders than its demand in ``values``."""
@@ -322,12 +343,28 @@ class _Grid:
         got = np.bincount(self.seg, weights=values[self.flat], minlength=len(self.info))
         return [self.info[i] for i in np.nonzero(got < self.want)[0].tolist()]
 
-    def wishes(self, values: np.ndarray) -> list[tuple[int, list[str]]]:
-        """(day, people) of every request ``values`` does not grant."""
+    def wishes(self, values: np.ndarray) -> list[tuple[int, list[str], int]]:
+        """(day, people, lead) of every request ``values`` does not grant: the requester
+        first, then (a work request) the people holding the duty asked for in ``values``,
+        then the others eligible for it; ``lead`` counts the requester and those holders."""
         if not self.asks:
             return []
         got = np.bincount(self.r_seg, weights=values[self.r_flat], minlength=len(self.asks)) > 0
-        return [self.asks[i] for i in np.nonzero(got != self.r_work)[0].tolist()]
+        held: dict[int, list[int]] = {}
+        if len(self.h_flat):
+            on = values[self.h_flat] > 0
+            for i, rank in zip(self.h_seg[on].tolist(), self.h_rank[on].tolist()):
+                held.setdefault(i, []).append(rank)
+        out = []
+        for i in np.nonzero(got != self.r_work)[0].tolist():
+            day, who = self.asks[i]
+            ranks = sorted(set(held.get(i, ())))
+            if ranks:
+                lead = set(ranks)
+                who = [who[0], *(who[j] for j in ranks),
+                       *(p for j, p in enumerate(who) if j and j not in lead)]
+            out.append((day, who, 1 + len(ranks)))
+        return out
 
     def free(self, who, when) -> np.ndarray:
         parts = [self.cells[(p, d)] for p in who for d in when if (p, d) in self.cells]

@@ -114,10 +114,41 @@ def test_grid_finds_the_requests_a_plan_does_not_grant():
     values[m.x[("b", d1.id)].index] = 1
     # a's work request is unmet (a, then d0's other person); b's day off is broken (b, then
     # everyone eligible for day 1's duties)
-    assert grid.wishes(values) == [(0, ["a", "b"]), (1, ["b", "a", "c"])]
+    assert grid.wishes(values) == [(0, ["a", "b"], 1), (1, ["b", "a", "c"], 1)]
     values[m.x[("b", d1.id)].index] = 0
     values[m.x[("a", d0.id)].index] = 1
     assert grid.wishes(values) == []
+    # b holds the duty a asks for: b leads after a (one of them must let it go)
+    values[m.x[("a", d0.id)].index] = 0
+    values[m.x[("b", d0.id)].index] = 1
+    assert grid.wishes(values) == [(0, ["a", "b"], 2)]
+
+
+def test_a_work_requests_neighbourhood_keeps_the_requester_and_the_duty_s_holders(monkeypatch):
+    import solver.lns as lns
+
+    ds = [duty(3, t) for t in ("D", "E", "N")]
+    people = [Person(id=f"p{i:02d}") for i in range(60)]
+    holders = {"p40", "p07", "p33"}
+    p = problem(people, ds, eligible={d.id: tuple(x.id for x in people) for d in ds},
+                requests=(Request(person="p50", day=3, shift_type="D", work=True, weight=3),))
+    m = build_model(p)
+    grid = _Grid(m)
+    values = np.zeros(len(m.model.proto.variables), dtype=np.int64)
+    for pid in holders:
+        values[m.x[(pid, ds[0].id)].index] = 1
+    values[m.x[("p12", ds[1].id)].index] = 1  # works that day, not the duty asked for
+    (day, who, lead), = grid.wishes(values)
+    assert (day, lead) == (3, 4) and who[0] == "p50" and set(who[1:4]) == holders
+    assert sorted(who) == sorted(x.id for x in people)  # everyone eligible, each once
+    hood = Neighbourhoods([x.id for x in people], 28, random.Random(6), kinds=("request",))
+    for _ in range(40):
+        _, free, when = hood.pick([], wishes=[(day, who, lead)])
+        assert len(free) < len(who) and when.start <= 3 < when.stop
+        assert free[:4] == who[:4] and len(set(free)) == len(free)  # the sample keeps the lead
+    monkeypatch.setattr(lns, "GAP_KEEP", 0)  # a gap's sample keeps nobody in particular
+    firsts = {hood._pick("gap", 0.05, [(3, who)], frozenset())[0][0] for _ in range(40)}
+    assert len(firsts) > 1
 
 
 def test_request_neighbourhood_frees_the_requester_and_the_duty_around_its_day():
