@@ -76,9 +76,11 @@ request unmet or an off request broken), its person and everyone eligible for th
 it names on that day, over a window around the day (sized as the "gap" kind's)."""
 
 
-GAP_KEEP = 1
-"""Under ``GAP_SAMPLE``, how many of a gap's eligible people (in the duty's order) every
-sample of the "gap" kind keeps; the others are drawn at random."""
+GAP_LEAD = "first"
+"""Under ``GAP_SAMPLE``, whom a sample of the "gap" kind draws first among the people
+eligible for the short duty: "first" keeps the first of them (in the duty's order) and
+draws the others at random; "none" draws them all at random; "off" draws from the
+people off that day in the incumbent first (they can take the duty without dropping one)."""
 
 
 GAP_SAMPLE = True
@@ -165,7 +167,7 @@ class Neighbourhoods:
         self.stats = {k: [0, 0, 0] for k in arms}  # calls, finished, improved
 
     def pick(self, gaps: list[tuple[int, list[str]]], surplus: frozenset[str] = frozenset(),
-             wishes: list[tuple[int, list[str]]] = ()):
+             wishes: list[tuple[int, list[str]]] = (), off=None):
         r = self.rng
         kinds = [k for k in self.kinds if (_base(k) not in ("gap", "chain") or gaps)
                  and (_base(k) != "request" or wishes)]
@@ -182,9 +184,11 @@ class Neighbourhoods:
             if x <= 0:
                 arm = k
                 break
-        return (arm, *self._pick(_base(arm), self.size[arm], gaps, surplus, wishes))
+        return (arm, *self._pick(_base(arm), self.size[arm], gaps, surplus, wishes, off))
 
-    def _pick(self, kind: str, f: float, gaps, surplus, wishes=()):
+    def _pick(self, kind: str, f: float, gaps, surplus, wishes=(), off=None):
+        """``off(day, people)``: how many of ``people`` lead when a gap's people are
+        reordered, those off on ``day`` first (``GAP_LEAD = "off"``)."""
         """(people, days) of a neighbourhood of ``kind`` and size share ``f``."""
         r, P, D = self.rng, len(self.people), self.days
         if kind == "person":
@@ -216,9 +220,13 @@ class Neighbourhoods:
             k = max(2, round(f * P * D / w))
             if GAP_SAMPLE and len(who) > k:
                 # many people eligible: the neighbourhood keeps its size share, its
-                # leading people (a gap's first GAP_KEEP; a request's requester and the
-                # duty's holders) and a sample of the others
-                keep = min(k, lead[0] if lead else GAP_KEEP if kind == "gap" else 1)
+                # leading people (a request's requester and the duty's holders; a gap's
+                # as GAP_LEAD says) and a sample of the others
+                if kind == "gap" and GAP_LEAD == "off" and off is not None:
+                    who, n = off(day, who)
+                    first = r.sample(who[:n], min(k, n))
+                    return [*first, *r.sample(who[n:], k - len(first))], range(s, s + w)
+                keep = min(k, lead[0] if lead else int(GAP_LEAD == "first") if kind == "gap" else 1)
                 who = [*who[:keep], *r.sample(who[keep:], k - keep)]
             return who, range(s, s + w)
         # block: share the fraction between people and days, at least a week
@@ -293,6 +301,15 @@ class _Grid:
         self.all_flat = np.array(all_flat, dtype=np.int64)
         self.all_seg = np.array(all_seg, dtype=np.int64)
         self.holder = np.array(holder, dtype=np.int64)
+        # duty variables per (person, day) cell, to tell who is off on a day in a plan
+        self.index = index
+        w_flat, w_seg = [], []
+        for pid, days in m.by_person_day.items():
+            for d, pairs in enumerate(days):
+                w_flat.extend(v.index for _, v in pairs)
+                w_seg.extend([index[pid] * n + d] * len(pairs))
+        self.w_flat = np.array(w_flat, dtype=np.int64)
+        self.w_seg = np.array(w_seg, dtype=np.int64)
         # requests: per weighted request, its matching duty variables, to find the ones
         # not granted in a plan, and who could change that (requester first)
         duty_people = {d.id: [pid for pid, _ in m.by_duty[d.id]] for d in m.problem.duties}
@@ -342,6 +359,15 @@ class _Grid:
             return []
         got = np.bincount(self.seg, weights=values[self.flat], minlength=len(self.info))
         return [self.info[i] for i in np.nonzero(got < self.want)[0].tolist()]
+
+    def off_first(self, values: np.ndarray, day: int, who: list[str]) -> tuple[list[str], int]:
+        """``who`` with the people off on ``day`` in ``values`` first, and how many they are."""
+        works = np.bincount(self.w_seg, weights=values[self.w_flat],
+                            minlength=len(self.people) * self.days)
+        n = self.days
+        off = [p for p in who if p in self.index and not works[self.index[p] * n + day]]
+        rest = set(off)
+        return off + [p for p in who if p not in rest], len(off)
 
     def wishes(self, values: np.ndarray) -> list[tuple[int, list[str], int]]:
         """(day, people, lead) of every request ``values`` does not grant: the requester
@@ -555,7 +581,8 @@ def _lns_phase(m: ModelBuilder, options: SolveOptions, shared: Shared, deadline:
             gaps = grid.gaps(values)
             kind, who, when = hood.pick(gaps, grid.surplus(values) if gaps and "chain" in hood.kinds
                                         else frozenset(),
-                                        grid.wishes(values) if "request" in hood.kinds else [])
+                                        grid.wishes(values) if "request" in hood.kinds else [],
+                                        lambda day, people: grid.off_first(values, day, people))
             if kind == "person":
                 ts = time.perf_counter()
                 duties = step.replan(values, who[0], min(limit, left), rng.randrange(1 << 30))

@@ -146,9 +146,18 @@ def test_a_work_requests_neighbourhood_keeps_the_requester_and_the_duty_s_holder
         _, free, when = hood.pick([], wishes=[(day, who, lead)])
         assert len(free) < len(who) and when.start <= 3 < when.stop
         assert free[:4] == who[:4] and len(set(free)) == len(free)  # the sample keeps the lead
-    monkeypatch.setattr(lns, "GAP_KEEP", 0)  # a gap's sample keeps nobody in particular
+    monkeypatch.setattr(lns, "GAP_LEAD", "none")  # a gap's sample keeps nobody in particular
     firsts = {hood._pick("gap", 0.05, [(3, who)], frozenset())[0][0] for _ in range(40)}
     assert len(firsts) > 1
+    # "off": the people off that day are drawn first (p12 and the holders work on day 3)
+    monkeypatch.setattr(lns, "GAP_LEAD", "off")
+    order, n = grid.off_first(values, 3, who)
+    assert n == 56 and set(order[56:]) == holders | {"p12"} and sorted(order) == sorted(who)
+    few = ["p40", "p07", "p01", "p02", "p12", "p33"]
+    for _ in range(20):
+        free, _ = hood._pick("gap", 0.001, [(3, few)], frozenset(),
+                             off=lambda day, people: grid.off_first(values, day, people))
+        assert set(free) == {"p01", "p02"}  # a sample of two: both people off that day
 
 
 def test_request_neighbourhood_frees_the_requester_and_the_duty_around_its_day():
