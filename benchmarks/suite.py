@@ -65,7 +65,8 @@ def _patch(variant: str) -> None:
             old = getattr(importlib.import_module(mod), attr)
             flag = old is None or isinstance(old, bool)  # None: a rule decides unless set
             setattr(importlib.import_module(mod), attr,
-                    value in ("1", "true") if flag else type(old)(float(value)))
+                    value in ("1", "true") if flag
+                    else value if isinstance(old, str) else type(old)(float(value)))
             continue
         old = getattr(settings, key)
         settings = replace(settings, **{key: type(old)(float(value)) if not isinstance(old, bool)

@@ -87,3 +87,22 @@ def test_suite_reference_refuses_a_bound_above_the_reference_and_keeps_the_file(
                               capture_output=True, text=True, cwd=ROOT)
         assert proc.returncode != 0 and said in proc.stderr, proc.stderr
     assert table.read_bytes() == before
+
+
+def test_a_suite_variant_sets_flags_numbers_and_words(monkeypatch):
+    import importlib
+
+    import solver.lns as lns
+    import solver.params as params
+
+    spec = importlib.util.spec_from_file_location("rota_suite", ROOT / "benchmarks" / "suite.py")
+    suite = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(suite)
+    solve_mod = importlib.import_module("solver.solve")
+    # put back whatever the variant changes
+    for obj, name in ((lns, "GAP_LEAD"), (lns, "GAP_SAMPLE"), (params, "LNS"), (solve_mod, "LNS")):
+        monkeypatch.setattr(obj, name, getattr(obj, name))
+    monkeypatch.setattr(lns.search, "__defaults__", lns.search.__defaults__)
+    suite._patch("solver.lns.GAP_LEAD=off,solver.lns.GAP_SAMPLE=0,init_free=250")
+    assert lns.GAP_LEAD == "off" and lns.GAP_SAMPLE is False
+    assert params.LNS.init_free == 250 and lns.search.__defaults__[0].init_free == 250
