@@ -187,9 +187,10 @@ class Neighbourhoods:
         return (arm, *self._pick(_base(arm), self.size[arm], gaps, surplus, wishes, off))
 
     def _pick(self, kind: str, f: float, gaps, surplus, wishes=(), off=None):
-        """``off(day, people)``: how many of ``people`` lead when a gap's people are
-        reordered, those off on ``day`` first (``GAP_LEAD = "off"``)."""
-        """(people, days) of a neighbourhood of ``kind`` and size share ``f``."""
+        """(people, days) of a neighbourhood of ``kind`` and size share ``f``.
+
+        ``off(day, people)`` gives ``people`` reordered, those off on ``day`` first, and
+        how many they are (used under ``GAP_LEAD = "off"``)."""
         r, P, D = self.rng, len(self.people), self.days
         if kind == "person":
             if not self._order:
