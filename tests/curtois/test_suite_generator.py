@@ -103,6 +103,6 @@ def test_a_suite_variant_sets_flags_numbers_and_words(monkeypatch):
     for obj, name in ((lns, "GAP_LEAD"), (lns, "GAP_SAMPLE"), (params, "LNS"), (solve_mod, "LNS")):
         monkeypatch.setattr(obj, name, getattr(obj, name))
     monkeypatch.setattr(lns.search, "__defaults__", lns.search.__defaults__)
-    suite._patch("solver.lns.GAP_LEAD=off,solver.lns.GAP_SAMPLE=0,init_free=250")
-    assert lns.GAP_LEAD == "off" and lns.GAP_SAMPLE is False
+    suite._patch("solver.lns.GAP_LEAD=none,solver.lns.GAP_SAMPLE=0,init_free=250")
+    assert lns.GAP_LEAD == "none" and lns.GAP_SAMPLE is False
     assert params.LNS.init_free == 250 and lns.search.__defaults__[0].init_free == 250

@@ -239,6 +239,7 @@ def test_with_many_people_eligible_a_gap_frees_a_sample_of_them_within_its_size(
     people = [f"p{i}" for i in range(100)]
     eligible = people[10:90]  # 80 people eligible for the short duty on day 20
     monkeypatch.setattr(lns, "GAP_SAMPLE", True)
+    monkeypatch.setattr(lns, "GAP_LEAD", "first")  # a gap's sample keeps its first person too
     hood = Neighbourhoods(people, 28, random.Random(5), kinds=("gap", "request"))
     for _ in range(60):
         kind, who, when = hood.pick([(20, eligible)], wishes=[(20, eligible)])
