@@ -87,7 +87,7 @@ then from the others.
 "off" was better on 7 of 8 instance-seed pairs of g02, g03, g04 and g10 (g10 521 / 566
 and 662 / 711), but on h01-h10 (seed 1) better on 5 and worse on 5, and on the hold-out
 h06-h10 worse on 3 of 5 (h10 539 against 396, h07 669 / 613, h06 6 330 / 6 108; mean gap
-27.6 % against 16.6 %). A guess, not measured: on long thin shapes a gap is closed by
+28.1 % against 17.1 %). A guess, not measured: on long thin shapes a gap is closed by
 the people working that day trading shift types, and "off" rarely frees them. "none" was better on g10 (597 / 761, 521 / 757) and worse on
 g02 and g04 (both seeds)."""
 
