@@ -316,8 +316,9 @@ class _Grid:
         w_flat, w_seg = [], []
         for pid, days in m.by_person_day.items():
             for d, pairs in enumerate(days):
-                w_flat.extend(v.index for _, v in pairs)
-                w_seg.extend([index[pid] * n + d] * len(pairs))
+                if pairs:  # someone with no duty at all has no cell (nor an index)
+                    w_flat.extend(v.index for _, v in pairs)
+                    w_seg.extend([index[pid] * n + d] * len(pairs))
         self.w_flat = np.array(w_flat, dtype=np.int64)
         self.w_seg = np.array(w_seg, dtype=np.int64)
         # requests: per weighted request, its matching duty variables, to find the ones

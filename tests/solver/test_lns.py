@@ -124,6 +124,16 @@ def test_grid_finds_the_requests_a_plan_does_not_grant():
     assert grid.wishes(values) == [(0, ["a", "b"], 2)]
 
 
+def test_the_grid_holds_a_person_eligible_for_no_duty():
+    d0 = duty(0)
+    m = build_model(problem([Person(id="a"), Person(id="b")], [d0], eligible={d0.id: ("a",)}))
+    grid = _Grid(m)
+    values = np.zeros(len(m.model.proto.variables), dtype=np.int64)
+    assert grid.people == ["a"] and grid.off_first(values, 0, ["a"]) == (["a"], 1)
+    values[m.x[("a", d0.id)].index] = 1
+    assert grid.off_first(values, 0, ["a"]) == (["a"], 0)
+
+
 def test_a_work_requests_neighbourhood_keeps_the_requester_and_the_duty_s_holders(monkeypatch):
     import solver.lns as lns
 
