@@ -88,8 +88,8 @@ then from the others.
 and 662 / 711), but on h01-h10 (seed 1) better on 5 and worse on 5, and on the hold-out
 h06-h10 worse on 3 of 5 (h10 539 against 396, h07 669 / 613, h06 6 330 / 6 108; mean gap
 28.1 % against 17.1 %). A guess, not measured: on long thin shapes a gap is closed by
-the people working that day trading shift types, and "off" rarely frees them. "none" was better on g10 (597 / 761, 521 / 757) and worse on
-g02 and g04 (both seeds)."""
+the people working that day trading shift types, and "off" rarely frees them. "none"
+was better on g10 (597 / 761, 521 / 757) and worse on g02 and g04 (both seeds)."""
 
 
 GAP_SAMPLE = True
@@ -176,7 +176,7 @@ class Neighbourhoods:
         self.stats = {k: [0, 0, 0] for k in arms}  # calls, finished, improved
 
     def pick(self, gaps: list[tuple[int, list[str]]], surplus: frozenset[str] = frozenset(),
-             wishes: list[tuple[int, list[str]]] = (), off=None):
+             wishes: list[tuple[int, list[str], int]] = (), off=None):
         r = self.rng
         kinds = [k for k in self.kinds if (_base(k) not in ("gap", "chain") or gaps)
                  and (_base(k) != "request" or wishes)]
