@@ -236,7 +236,10 @@ class Neighbourhoods:
                     who, n = off(day, who)
                     first = r.sample(who[:n], min(k, n))
                     return [*first, *r.sample(who[n:], k - len(first))], range(s, s + w)
-                keep = min(k, lead[0] if lead else int(GAP_LEAD == "first") if kind == "gap" else 1)
+                if lead:  # a request: its requester and the duty's holders
+                    keep = min(k, lead[0])
+                else:  # a gap: its first person under "first"; a bare request: its requester
+                    keep = 1 if GAP_LEAD == "first" or kind == "request" else 0
                 who = [*who[:keep], *r.sample(who[keep:], k - keep)]
             return who, range(s, s + w)
         # block: share the fraction between people and days, at least a week
