@@ -74,12 +74,20 @@ SUITE: tuple[Shape, ...] = (
     Shape("h03", 56, 32, 4, 0.9, 1.5, 203),
     Shape("h04", 112, 18, 3, 1.0, 0.5, 204),
     Shape("h05", 42, 50, 24, 0.85, 1.0, 205),
-    # hold-out part (from 2026-12-03): no tuning decision looks at these
-    Shape("h06", 35, 70, 12, 1.0, 1.0, 206, "holdout"),
-    Shape("h07", 98, 28, 4, 0.9, 2.0, 207, "holdout"),
-    Shape("h08", 56, 60, 8, 1.0, 0.5, 208, "holdout"),
-    Shape("h09", 21, 40, 20, 0.85, 1.0, 209, "holdout"),
-    Shape("h10", 140, 24, 3, 1.0, 1.0, 210, "holdout"),
+    # the second hold-out (h06-h10) from 2026-12-03 until 2026-12-07, when a default
+    # (GAP_LEAD "off") was rejected on its figures: tuning since
+    Shape("h06", 35, 70, 12, 1.0, 1.0, 206),
+    Shape("h07", 98, 28, 4, 0.9, 2.0, 207),
+    Shape("h08", 56, 60, 8, 1.0, 0.5, 208),
+    Shape("h09", 21, 40, 20, 0.85, 1.0, 209),
+    Shape("h10", 140, 24, 3, 1.0, 1.0, 210),
+    # hold-out part (from 2026-12-07, shapes chosen before any run): no tuning decision
+    # looks at these
+    Shape("h11", 28, 80, 12, 1.0, 1.0, 211, "holdout"),
+    Shape("h12", 63, 45, 6, 0.9, 1.5, 212, "holdout"),
+    Shape("h13", 14, 30, 3, 1.0, 2.0, 213, "holdout"),
+    Shape("h14", 126, 30, 4, 1.0, 1.0, 214, "holdout"),
+    Shape("h15", 49, 100, 10, 0.85, 0.5, 215, "holdout"),
     # large part: the public benchmark's largest sizes (182-364 days, 50-150 staff,
     # 6-32 types); a valid roster is required in 60 s, quality is measured at 10 min;
     # no tuning decision looks at these either

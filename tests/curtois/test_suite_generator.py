@@ -63,9 +63,9 @@ def test_suite_run_only_names_an_instance_of_any_part_and_refuses_one_outside_pa
 
     suite = str(ROOT / "benchmarks" / "suite.py")
     # a hold-out name with --part tuning: refused by name, nothing run
-    proc = subprocess.run([sys.executable, suite, "run", "--only", "h10", "--part", "tuning",
+    proc = subprocess.run([sys.executable, suite, "run", "--only", "h11", "--part", "tuning",
                            "--out", str(tmp_path / "a")], capture_output=True, text=True, cwd=ROOT)
-    assert proc.returncode != 0 and "h10" in proc.stderr and "tuning" in proc.stderr
+    assert proc.returncode != 0 and "h11" in proc.stderr and "tuning" in proc.stderr
     assert not (tmp_path / "a").exists()
     # without --part, a hold-out name selects it (it once selected nothing, silently)
     proc = subprocess.run([sys.executable, suite, "run", "--only", "h09", "--seeds", "1",
