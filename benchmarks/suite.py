@@ -226,16 +226,30 @@ def report(args) -> None:
               f"over {len(g)} instances")
 
 
+def _run_bound(r: dict) -> float | None:
+    """The lower bound a run proved (``runs.csv``'s ``bound``), None when it proved none."""
+    try:
+        bound = float(r.get("bound") or "")
+    except ValueError:
+        return None
+    return bound if bound > 0 and bound != float("inf") else None
+
+
 def reference(args) -> None:
     """Update the reference file: per instance the best of its reference and the valid
-    objectives of the given runs (an instance no run covers keeps its row)."""
+    objectives of the given runs (an instance no run covers keeps its row), and the
+    highest lower bound any of those runs proved."""
     rows: dict[str, list[str]] = {}
     if REFERENCE.exists():
         with REFERENCE.open() as fh:
             rows = {r["instance"]: [r["reference"], r["source"], r.get("lower_bound", "")]
                     for r in csv.DictReader(fh) if not r["instance"].startswith("#")}
+    proved: dict[str, float] = {}
     for folder in args.folders:
-        with (Path(folder) / "runs.csv").open() as fh:
+        path = Path(folder) / "runs.csv"
+        if not path.is_file():
+            sys.exit(f"{path}: no runs.csv (give a folder written by 'suite.py run --out')")
+        with path.open() as fh:
             for r in csv.DictReader(fh):
                 if r["valid"] != "True" or not r["objective"]:
                     continue
@@ -247,6 +261,16 @@ def reference(args) -> None:
                 if name not in rows or o < int(rows[name][0]):
                     bound = rows.get(name, ["", "", ""])[2]
                     rows[name] = [str(o), f"best valid roster of all runs ({tag} run)", bound]
+                bound = _run_bound(r)
+                if bound is not None and bound > proved.get(name, 0.0):
+                    proved[name] = bound
+    for name, bound in proved.items():
+        if bound > int(rows[name][0]) + 1e-6:
+            # a valid roster below a proven bound means one of the two is wrong
+            sys.exit(f"{name}: a run proved the bound {bound:g}, above the valid roster "
+                     f"{rows[name][0]}; nothing written")
+        if not rows[name][2] or bound > float(rows[name][2]):
+            rows[name][2] = f"{bound:g}"
     for item in args.bound or []:
         name, _, value = item.partition("=")
         if name not in rows:

@@ -106,3 +106,44 @@ def test_a_suite_variant_sets_flags_numbers_and_words(monkeypatch):
     suite._patch("solver.lns.GAP_LEAD=none,solver.lns.GAP_SAMPLE=0,init_free=250")
     assert lns.GAP_LEAD == "none" and lns.GAP_SAMPLE is False
     assert params.LNS.init_free == 250 and lns.search.__defaults__[0].init_free == 250
+
+
+def _suite_module():
+    spec = importlib.util.spec_from_file_location("rota_suite", ROOT / "benchmarks" / "suite.py")
+    suite = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(suite)
+    return suite
+
+
+def test_suite_reference_keeps_the_highest_bound_a_run_proved(tmp_path, monkeypatch):
+    import argparse
+    import csv
+
+    suite = _suite_module()
+    table = tmp_path / "reference.csv"
+    table.write_text("instance,reference,source,lower_bound\nh09,130,an old run,120\n")
+    monkeypatch.setattr(suite, "REFERENCE", table)
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    head = ("instance,part,variant,seed,limit,workers,objective,bound,status,valid,seconds,"
+            "rss_mb,started_utc,file,first_seconds\n")
+    (runs / "runs.csv").write_text(
+        head
+        + "h09,tuning,base,0,600,2,128,125.5,feasible,True,600,1,t,,0\n"
+        + "h09,tuning,base,1,600,2,129,127,feasible,True,600,1,t,,0\n"
+        + "h11,holdout,base,0,600,2,2000,1500,feasible,True,600,1,t,,0\n"
+        + "h11,holdout,base,1,60,2,1900,1999,feasible,False,60,1,t,,0\n"  # invalid: ignored
+        + "h12,holdout,base,0,60,2,700,,feasible,True,60,1,t,,0\n")  # no bound proved
+    args = argparse.Namespace(folders=[str(runs)], bound=None)
+    suite.reference(args)
+    with table.open() as fh:
+        rows = {r["instance"]: r for r in csv.DictReader(fh)}
+    assert (rows["h09"]["reference"], rows["h09"]["lower_bound"]) == ("128", "127")
+    assert (rows["h11"]["reference"], rows["h11"]["lower_bound"]) == ("2000", "1500")
+    assert (rows["h12"]["reference"], rows["h12"]["lower_bound"]) == ("700", "")
+    # a bound above a valid roster: one of the two is wrong, nothing is written
+    before = table.read_bytes()
+    (runs / "runs.csv").write_text(head + "h09,tuning,base,2,600,2,140,135,feasible,True,600,1,t,,0\n")
+    with pytest.raises(SystemExit, match="above the valid roster 128"):
+        suite.reference(args)
+    assert table.read_bytes() == before
