@@ -95,9 +95,7 @@ def test_a_suite_variant_sets_flags_numbers_and_words(monkeypatch):
     import solver.lns as lns
     import solver.params as params
 
-    spec = importlib.util.spec_from_file_location("rota_suite", ROOT / "benchmarks" / "suite.py")
-    suite = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(suite)
+    suite = _suite_module()
     solve_mod = importlib.import_module("solver.solve")
     # put back whatever the variant changes
     for obj, name in ((lns, "GAP_LEAD"), (lns, "GAP_SAMPLE"), (params, "LNS"), (solve_mod, "LNS")):
