@@ -38,9 +38,21 @@ def _problem(case: str):
     return compile_scenario(instance_to_scenario(parse_instance(case))).problem
 
 
-def child(case: str, det: float, params: list[str]) -> dict:
+def det_solver(det: float):
+    """A CP-SAT solver of one worker with the full LP and seed 0, stopped at ``det``
+    deterministic seconds (also used by ``benchmarks/machine_speed.py``)."""
     from ortools.sat.python import cp_model
 
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers = 1
+    p.linearization_level = 2
+    p.random_seed = 0
+    p.max_deterministic_time = det
+    return solver
+
+
+def child(case: str, det: float, params: list[str]) -> dict:
     from solver.build import build_model
     from solver.greedy import greedy_plan
     from solver.repair import repair_until
@@ -50,12 +62,8 @@ def child(case: str, det: float, params: list[str]) -> dict:
     assignments, oncall = greedy_plan(problem)
     assignments, _ = repair_until(problem, assignments, 1e12, 1e12, 0, 1, (5.0, 7.0))
     m.set_hint(assignments, oncall)
-    solver = cp_model.CpSolver()
+    solver = det_solver(det)
     p = solver.parameters
-    p.num_workers = 1
-    p.linearization_level = 2
-    p.random_seed = 0
-    p.max_deterministic_time = det
     for item in params:
         key, _, value = item.partition("=")
         kind = type(getattr(p, key))

@@ -54,8 +54,7 @@ def python_loop(n: int = LOOP_N) -> float:
 def cpsat_work(shape: str, det: float) -> dict:
     """Wall seconds of one CP-SAT solve of ``shape``'s whole model, one worker, stopped at
     ``det`` deterministic seconds (model building not counted)."""
-    from ortools.sat.python import cp_model
-
+    from cpsat_determinism import det_solver
     from curtois_gen import SUITE, generate
     from planner.compile import compile_scenario
     from planner.curtois.parser import parse_text
@@ -65,13 +64,8 @@ def cpsat_work(shape: str, det: float) -> dict:
     shapes = {s.name: s for s in SUITE}
     problem = compile_scenario(instance_to_scenario(parse_text(generate(shapes[shape])))).problem
     m = build_model(problem)
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.num_workers = 1
-    p.linearization_level = 2
-    p.random_seed = 0
-    p.max_deterministic_time = det
-    p.max_time_in_seconds = 3600.0
+    solver = det_solver(det)
+    solver.parameters.max_time_in_seconds = 3600.0
     t = time.perf_counter()
     solver.solve(m.model)
     return {"seconds": time.perf_counter() - t, "det": solver.deterministic_time}
