@@ -39,7 +39,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 LOOP_N = 20_000_000
-"""Iterations of the pure-Python loop (1.4 s on the 2-core AMD EPYC VM of 2026-12-07)."""
+"""Iterations of the pure-Python loop (1.4 to 2.3 s on the 2-core AMD EPYC VM of 2026-12-07,
+whose speed moved within the hour)."""
 
 
 def python_loop(n: int = LOOP_N) -> float:
