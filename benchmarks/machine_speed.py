@@ -124,11 +124,14 @@ def main() -> None:
             row[(kind, at_once)] = (statistics.median(secs), min(secs), max(secs))
             if kind == "cpsat":
                 row[("det", at_once)] = statistics.median(r["det"] for r in runs)
-    print(f"CPU: {_cpu()}; Python {platform.python_version()}; "
-          f"OR-Tools {__import__('ortools').__version__}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    import ortools
+
+    print(f"CPU: {_cpu()}; Python {platform.python_version()}; OR-Tools {ortools.__version__}; "
+          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     print(f"| python loop, 1 / 2 at once (s, median (range)) | CP-SAT {a.shape} {a.det:g} "
           "det. s, 1 / 2 at once (wall s, median (range)) | deterministic time reached |")
     print("| --- | --- | --- |")
+
     def cell(kind: str) -> str:
         return " / ".join(f"{med:.2f} ({lo:.2f}-{hi:.2f})" for med, lo, hi
                           in (row[(kind, 1)], row[(kind, 2)]))
