@@ -8,7 +8,10 @@ objective differs from the checker's is reported as invalid.
 
 Variants (``--variant``) are solver settings compared **interleaved in one run**
 (instance by instance, seed by seed, A then B), so the shared machine's load hits
-both alike. ``base`` is the code as it is; the others are named in :data:`VARIANTS`.
+both alike. ``base`` is the code as it is; any other is a comma-separated list of
+settings (:func:`_patch`): an ``LnsSettings`` field (``init_free=250``) or a module
+constant (``solver.solve.COLGEN_MIN_SECONDS=0``; a flag ``=1``/``=0``, a tuple of names
+joined by ``+``).
 
 Usage::
 
@@ -66,7 +69,10 @@ def _patch(variant: str) -> None:
             flag = old is None or isinstance(old, bool)  # None: a rule decides unless set
             setattr(importlib.import_module(mod), attr,
                     value in ("1", "true") if flag
-                    else value if isinstance(old, str) else type(old)(float(value)))
+                    else value if isinstance(old, str)
+                    # a tuple of names, e.g. solver.bound.BOUND_SUBSOLVERS=max_lp+core
+                    else tuple(value.split("+")) if isinstance(old, tuple)
+                    else type(old)(float(value)))
             continue
         old = getattr(settings, key)
         settings = replace(settings, **{key: type(old)(float(value)) if not isinstance(old, bool)

@@ -106,6 +106,15 @@ def test_a_suite_variant_sets_flags_numbers_and_words(monkeypatch):
     assert params.LNS.init_free == 250 and lns.search.__defaults__[0].init_free == 250
 
 
+def test_a_suite_variant_sets_a_tuple_of_names(monkeypatch):
+    import solver.bound as bound
+
+    suite = _suite_module()
+    monkeypatch.setattr(bound, "BOUND_SUBSOLVERS", bound.BOUND_SUBSOLVERS)
+    suite._patch("solver.bound.BOUND_SUBSOLVERS=reduced_costs+objective_shaving")
+    assert bound.BOUND_SUBSOLVERS == ("reduced_costs", "objective_shaving")
+
+
 def _suite_module():
     spec = importlib.util.spec_from_file_location("rota_suite", ROOT / "benchmarks" / "suite.py")
     suite = importlib.util.module_from_spec(spec)
