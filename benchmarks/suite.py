@@ -48,6 +48,19 @@ from solver import SolveStatus  # noqa: E402
 REFERENCE = ROOT / "benchmarks" / "suite_reference.csv"
 
 
+def _value(old, value: str):
+    """``value`` (a variant's text) read as the kind of ``old``: a flag (``1``/``true``;
+    ``None`` too, where a rule decides unless set), a word, a tuple of names joined by
+    ``+`` (``solver.bound.BOUND_SUBSOLVERS=max_lp+core``) or a number."""
+    if old is None or isinstance(old, bool):
+        return value in ("1", "true")
+    if isinstance(old, str):
+        return value
+    if isinstance(old, tuple):
+        return tuple(value.split("+"))
+    return type(old)(float(value))
+
+
 def _patch(variant: str) -> None:
     """Apply a named solver variant in this (child) process."""
     if variant == "base":
@@ -65,18 +78,10 @@ def _patch(variant: str) -> None:
         key, _, value = item.partition("=")
         if "." in key:  # a module constant, e.g. solver.greedy.CONSTRAINED_FIRST=0
             mod, _, attr = key.rpartition(".")
-            old = getattr(importlib.import_module(mod), attr)
-            flag = old is None or isinstance(old, bool)  # None: a rule decides unless set
-            setattr(importlib.import_module(mod), attr,
-                    value in ("1", "true") if flag
-                    else value if isinstance(old, str)
-                    # a tuple of names, e.g. solver.bound.BOUND_SUBSOLVERS=max_lp+core
-                    else tuple(value.split("+")) if isinstance(old, tuple)
-                    else type(old)(float(value)))
+            module = importlib.import_module(mod)
+            setattr(module, attr, _value(getattr(module, attr), value))
             continue
-        old = getattr(settings, key)
-        settings = replace(settings, **{key: type(old)(float(value)) if not isinstance(old, bool)
-                                        else value in ("1", "true")})
+        settings = replace(settings, **{key: _value(getattr(settings, key), value)})
     params.LNS = settings
     solve_mod.LNS = settings
     lns.search.__defaults__ = (settings,)
