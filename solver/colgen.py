@@ -12,7 +12,8 @@ with the shortfall and over-coverage slacks at their weights::
 (``r``/``u`` the base tier, ``q``/``p`` the peak tier, ``o`` the over-coverage weight,
 ``cost_c`` the person's own penalties: requests, continuity, backup use). Solved by
 GLOP; a person's pricing problem is their own CP-SAT model (:func:`solver.build.build_model`
-of a one-person problem, every hard rule of theirs) with ``-pi_d`` on each duty.
+of a one-person problem, every hard rule of theirs) with ``-pi_d`` on each duty, answered
+first where possible by a dynamic programme (:mod:`solver.dp_pricing`, ``DP_PRICING``).
 
 The bound reported is the Lagrangian one, valid at any duals ``pi_d >= -o_d`` whether
 or not the column generation converged::
@@ -46,10 +47,12 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from solver.build import build_model
+from solver.dp_pricing import PersonDP, unsupported
 from solver.evaluate import evaluate
 from solver.own_model import OwnModel
 from solver.problem import Demand, Problem
@@ -101,6 +104,16 @@ less time than :func:`colgen_dive`'s (there: until convergence). On Instance8 wi
 FINISH_TIME = 0.25
 """Share of the dive's time kept for CP-SAT's completion."""
 
+DP_PRICING = True
+"""Each pricing problem is first given to :class:`solver.dp_pricing.PersonDP`; CP-SAT
+solves it only when the programme neither found its optimum nor proved that no roster
+of negative reduced cost exists. Exact either way. Measured (BENCHMARKS.md section 7,
+"2026-12-07, 16:05 UTC"): the root of g10 converged in 49-52 s against 81 s, h01 in
+65-72 s against ... s."""
+
+DP_STEPS = 4
+"""Most programmes per pricing problem (subgradient steps on its multipliers between them)."""
+
 COLUMNS_PER_PRICING = 3
 """The last rosters of each pricing solve (its best and the ones just before) offered to
 the master when their reduced cost is negative."""
@@ -133,6 +146,10 @@ class ColgenBound:
     seconds: float
     history: list[tuple[float, float]]
     """(seconds since start, best bound) after each round."""
+    answered: tuple[int, int] = (0, 0)
+    """Pricing problems answered by the dynamic programme, by CP-SAT."""
+    lp_seconds: float = 0.0
+    """Time in the master's LP solves."""
 
 
 class _Columns(cp_model.CpSolverSolutionCallback):
@@ -157,6 +174,28 @@ class _Pricer:
         self.m, self.solver = self.own.m, self.own.solver
         self.x = {did: var for did, var in self.own.duty_vars.items()
                   if not self.m.duties[did].busy}
+        self.dp = (PersonDP(problem, pid, duties)
+                   if DP_PRICING and not unsupported(problem, pid, duties) else None)
+
+    def quick(self, pi: dict[str, int], mu: float):
+        """The pricing problem answered by the dynamic programme, in :meth:`price`'s
+        form, when it settles it: its roster is optimal (its cost meets the bound), or
+        the bound is at least ``mu`` (no roster of negative reduced cost); else None."""
+        if self.dp is None:
+            return None
+        ids = self.dp.ids
+        out = self.dp.price(-np.array([pi.get(i, 0) for i in ids], dtype=np.float64) / SCALE,
+                            DP_STEPS)
+        if out is None:
+            return None
+        bound, roster = out
+        # the scaled optimum is an integer (integer costs, duals in 1 / SCALE): round up
+        proven = math.ceil(bound * SCALE - 1e-6)
+        if roster is not None and roster[1] * SCALE <= proven + 1e-6:
+            return [(frozenset(roster[0]), roster[1] * SCALE)], proven, True
+        if proven >= mu * SCALE + 1e-4:
+            return [], proven, True
+        return None
 
     def price(self, pi: dict[str, int], seconds: float):
         """([(duty ids, objective)] of the last rosters found, proven bound, proven optimal)
@@ -217,6 +256,9 @@ class _Master:
         self.pi_lp = {did: max(dm.under_weight, dm.peak_weight) / 2 for did, dm in self.rows_d.items()}
         self.mu = {pid: math.inf for pid in self.pricers}
         self.lp_value: float | None = None
+        self.answered = [0, 0]
+        """Pricing problems answered by the dynamic programme, by CP-SAT."""
+        self.lp_seconds = 0.0
 
     def add(self, pid: str, col: frozenset[str], cost: int) -> None:
         v = self.lp.NumVar(0, self.lp.infinity(), "")
@@ -229,7 +271,10 @@ class _Master:
         self.columns.append((pid, col, v, cost))
 
     def solve_lp(self) -> bool:
-        if self.lp.Solve() != pywraplp.Solver.OPTIMAL:
+        t = time.perf_counter()
+        status = self.lp.Solve()
+        self.lp_seconds += time.perf_counter() - t
+        if status != pywraplp.Solver.OPTIMAL:
             return False
         self.lp_value = self.objective.Value()
         self.mu = {pid: c.dual_value() for pid, c in self.convex.items()}
@@ -272,7 +317,13 @@ class _Master:
                     left = deadline - time.perf_counter()
                     # a person with no column yet is priced to the end (the master needs one)
                     most = cap if self.by_person.get(pid) and pid not in slow else PRICING_SECONDS
-                    results[pid] = pricers[pid].price(pi, min(most, left))
+                    res = pricers[pid].quick(pi, self.mu[pid])
+                    if res is None:
+                        res = pricers[pid].price(pi, min(most, left))
+                        self.answered[1] += 1
+                    else:
+                        self.answered[0] += 1
+                    results[pid] = res
 
             run_threads(work, max(1, int(workers)), "colgen")
             # every pricing problem answered with a proven bound: the round's bound holds
@@ -344,7 +395,8 @@ def colgen_bound(problem: Problem, seconds: float, workers: int = 1) -> ColgenBo
         master.solve_lp()  # columns of the last round included
     return ColgenBound(bound=best, lp=master.lp_value, converged=converged, rounds=rounds,
                        columns=len(master.columns), seconds=time.perf_counter() - t0,
-                       history=history)
+                       history=history, answered=tuple(master.answered),
+                       lp_seconds=master.lp_seconds)
 
 
 @dataclass

@@ -160,6 +160,7 @@ def test_quick_pricing_reaches_the_same_lp_bound_and_proves_it(monkeypatch):
 
     compiled = compile_scenario(instance_to_scenario(parse_instance(DATA / "Instance1.txt")))
     monkeypatch.setattr(cg, "QUICK_PRICING_SECONDS", 0.03)  # off by default
+    monkeypatch.setattr(cg, "DP_PRICING", False)  # CP-SAT's own time caps are measured here
     q = cg.QUICK_PRICING_SECONDS
     assert 0 < q < cg.PRICING_SECONDS
     caps: list[list[float]] = []
@@ -200,6 +201,7 @@ def test_a_person_whose_quick_pricing_finds_nothing_is_priced_to_the_end_after(m
 
     compiled = compile_scenario(instance_to_scenario(parse_instance(DATA / "Instance1.txt")))
     monkeypatch.setattr(cg, "QUICK_PRICING_SECONDS", 0.03)  # off by default
+    monkeypatch.setattr(cg, "DP_PRICING", False)  # CP-SAT's own time caps are measured here
     q = cg.QUICK_PRICING_SECONDS
     victim = compiled.problem.people[0].id
     calls: list[tuple[str, float]] = []
