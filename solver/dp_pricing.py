@@ -41,10 +41,12 @@ INF = 1e18
 MAX_MINUTE_UNITS = 400
 """The horizon's minutes are part of the state only up to this many units."""
 
-MAX_STATES = 4_000_000
+MAX_STATES = 16_000_000
 """Most work states of one programme (days x duties a day x run lengths x 2 x minute
-units x weekend states; 8 + 4 bytes each, per pricing thread): beyond it the weekends,
-then the minutes, leave the state for multipliers."""
+units x weekend states; 8 + 4 bytes each, so at most 192 MB per pricing thread): beyond
+it the weekends, then the minutes, leave the state for multipliers. At 4 000 000 the
+weekends of h12 (63 x 45 x 6) left the state and the programme settled 28 % of the
+pricing problems (root 211 s against CP-SAT's 225 s); at 16 000 000, 83 % (126 s)."""
 
 _local = threading.local()
 
