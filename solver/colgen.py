@@ -107,9 +107,10 @@ FINISH_TIME = 0.25
 DP_PRICING = True
 """Each pricing problem is first given to :class:`solver.dp_pricing.PersonDP`; CP-SAT
 solves it only when the programme neither found its optimum nor proved that no roster
-of negative reduced cost exists. Exact either way. Measured (BENCHMARKS.md section 7,
-"2026-12-07, 16:05 UTC"): the root of g10 converged in 49-52 s against 81 s, h01 in
-65-72 s against ... s."""
+of negative reduced cost exists. Exact either way (same bound at convergence). Measured
+(BENCHMARKS.md section 7, "2026-12-07, 16:05-18:30 UTC", ``benchmarks/colgen_root.py``):
+the root converged 1.85 times sooner on g10 (52.9 s against 98.0), 2.46 on h01, 2.68
+on h11 and 1.78 on h12, the programme settling 77-93 % of the pricing problems."""
 
 DP_STEPS = 4
 """Most programmes per pricing problem (subgradient steps on its multipliers between them)."""

@@ -22,7 +22,7 @@ bound, it is the pricing problem's optimum; when the bound alone shows no roster
 negative reduced cost, no column is missing. Only the people left are priced by CP-SAT,
 so the column generation is as exact as before
 (``tests/solver/test_dp_pricing.py`` compares it with CP-SAT on random people).
-Measured in BENCHMARKS.md section 7, "2026-12-07, 16:05 UTC".
+Measured in BENCHMARKS.md section 7, "2026-12-07, 16:05-18:30 UTC".
 """
 
 from __future__ import annotations
@@ -70,6 +70,8 @@ def unsupported(problem: Problem, pid: str, duties) -> str | None:
     person = next(p for p in problem.people if p.id == pid)
     if person.params:
         return "rule parameters of the catalog"
+    if person.max_consecutive_days == 0:
+        return "no day may be worked (the state needs a run of at least one)"
     if any(d.busy for d in duties):
         return "duties held elsewhere"
     if any(f[0] == pid for f in problem.fixed):

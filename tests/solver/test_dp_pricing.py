@@ -131,3 +131,16 @@ def test_the_programme_agrees_with_cp_sat_on_random_people(limits):
                 assert opt >= mu * SCALE, seed  # nothing under the convexity dual
     assert checked_rosters >= 30
     assert limits or exact_cases >= 30
+
+
+def test_people_the_programme_cannot_hold_are_priced_by_cp_sat_alone():
+    from solver.colgen import colgen_bound
+    from tests.solver.solver_cases import duty
+
+    # a maximum run of 0 days: nobody may work; the programme's state needs runs of >= 1
+    duties = [duty(0, "D", under=10), duty(1, "D", under=10)]
+    p = problem([Person(id="a", max_consecutive_days=0), Person(id="b")], duties)
+    assert _Pricer(p, "a", duties).dp is None and _Pricer(p, "b", duties).dp is not None
+    r = colgen_bound(p, 20.0)
+    assert r.converged and r.bound == pytest.approx(0.0)  # b holds both days
+    assert r.answered[1] >= 1  # a went to CP-SAT
