@@ -319,11 +319,11 @@ class _Master:
                     # a person with no column yet is priced to the end (the master needs one)
                     most = cap if self.by_person.get(pid) and pid not in slow else PRICING_SECONDS
                     res = pricers[pid].quick(pi, self.mu[pid])
-                    if res is None:
+                    by_cpsat = res is None
+                    if by_cpsat:
                         res = pricers[pid].price(pi, min(most, left))
-                        self.answered[1] += 1
-                    else:
-                        self.answered[0] += 1
+                    with lock:
+                        self.answered[by_cpsat] += 1
                     results[pid] = res
 
             run_threads(work, max(1, int(workers)), "colgen")
