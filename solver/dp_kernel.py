@@ -125,7 +125,7 @@ def best_roster(n, start, u, cost, offc, cstart, compat, sw, ok0, R, O, M, E, K,
                     for e in range(E):
                         if OF[d, o, s, m, e] < INF:
                             OF[d, o, s, m, e] += offc[d]
-    # the cheapest end state for each total of minutes (other totals: other rosters)
+    # the cheapest end state for each total of minutes; the cheapest of them is the answer
     d = n - 1
     best = INF
     J = start[d + 1] - start[d]

@@ -119,11 +119,10 @@ class PersonDP:
         self.limited = self.tlim >= 0
         self.lam_t = np.zeros(len(self.types))
         self.lam_hi = self.lam_lo = self.lam_we = 0.0
-        self.plan = np.full(n, -1, dtype=np.int64)
 
     def _successions(self, rules) -> None:
         """Which duty may follow which on the next day (and on day 0, after the history)."""
-        p, rest, forb = self.p, self.problem.rules.min_rest_minutes, rules.forbidden_successions
+        p, rest, forb = self.p, rules.min_rest_minutes, rules.forbidden_successions
 
         def follows(end, kind, y) -> bool:
             if kind is not None and (kind, y.shift_type) in forb:

@@ -16,7 +16,6 @@ CP-SAT on their own model, and the programme must agree:
 
 from __future__ import annotations
 
-import math
 import random
 
 import numpy as np
@@ -25,7 +24,7 @@ import pytest
 from solver.colgen import SCALE, _Pricer
 from solver.dp_pricing import PersonDP
 from solver.evaluate import evaluate
-from solver.problem import Demand, Person, Request, Rules, Weights
+from solver.problem import Demand, Duty, Person, Request, Rules, Weights
 from tests.solver.solver_cases import DAY, problem
 from tests.solver.test_solver_greedy import fixed_to
 
@@ -37,8 +36,6 @@ def _case(seed: int, limits: bool):
     days = rng.randint(5, 10)
     kinds = rng.sample(sorted(TYPES), rng.randint(1, 3))
     duties = []
-    from solver.problem import Duty
-
     for d in range(days):
         for t in kinds:
             if rng.random() < 0.8:
