@@ -1,12 +1,17 @@
-"""Column generation's root on suite instances: pricing by CP-SAT alone against the
-dynamic programme first (:data:`solver.colgen.DP_PRICING`), interleaved in one run.
+"""Column generation's root on suite instances: pricing by CP-SAT alone, by the dynamic
+programme first (:data:`solver.colgen.DP_PRICING`), and with the programme's unproven
+rosters as columns too (:data:`solver.colgen.DP_COLUMNS`), interleaved in one run.
 
 Each (instance, mode, repeat) runs in a fresh process (numba's compiled kernel is
 cached on disk, so it is not compiled in the measured time after the first run).
 Prints one line per run and, at the end, the median time to convergence per instance
-and mode with the ratio off / on::
+and mode with the ratio to the first mode::
 
-    python benchmarks/colgen_root.py g10 h01 --limit 200 --repeats 3
+    python benchmarks/colgen_root.py g10 h01 --limit 200 --repeats 3 --modes cpsat dp cols
+
+Modes: ``cpsat`` (CP-SAT prices every person), ``dp`` (the programme first, only its
+proven answers), ``cols`` (the programme's rosters of negative reduced cost are columns
+as well).
 """
 
 from __future__ import annotations
@@ -24,20 +29,23 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from curtois_gen import SUITE, generate  # noqa: E402
 
+MODES = ("cpsat", "dp", "cols")
+
 
 def _child(name: str, mode: str, limit: float, workers: int) -> None:
     from suite_bounds import _load
 
     from solver import colgen
 
-    colgen.DP_PRICING = mode == "dp"
+    colgen.DP_PRICING = mode in ("dp", "cols")
+    colgen.DP_COLUMNS = mode == "cols"
     shape = next(s for s in SUITE if s.name == name)
     problem = _load(generate(shape))[1].problem
     b = colgen.colgen_bound(problem, limit, workers)
     print(json.dumps({"instance": name, "mode": mode, "bound": b.bound, "lp": b.lp,
                       "converged": b.converged, "rounds": b.rounds, "columns": b.columns,
                       "seconds": round(b.seconds, 2), "lp_seconds": round(b.lp_seconds, 2), "by_dp": b.answered[0],
-                      "by_cpsat": b.answered[1]}))
+                      "by_cpsat": b.answered[1], "unproven": b.unproven}))
 
 
 def main() -> None:
@@ -46,6 +54,8 @@ def main() -> None:
     ap.add_argument("--limit", type=float, default=200.0, help="seconds per root")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--repeats", type=int, default=1)
+    ap.add_argument("--modes", nargs="+", choices=MODES, default=["cpsat", "dp"],
+                    help="pricing modes, the first the baseline of the ratios")
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -54,26 +64,28 @@ def main() -> None:
     rows = []
     for _ in range(args.repeats):
         for name in args.names:
-            for mode in ("cpsat", "dp"):
+            for mode in args.modes:
                 out = subprocess.run([sys.executable, __file__, "x", "--child", name, mode,
                                       "--limit", str(args.limit), "--workers", str(args.workers)],
                                      capture_output=True, text=True, check=True)
                 row = json.loads(out.stdout.strip().splitlines()[-1])
                 rows.append(row)
                 print(json.dumps(row), flush=True)
-    print("| instance | CP-SAT only: s (rounds) | programme first: s (rounds) | ratio | answered by the programme |")
-    print("| --- | --- | --- | --- | --- |")
+    base = args.modes[0]
+    print("| instance | " + " | ".join(f"{m}: s (rounds), answered by the programme, ratio to {base}"
+                                       for m in args.modes) + " |")
+    print("| --- |" + " --- |" * len(args.modes))
     for name in args.names:
-        med = {}
-        for mode in ("cpsat", "dp"):
+        cells, med = [], {}
+        for mode in args.modes:
             mine = [r for r in rows if r["instance"] == name and r["mode"] == mode]
-            conv = all(r["converged"] for r in mine)
-            med[mode] = (statistics.median(r["seconds"] for r in mine),
-                         "/".join(str(r["rounds"]) for r in mine), conv)
-        dp = [r for r in rows if r["instance"] == name and r["mode"] == "dp"]
-        share = sum(r["by_dp"] for r in dp) / max(1, sum(r["by_dp"] + r["by_cpsat"] for r in dp))
-        cell = {m: f"{v[0]:.1f} ({v[1]}){'' if v[2] else ' not converged'}" for m, v in med.items()}
-        print(f"| {name} | {cell['cpsat']} | {cell['dp']} | {med['cpsat'][0] / med['dp'][0]:.2f} | {share:.0%} |")
+            med[mode] = statistics.median(r["seconds"] for r in mine)
+            share = (sum(r["by_dp"] for r in mine)
+                     / max(1, sum(r["by_dp"] + r["by_cpsat"] for r in mine)))
+            conv = "" if all(r["converged"] for r in mine) else " not converged"
+            cells.append(f"{med[mode]:.1f} ({'/'.join(str(r['rounds']) for r in mine)}){conv}, "
+                         f"{share:.0%}, {med[base] / med[mode]:.2f}")
+        print(f"| {name} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

@@ -112,6 +112,13 @@ of negative reduced cost exists. Exact either way (same bound at convergence). M
 the root converged 1.85 times sooner on g10 (52.9 s against 98.0), 2.46 on h01, 2.68
 on h11 and 1.78 on h12, the programme settling 77-93 % of the pricing problems."""
 
+DP_COLUMNS = True
+"""A roster of the programme with a negative reduced cost is the person's column even when
+it is not proven optimal (its bound, a valid lower bound, stands for the round's); CP-SAT
+then prices only the people for whom the programme found neither such a roster nor a
+proof. A round that adds no column is followed by one priced exactly (CP-SAT for whoever
+the programme does not settle), so convergence is proven as before."""
+
 DP_STEPS = 4
 """Most programmes per pricing problem (subgradient steps on its multipliers between them)."""
 
@@ -149,6 +156,9 @@ class ColgenBound:
     """(seconds since start, best bound) after each round."""
     answered: tuple[int, int] = (0, 0)
     """Pricing problems answered by the dynamic programme, by CP-SAT."""
+    unproven: int = 0
+    """Of the programme's answers, rosters of negative reduced cost not proven optimal
+    (:data:`DP_COLUMNS`)."""
     lp_seconds: float = 0.0
     """Time in the master's LP solves."""
 
@@ -178,10 +188,12 @@ class _Pricer:
         self.dp = (PersonDP(problem, pid, duties)
                    if DP_PRICING and not unsupported(problem, pid, duties) else None)
 
-    def quick(self, pi: dict[str, int], mu: float):
+    def quick(self, pi: dict[str, int], mu: float, heuristic: bool = False):
         """The pricing problem answered by the dynamic programme, in :meth:`price`'s
         form, when it settles it: its roster is optimal (its cost meets the bound), or
-        the bound is at least ``mu`` (no roster of negative reduced cost); else None."""
+        the bound is at least ``mu`` (no roster of negative reduced cost); with
+        ``heuristic``, also when its roster has a negative reduced cost (not proven
+        optimal: the bound is the programme's); else None."""
         if self.dp is None:
             return None
         ids = self.dp.ids
@@ -196,6 +208,8 @@ class _Pricer:
             return [(frozenset(roster[0]), roster[1] * SCALE)], proven, True
         if proven >= mu * SCALE + 1e-4:
             return [], proven, True
+        if heuristic and roster is not None and roster[1] * SCALE < mu * SCALE - 1:
+            return [(frozenset(roster[0]), roster[1] * SCALE)], proven, False
         return None
 
     def price(self, pi: dict[str, int], seconds: float):
@@ -259,6 +273,7 @@ class _Master:
         self.lp_value: float | None = None
         self.answered = [0, 0]
         """Pricing problems answered by the dynamic programme, by CP-SAT."""
+        self.unproven = 0
         self.lp_seconds = 0.0
 
     def add(self, pid: str, col: frozenset[str], cost: int) -> None:
@@ -298,6 +313,7 @@ class _Master:
         alpha = 0.0 if self.lp_value is None else STABILISE
         cap = QUICK_PRICING_SECONDS or PRICING_SECONDS
         slow: set[str] = set()  # people whose quick pricing found no roster: exact from then on
+        heuristic = DP_COLUMNS  # the programme's unproven rosters are columns (DP_COLUMNS)
         while time.perf_counter() < deadline and not (stop is not None and stop()):
             if max_rounds and rounds >= max_rounds:
                 break
@@ -318,12 +334,13 @@ class _Master:
                     left = deadline - time.perf_counter()
                     # a person with no column yet is priced to the end (the master needs one)
                     most = cap if self.by_person.get(pid) and pid not in slow else PRICING_SECONDS
-                    res = pricers[pid].quick(pi, self.mu[pid])
+                    res = pricers[pid].quick(pi, self.mu[pid], heuristic)
                     by_cpsat = res is None
                     if by_cpsat:
                         res = pricers[pid].price(pi, min(most, left))
                     with lock:
                         self.answered[by_cpsat] += 1
+                        self.unproven += not by_cpsat and not res[2]
                     results[pid] = res
 
             run_threads(work, max(1, int(workers)), "colgen")
@@ -367,6 +384,9 @@ class _Master:
                 cap = PRICING_SECONDS
                 continue
             if complete and added == 0 and rounds > 1:
+                if heuristic and not exact:
+                    heuristic = False  # the programme's rosters found nothing: price exactly
+                    continue
                 if alpha == 0.0 or (self.lp_value is not None and best >= self.lp_value - 1e-6):
                     # converged, unless a pricing solve stopped before proving its optimum
                     # (then nothing more is found at these duals either)
@@ -376,7 +396,7 @@ class _Master:
                 continue
             if not self.solve_lp():
                 break
-            alpha = STABILISE
+            alpha, heuristic = STABILISE, DP_COLUMNS
         return best, converged, rounds
 
 
@@ -397,6 +417,7 @@ def colgen_bound(problem: Problem, seconds: float, workers: int = 1) -> ColgenBo
     return ColgenBound(bound=best, lp=master.lp_value, converged=converged, rounds=rounds,
                        columns=len(master.columns), seconds=time.perf_counter() - t0,
                        history=history, answered=tuple(master.answered),
+                       unproven=master.unproven,
                        lp_seconds=master.lp_seconds)
 
 

@@ -11,7 +11,11 @@ CP-SAT on their own model, and the programme must agree:
 * where only the rules it holds exactly apply (no shift-type limit), its bound *is* the
   optimum and its roster reaches it (so it is not a weaker relaxation than documented);
 * what column generation takes from it (``_Pricer.quick``) is either the optimum or a
-  proof that nothing under the convexity dual exists.
+  proof that nothing under the convexity dual exists; with unproven columns allowed
+  (``solver.colgen.DP_COLUMNS``), also a roster under the convexity dual that keeps every
+  rule, its bound still below the optimum;
+* column generation converges to the same bound with the programme's unproven columns,
+  with its proven answers only, and with CP-SAT alone (the generated suite's g01).
 """
 
 from __future__ import annotations
@@ -21,6 +25,10 @@ import random
 import numpy as np
 import pytest
 
+import solver.colgen as cg
+from planner.compile import compile_scenario
+from planner.curtois import parse_text
+from planner.curtois.to_domain import instance_to_scenario
 from solver.colgen import SCALE, _Pricer
 from solver.dp_pricing import PersonDP
 from solver.evaluate import evaluate
@@ -89,7 +97,7 @@ def _optimum(pricer: _Pricer, pi):
 
 @pytest.mark.parametrize("limits", [False, True])
 def test_the_programme_agrees_with_cp_sat_on_random_people(limits):
-    exact_cases = checked_rosters = 0
+    exact_cases = checked_rosters = unproven_columns = 0
     for seed in range(60):
         p, duties, pi = _case(seed, limits)
         pricer = _Pricer(p, "p", duties)
@@ -116,28 +124,59 @@ def test_the_programme_agrees_with_cp_sat_on_random_people(limits):
             assert bound * SCALE == pytest.approx(opt, abs=1e-6), seed
             assert roster is not None and roster[1] * SCALE == pytest.approx(opt, abs=1e-6), seed
             exact_cases += 1
-        for mu in (opt / SCALE - 1.0, opt / SCALE + 1.0):
+        for mu in (opt / SCALE - 1.0, opt / SCALE + 1.0, opt / SCALE + 50.0):
             quick = _Pricer(p, "p", duties).quick(pi, mu)
-            if quick is None:
-                continue
-            found, proven, optimal = quick
-            assert optimal and proven <= opt + 1e-6, seed
-            if found:
-                assert found[0][1] == pytest.approx(opt, abs=1e-6), seed
-            else:
-                assert opt >= mu * SCALE, seed  # nothing under the convexity dual
+            heuristic = _Pricer(p, "p", duties).quick(pi, mu, heuristic=True)
+            if quick is not None:
+                assert heuristic == quick, seed  # proven answers are the same either way
+                found, proven, optimal = quick
+                assert optimal and proven <= opt + 1e-6, seed
+                if found:
+                    assert found[0][1] == pytest.approx(opt, abs=1e-6), seed
+                else:
+                    assert opt >= mu * SCALE, seed  # nothing under the convexity dual
+            elif heuristic is not None:
+                (col, value), = heuristic[0]
+                assert not heuristic[2] and heuristic[1] <= opt + 1e-6, seed  # the programme's bound
+                assert opt - 1e-6 <= value < mu * SCALE, seed  # a column of negative reduced cost
+                plan = [("p", did) for did in col]
+                assert fixed_to(p, plan, ()).status == "optimal", seed
+                own = evaluate(p, plan, ()).objective
+                assert value == pytest.approx(SCALE * own - sum(pi[d] for d in col)), seed
+                unproven_columns += 1
     assert checked_rosters >= 30
     assert limits or exact_cases >= 30
+    assert not limits or unproven_columns >= 3  # the unproven path was exercised
 
 
 def test_people_the_programme_cannot_hold_are_priced_by_cp_sat_alone():
-    from solver.colgen import colgen_bound
     from tests.solver.solver_cases import duty
 
     # a maximum run of 0 days: nobody may work; the programme's state needs runs of >= 1
     duties = [duty(0, "D", under=10), duty(1, "D", under=10)]
     p = problem([Person(id="a", max_consecutive_days=0), Person(id="b")], duties)
     assert _Pricer(p, "a", duties).dp is None and _Pricer(p, "b", duties).dp is not None
-    r = colgen_bound(p, 20.0)
+    r = cg.colgen_bound(p, 20.0)
     assert r.converged and r.bound == pytest.approx(0.0)  # b holds both days
     assert r.answered[1] >= 1  # a went to CP-SAT
+
+
+def test_unproven_columns_converge_to_the_same_bound(monkeypatch):
+    # the generated suite's g01 (14 x 10 x 2): its shift-type limits bind, so the
+    # programme leaves some pricing problems unproven
+    from tests.curtois.test_suite_generator import _gen
+
+    gen = _gen()
+    shape = next(s for s in gen.SUITE if s.name == "g01")
+    p = compile_scenario(instance_to_scenario(parse_text(gen.generate(shape)))).problem
+    runs = {}
+    for pricing, columns in ((False, False), (True, False), (True, True)):
+        monkeypatch.setattr(cg, "DP_PRICING", pricing)
+        monkeypatch.setattr(cg, "DP_COLUMNS", columns)
+        runs[pricing, columns] = cg.colgen_bound(p, 120.0, workers=2)
+    assert all(r.converged for r in runs.values())
+    exact = runs[False, False].bound
+    assert runs[True, False].bound == pytest.approx(exact, abs=1e-3)
+    assert runs[True, True].bound == pytest.approx(exact, abs=1e-3)
+    assert exact <= 240 + 1e-6  # g01's optimum (benchmarks/suite_reference.csv)
+    assert runs[True, False].unproven == 0 and runs[True, True].unproven > 0
