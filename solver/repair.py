@@ -37,15 +37,22 @@ repair runs under a deterministic budget, see :func:`repair_plan`)."""
 
 
 def residual(demand: Demand, others: int) -> Demand:
-    """The demand left for one more person once ``others`` people hold the duty.
+    """The demand left for more people once ``others`` people hold the duty.
 
-    The required tier is filled first, then the peak tier; whatever exceeds both is
-    over-coverage, which the remaining person pays at the same ``over_weight``.
+    Missing people fall on the cheaper tier first (:func:`solver.rules.coverage.split_missing`),
+    so the first holders fill the dearer one: the required tier unless the peak tier
+    weighs more. Whatever exceeds both tiers is over-coverage, which the remaining people
+    pay at the same ``over_weight``. So ``k`` more holders cost, against the residual
+    demand, what they add to the whole duty's cost.
     """
-    required = max(0, demand.required - others)
-    beyond = max(0, others - demand.required)
-    peak = max(0, demand.peak_required - beyond)
-    return replace(demand, required=required, peak_required=peak)
+    first, second = demand.required, demand.peak_required
+    if demand.peak_weight > demand.under_weight:
+        first, second = second, first
+    left_first = max(0, first - others)
+    left_second = max(0, second - max(0, others - first))
+    if demand.peak_weight > demand.under_weight:
+        return replace(demand, required=left_second, peak_required=left_first)
+    return replace(demand, required=left_first, peak_required=left_second)
 
 
 def short_duties(problem: Problem, counts: Counter) -> list[str]:

@@ -33,6 +33,25 @@ def test_residual_fills_the_required_tier_first(demand, others, required, peak):
     assert (left.required, left.peak_required) == (required, peak)
 
 
+@pytest.mark.parametrize("seed", range(40))
+def test_more_holders_cost_the_residual_demand_what_they_add_to_the_whole_duty(seed):
+    # whichever tier weighs more (the first holders fill it), k more holders cost against
+    # the residual demand what they add to the duty's own cost (solver.evaluate's tiers)
+    from solver.problem import Duty
+    from solver.sweep import _cover_cost
+
+    rng = random.Random(seed)
+    demand = Demand(required=rng.randint(0, 3), peak_required=rng.randint(0, 3),
+                    under_weight=rng.randint(1, 9), peak_weight=rng.randint(1, 9),
+                    over_weight=rng.randint(0, 3))
+    duty = Duty(id="d", day=0, start=0, end=60, shift_type="D", minutes=60, group="g", demand=demand)
+    for others in range(6):
+        left = replace(duty, demand=residual(demand, others))
+        for k in range(4):
+            assert (_cover_cost(left, k) - _cover_cost(left, 0)
+                    == _cover_cost(duty, others + k) - _cover_cost(duty, others)), (others, k)
+
+
 def _break(plan, seed):
     """Drop a third of a plan's pairs at random: runs and minimum minutes break."""
     rng = random.Random(seed)
