@@ -94,7 +94,9 @@ class PersonDP:
         self.start = np.zeros(n + 1, dtype=np.int64)
         for d in range(n):
             self.start[d + 1] = self.start[d] + len(self.days[d])
-        flat = [x for day in self.days for x in day]
+        self.duties = flat = [x for day in self.days for x in day]
+        """The person's duties in :attr:`ids` order."""
+        self.at = {x.id: (x.day, j) for day in self.days for j, x in enumerate(day)}
         self.types = sorted({d.shift_type for d in duties})
         tix = {t: i for i, t in enumerate(self.types)}
         self.f_type = np.array([tix[x.shift_type] for x in flat], dtype=np.int64)
@@ -256,6 +258,16 @@ class PersonDP:
                         for d in range(self.n - 1) if plan[d] >= 0 and plan[d + 1] >= 0)
         cnt = np.bincount(self.f_type[idx], minlength=len(self.types))
         return idx, true, cnt, float(self.f_min[idx].sum()), len(set(self.f_we[idx].tolist()) - {-1})
+
+    def cost(self, ids, values: np.ndarray) -> float:
+        """What the roster of duty ids ``ids`` costs the person at ``values`` (added to
+        each duty's own cost, in :attr:`ids` order): the objective :meth:`price` gives
+        its rosters."""
+        plan = np.full(self.n, -1, dtype=np.int64)
+        for did in ids:
+            d, j = self.at[did]
+            plan[d] = j
+        return self._measure(plan, self.work_cost + values)[1]
 
     def price(self, values: np.ndarray, iters: int):
         """At ``values`` (added to each duty's own cost, in :attr:`ids` order): (lower

@@ -28,15 +28,18 @@ with such weights a change is kept only if the whole plan's objective
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 import time
 from collections import Counter, defaultdict
 from dataclasses import replace
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from solver.build import build_model
+from solver.dp_pricing import PersonDP, unsupported
 from solver.evaluate import evaluate
 from solver.own_model import OwnModel
 from solver.problem import Problem, separable  # noqa: F401 (re-exported)
@@ -79,6 +82,17 @@ same-run A/B against False (BENCHMARKS.md section 7, "2026-12-06 late evening"; 
 73.8 %, hold-out 29.2 % against 44.4 %. False: rebuilt for each re-plan."""
 
 
+DP_SWEEP = True
+"""In the guided passes, each re-plan is first given to the person's dynamic programme
+(:class:`solver.dp_pricing.PersonDP`, column generation's pricing: the coverage the
+others leave is one cost per duty, as a dual is). CP-SAT solves it only when the
+programme neither found its optimum nor proved that no roster beats the current one.
+False: CP-SAT for every re-plan."""
+
+DP_STEPS = 4
+"""Most programmes per re-plan (subgradient steps on its multipliers between them)."""
+
+
 def replan_person(problem: Problem, pid: str, by_person, counts: Counter,
                   held: dict[str, list[str]], seconds: float, seed: int = 0):
     """``pid``'s best roster against the coverage the others leave, or None.
@@ -117,11 +131,13 @@ def _better(solver: cp_model.CpSolver, model: cp_model.CpModel, duty_vars: dict,
     return [did for did, var in duty_vars.items() if solver.value(var)]
 
 
-def _cover_cost(duty, n: int) -> int:
-    """What ``n`` holders of ``duty`` cost in missing and extra people (docs/rules.md)."""
+def _cover_cost(duty, n: int, boost: float = 0) -> int:
+    """What ``n`` holders of ``duty`` cost in missing and extra people (docs/rules.md),
+    each missing person weighing ``boost`` more of its weight (:func:`_boosted`)."""
     dm = duty.demand
     base, peak = split_missing(duty, n)
-    return (base * dm.under_weight + peak * dm.peak_weight
+    return (base * (dm.under_weight + round(boost * dm.under_weight))
+            + peak * (dm.peak_weight + round(boost * dm.peak_weight))
             + dm.over_weight * max(0, n - dm.required - dm.peak_required))
 
 
@@ -138,6 +154,37 @@ def _solve_own(own: OwnModel, sub: Problem, seconds: float, seed: int):
     own.set_objective(1, per, offset)
     own.m.set_hint(sub.hint)
     return _better(own.solver, own.m.model, own.duty_vars, before, seconds, seed)
+
+
+def _steps(dp: PersonDP, counts: Counter, mine: list[str], boost: Counter | None):
+    """(values, before): what holding each of the person's duties changes in the coverage
+    the others leave (guided by ``boost``), in ``dp``'s order, and what the person's
+    current duties ``mine`` cost with it (both without the constant of the duties' cost
+    when nobody else holds them, which :func:`_solve_own`'s ``offset`` carries)."""
+    held = set(mine)
+    values = np.empty(len(dp.duties))
+    for i, duty in enumerate(dp.duties):
+        others = counts[duty.id] - (duty.id in held)
+        k = boost.get(duty.id, 0) if boost else 0
+        values[i] = _cover_cost(duty, others + 1, k) - _cover_cost(duty, others, k)
+    return values, round(dp.cost(mine, values))
+
+
+def _by_programme(dp: PersonDP, values: np.ndarray, before: int):
+    """(True, duty ids of a roster scoring strictly below ``before``, or None) when the
+    person's programme settles the re-plan at ``values`` (:func:`_steps`): its roster is
+    the optimum, or its bound shows that nothing scores below ``before``; (False, None)
+    when CP-SAT must say."""
+    out = dp.price(values, DP_STEPS)
+    if out is None:
+        return False, None
+    bound, roster = out
+    proven = math.ceil(bound - 1e-6)  # integer costs: the optimum is at least this
+    if roster is not None and roster[1] <= proven + 1e-6:
+        return True, (list(roster[0]) if round(roster[1]) < before else None)
+    if proven >= before:
+        return True, None
+    return False, None
 
 
 def sweep(problem: Problem, assignments, oncall, deadline: float, seed: int = 0,
@@ -220,13 +267,21 @@ def _pass(problem: Problem, plan, oncall, by_person, order: list[str], rng: rand
              "changed": 0}
 
     def replan(pid: str) -> None:
-        with lock:
-            sub = _own_problem(problem, pid, by_person, counts, held, boost)
-            seen = state["changed"]
-        if models is None:
-            new = _solve_alone(sub, deadline - time.perf_counter(), seed)
-        else:
-            new = _solve_own(models.get(pid), sub, deadline - time.perf_counter(), seed)
+        dp = models.programme(pid) if models is not None and boost is not None else None
+        settled = False
+        if dp is not None:
+            with lock:
+                values, before = _steps(dp, counts, held[pid], boost)
+                seen = state["changed"]
+            settled, new = _by_programme(dp, values, before)
+        if not settled:
+            with lock:
+                sub = _own_problem(problem, pid, by_person, counts, held, boost)
+                seen = state["changed"]
+            if models is None:
+                new = _solve_alone(sub, deadline - time.perf_counter(), seed)
+            else:
+                new = _solve_own(models.get(pid), sub, deadline - time.perf_counter(), seed)
         if new is None:
             return
         with lock:
@@ -275,12 +330,23 @@ class _OwnModels:
     def __init__(self, problem: Problem, by_person) -> None:
         self.problem, self.by_person = problem, by_person
         self.models: dict[str, OwnModel] = {}
+        self.programmes: dict[str, PersonDP | None] = {}
 
     def get(self, pid: str) -> OwnModel:
         own = self.models.get(pid)
         if own is None:
             own = self.models[pid] = OwnModel(self.problem, pid, self.by_person[pid])
         return own
+
+    def programme(self, pid: str) -> PersonDP | None:
+        """``pid``'s dynamic programme (:data:`DP_SWEEP`), None where it does not apply."""
+        if not DP_SWEEP:
+            return None
+        if pid not in self.programmes:
+            duties = self.by_person[pid]
+            self.programmes[pid] = (None if unsupported(self.problem, pid, duties)
+                                    else PersonDP(self.problem, pid, duties))
+        return self.programmes[pid]
 
 
 def _own_problem(problem: Problem, pid: str, by_person, counts: Counter,

@@ -163,3 +163,45 @@ def test_a_model_built_once_re_plans_a_person_as_a_model_rebuilt_each_time(seed)
                 assert not invalid_people(p, [a for a in plan if a[0] != pid]
                                           + [(pid, d) for d in reused])
     assert found  # some person could do better: the comparison was not vacuous
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_programme_re_plans_a_person_as_cp_sat_does(seed):
+    # the sweep's re-plan by the person's dynamic programme (solver.sweep.DP_SWEEP): its
+    # coverage steps and current cost are those of the one-person problem, and where it
+    # settles a re-plan its answer scores as CP-SAT's optimum does (or, like it, finds
+    # nothing better than the current roster)
+    from solver.own_model import OwnModel
+    from solver.repair import duties_by_person
+
+    p = random_problem(seed, people=6, days=10)
+    p = replace(p, rules=replace(p.rules, weights=replace(NO_WEIGHTS, continuity=2)))
+    plan, left = repair_plan(p, greedy_plan(p)[0], LATER, seed)
+    assert not left
+    by_person = duties_by_person(p)
+    models = sweep_mod._OwnModels(p, by_person)
+    counts = Counter(did for _, did in plan)
+    held = {q.id: [did for pid, did in plan if pid == q.id] for q in p.people}
+    rng = random.Random(seed)
+    settled = 0
+    for pid in (q.id for q in p.people if by_person.get(q.id)):
+        dp = models.programme(pid)
+        assert dp is not None
+        for boost in (Counter(), Counter({d.id: rng.choice([0.25, 1.0]) for d in p.duties
+                                          if rng.random() < 0.5})):
+            sub = sweep_mod._own_problem(p, pid, by_person, counts, held, boost)
+            values, before = sweep_mod._steps(dp, counts, held[pid], boost)
+            empty = sum(sweep_mod._cover_cost(d, 0) for d in sub.duties)
+            assert before + empty == evaluate(sub, sub.hint, ()).objective
+            ok, new = sweep_mod._by_programme(dp, values, before)
+            exact = sweep_mod._solve_own(OwnModel(p, pid, by_person[pid]), sub, 10, seed)
+            if not ok:
+                continue
+            settled += 1
+            assert (new is None) == (exact is None)
+            if new is not None:
+                assert (evaluate(sub, [(pid, d) for d in new], ()).objective
+                        == evaluate(sub, [(pid, d) for d in exact], ()).objective)
+                assert not invalid_people(p, [a for a in plan if a[0] != pid]
+                                          + [(pid, d) for d in new])
+    assert settled >= 6  # the programme answered: the comparison was not vacuous
