@@ -23,6 +23,10 @@ negative reduced cost, no column is missing. Only the people left are priced by 
 so the column generation is as exact as before
 (``tests/solver/test_dp_pricing.py`` compares it with CP-SAT on random people).
 Measured in BENCHMARKS.md section 7, "2026-12-07, 16:05-18:30 UTC".
+
+The person sweep (:mod:`solver.sweep`, :data:`solver.sweep.DP_SWEEP`) asks the same
+question with the coverage the others leave as the per-duty values, and uses the
+answer the same way.
 """
 
 from __future__ import annotations

@@ -18,7 +18,9 @@ search, :data:`GUIDE_STEP`): the gap then moves one person along per pass until 
 with room takes it, and the best plan of all passes is kept (strength.md, "Guided sweep").
 
 In the guided passes each person's model is built once per sweep and only its objective
-is rewritten for each re-plan (:data:`OWN_MODELS`, :mod:`solver.own_model`).
+is rewritten for each re-plan (:data:`OWN_MODELS`, :mod:`solver.own_model`); before it,
+the person's dynamic programme answers the re-plan wherever it proves its answer
+(:data:`DP_SWEEP`, :mod:`solver.dp_pricing`).
 
 Only problems whose objective is a sum of per-person and per-duty terms are swept:
 fairness spreads and continuity across people are not seen by a one-person model, so
