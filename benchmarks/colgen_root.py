@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 
@@ -28,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from curtois_gen import SUITE, generate  # noqa: E402
+from interleaved import run_children  # noqa: E402
 
 MODES = ("cpsat", "dp", "cols")
 
@@ -61,16 +61,8 @@ def main() -> None:
     if args.child:
         _child(args.child[0], args.child[1], args.limit, args.workers)
         return
-    rows = []
-    for _ in range(args.repeats):
-        for name in args.names:
-            for mode in args.modes:
-                out = subprocess.run([sys.executable, __file__, "x", "--child", name, mode,
-                                      "--limit", str(args.limit), "--workers", str(args.workers)],
-                                     capture_output=True, text=True, check=True)
-                row = json.loads(out.stdout.strip().splitlines()[-1])
-                rows.append(row)
-                print(json.dumps(row), flush=True)
+    rows = run_children(__file__, args.names, args.modes, args.repeats,
+                        ["--limit", str(args.limit), "--workers", str(args.workers)])
     base = args.modes[0]
     print("| instance | " + " | ".join(f"{m}: s (rounds), answered by the programme, ratio to {base}"
                                        for m in args.modes) + " |")

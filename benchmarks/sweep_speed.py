@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -26,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from curtois_gen import SUITE, generate  # noqa: E402
+from interleaved import run_children  # noqa: E402
 
 MODES = ("cpsat", "dp")
 
@@ -74,16 +74,8 @@ def main() -> None:
     if args.child:
         _child(args.child[0], args.child[1], args.limit, args.workers)
         return
-    rows = []
-    for _ in range(args.repeats):
-        for name in args.names:
-            for mode in MODES:
-                out = subprocess.run([sys.executable, __file__, "x", "--child", name, mode,
-                                      "--limit", str(args.limit), "--workers", str(args.workers)],
-                                     capture_output=True, text=True, check=True)
-                row = json.loads(out.stdout.strip().splitlines()[-1])
-                rows.append(row)
-                print(json.dumps(row), flush=True)
+    rows = run_children(__file__, args.names, MODES, args.repeats,
+                        ["--limit", str(args.limit), "--workers", str(args.workers)])
     print("| instance | mode | s per pass | passes | sweep s | objective (runs) |")
     print("| --- | --- | --- | --- | --- | --- |")
     for name in args.names:
