@@ -45,14 +45,13 @@ def residual(demand: Demand, others: int) -> Demand:
     pay at the same ``over_weight``. So ``k`` more holders cost, against the residual
     demand, what they add to the whole duty's cost.
     """
+    peak_first = demand.peak_weight > demand.under_weight
     first, second = demand.required, demand.peak_required
-    if demand.peak_weight > demand.under_weight:
+    if peak_first:
         first, second = second, first
-    left_first = max(0, first - others)
-    left_second = max(0, second - max(0, others - first))
-    if demand.peak_weight > demand.under_weight:
-        return replace(demand, required=left_second, peak_required=left_first)
-    return replace(demand, required=left_first, peak_required=left_second)
+    left = (max(0, first - others), max(0, second - max(0, others - first)))
+    required, peak = left[::-1] if peak_first else left
+    return replace(demand, required=required, peak_required=peak)
 
 
 def short_duties(problem: Problem, counts: Counter) -> list[str]:
