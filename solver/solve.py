@@ -91,7 +91,7 @@ section 7, "2026-12-05 evening", one seed: g10 205 against 385, h01 370 against 
 89 against 77, h10 296 against 284, l01 1 003 against 933; h08 level, 1 614 against
 1 612; geometric mean of the ratios 0.90).
 Measured again at 60 s once the roots were 2-4 times sooner (BENCHMARKS.md section 7,
-"2026-12-07, 22:07 - 2026-12-08, 00:45 UTC", two seeds): where the root converges in time
+"2026-12-07, 22:07-23:55 UTC", two seeds): where the root converges in time
 it wins outright (g05 proven optimal, g09 338 against a bound of 337), where it does not
 it loses on both seeds (h04 227 / 224 against 123 / 115, g02, g04, h01); 11 better and
 7 worse of 18 on seed 1, the mean gap 37.5 % against 33.2 %.
