@@ -11,7 +11,11 @@ and mode with the ratio to the first mode::
 
 Modes: ``cpsat`` (CP-SAT prices every person), ``dp`` (the programme first, only its
 proven answers), ``cols`` (the programme's rosters of negative reduced cost are columns
-as well).
+as well). A mode may carry settings after a colon, in ``suite.py``'s ``--variant``
+form, to compare them on the same root::
+
+    python benchmarks/colgen_root.py g10 h11 --limit 90 --modes cols \
+        cols:solver.colgen.DP_STEPS=8 cols:solver.colgen.DP_STEPS=2
 """
 
 from __future__ import annotations
@@ -32,17 +36,30 @@ from interleaved import run_children  # noqa: E402
 MODES = ("cpsat", "dp", "cols")
 
 
+def _mode(text: str) -> str:
+    """A mode, with settings after a colon (``cols:solver.colgen.DP_STEPS=8``)."""
+    if text.partition(":")[0] not in MODES:
+        raise argparse.ArgumentTypeError(f"{text!r}: the mode before ':' must be one of {', '.join(MODES)}")
+    return text
+
+
 def _child(name: str, mode: str, limit: float, workers: int) -> None:
+    from suite import _patch
     from suite_bounds import _load
 
     from solver import colgen
 
+    label = mode
+    mode, _, settings = mode.partition(":")
+
     colgen.DP_PRICING = mode in ("dp", "cols")
     colgen.DP_COLUMNS = mode == "cols"
+    if settings:
+        _patch(settings)  # after the mode's own switches: a setting may override them
     shape = next(s for s in SUITE if s.name == name)
     problem = _load(generate(shape))[1].problem
     b = colgen.colgen_bound(problem, limit, workers)
-    print(json.dumps({"instance": name, "mode": mode, "bound": b.bound, "lp": b.lp,
+    print(json.dumps({"instance": name, "mode": label, "bound": b.bound, "lp": b.lp,
                       "converged": b.converged, "rounds": b.rounds, "columns": b.columns,
                       "seconds": round(b.seconds, 2), "lp_seconds": round(b.lp_seconds, 2), "by_dp": b.answered[0],
                       "by_cpsat": b.answered[1], "unproven": b.unproven}))
@@ -54,8 +71,9 @@ def main() -> None:
     ap.add_argument("--limit", type=float, default=200.0, help="seconds per root")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--repeats", type=int, default=1)
-    ap.add_argument("--modes", nargs="+", choices=MODES, default=["cpsat", "dp"],
-                    help="pricing modes, the first the baseline of the ratios")
+    ap.add_argument("--modes", nargs="+", type=_mode, default=["cpsat", "dp"],
+                    help="pricing modes (cpsat, dp, cols), each optionally with settings after a "
+                    "colon (cols:solver.colgen.DP_STEPS=8); the first the baseline of the ratios")
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
