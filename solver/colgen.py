@@ -94,21 +94,18 @@ places them (:func:`colgen_dive`)."""
 ROOT_ROUNDS = 20
 """Pricing rounds the root must be able to fit by its deadline in :func:`colgen_start`
 (the public instances and the generated suite's 28-56-day shapes converged in 14-41
-rounds, BENCHMARKS.md section 7, "2026-12-05"); at a slower pace it gives up at once."""
-
-PACE_AFTER_FIRST = True
-"""The root's pace (:data:`ROOT_ROUNDS`) is measured from the end of its first round, once
-:data:`PACE_ROUNDS` rounds are done. Before, it was measured from the start after every
-round, so the first round alone (every person priced from scratch, the master built)
-decided: on the 28 x 150 x 8 suite shape, whose root converges in 30 rounds and 22 s, it
-gave up after one round of 1.8 s at a budget of 60 s."""
+rounds, BENCHMARKS.md section 7, "2026-12-05"); at a slower pace it gives up
+(:func:`pace_gives_up`)."""
 
 PACE_ROUNDS = 3
-"""Rounds done before the pace rule of :data:`PACE_AFTER_FIRST` judges."""
+"""Rounds done before the pace rule (:func:`pace_gives_up`) judges."""
 
 DIVE_UNCONVERGED = False
 """The dive of :func:`colgen_start` also starts from a root that did not converge by its
-deadline (its restricted master's LP), not only from a converged one."""
+deadline (its restricted master's LP), not only from a converged one. Off: at 60 s with
+column generation first (BENCHMARKS.md section 7, "2026-12-08, 01:35-03:27 UTC", seed 1)
+it was better on 8 of the 18 open tuning instances (g10 501 -> 324, h04 312 -> 186, g04
+and h03 below every earlier plan) and worse on 10 (h08 1 875 -> 4 245, h10 416 -> 1 350)."""
 
 DIVE_ROUNDS = 2
 """Most pricing rounds after each fixing step of :func:`colgen_start`'s dive, which has
@@ -474,9 +471,25 @@ def colgen_dive(problem: Problem, seconds: float, workers: int = 1,
     return _dive(problem, master, root, t0, dive_until, t0 + seconds, workers, share, finish, 0)
 
 
+def pace_gives_up(rounds: int, first_end: float, now: float, until: float) -> bool:
+    """Whether a root that has done ``rounds`` pricing rounds by ``now`` (the first ended
+    at ``first_end``) should give up: at its pace since the first round, fewer than
+    :data:`ROOT_ROUNDS` rounds in all would fit by ``until``. It does not judge before
+    :data:`PACE_ROUNDS` rounds (only the deadline ends those). The first round is no
+    measure of the pace (the master built, every person priced from scratch): when the
+    pace was measured from the start, on the 28 x 150 x 8 suite shape (whose root converges
+    in about 30 rounds and 22 s) the first round's 1.8 s made the root give up after it at
+    a budget of 60 s (BENCHMARKS.md section 7, "2026-12-08")."""
+    if rounds < PACE_ROUNDS:
+        return now >= until
+    pace = (rounds - 1) / max(1e-6, now - first_end)
+    return rounds + pace * (until - now) < ROOT_ROUNDS
+
+
 @dataclass
 class ColgenStart:
-    """What :func:`colgen_start` found: a bound, and a plan when the root converged."""
+    """What :func:`colgen_start` found: a bound, and a plan when the root converged (or
+    under :data:`DIVE_UNCONVERGED`)."""
 
     bound: float
     """The root's best Lagrangian bound (``-inf`` when no pricing round completed)."""
@@ -486,27 +499,21 @@ class ColgenStart:
 
 def colgen_start(problem: Problem, root_until: float, until: float, workers: int = 1,
                  stop=None) -> ColgenStart:
-    """The root's bound by ``root_until`` and, only when its column generation converged
-    by then, a dive's plan by ``until`` (:func:`colgen_dive`): the warm start of
-    :func:`solver.solve` on problems where :func:`applicable`. The root gives up as soon
-    as its pace so far (model building included) would fit fewer than ``ROOT_ROUNDS``
-    pricing rounds by ``root_until``. ``stop`` (a callable) is polled between rounds."""
+    """The root's bound by ``root_until`` and, when its column generation converged by
+    then (or, under :data:`DIVE_UNCONVERGED`, when its master has an LP at all), a
+    dive's plan by ``until`` (:func:`colgen_dive`): the warm start of
+    :func:`solver.solve` on problems where :func:`applicable`. The root gives up when its
+    pace would fit fewer than ``ROOT_ROUNDS`` pricing rounds by ``root_until``
+    (:func:`pace_gives_up`). ``stop`` (a callable) is polled between rounds."""
     t0 = time.perf_counter()
     master = _Master(problem)
     first: list[float] = []  # when the first round ended
 
     def give_up(rounds: int, _best: float) -> bool:
-        # at this pace fewer rounds than convergence usually takes would fit
         now = time.perf_counter()
-        if not PACE_AFTER_FIRST:
-            return rounds / max(1e-6, now - t0) * (root_until - t0) < ROOT_ROUNDS
         if rounds == 1:
             first.append(now)
-        if rounds < PACE_ROUNDS:
-            return now >= root_until
-        # the first round is no measure of the pace: every person is priced from scratch
-        pace = (rounds - 1) / max(1e-6, now - first[0])
-        return rounds + pace * (root_until - now) < ROOT_ROUNDS
+        return pace_gives_up(rounds, first[0], now, root_until)
 
     root, converged, _ = master.generate(root_until, workers, stop=stop, give_up=give_up)
     if (not (converged or (DIVE_UNCONVERGED and master.lp_value is not None))

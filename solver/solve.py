@@ -94,7 +94,11 @@ Measured again at 60 s once the roots were 2-4 times sooner (BENCHMARKS.md secti
 "2026-12-07, 22:07-23:55 UTC", two seeds): where the root converges in time
 it wins outright (g05 proven optimal, g09 338 against a bound of 337), where it does not
 it loses on both seeds (h04 227 / 224 against 123 / 115, g02, g04, h01); 11 better and
-7 worse of 18 on seed 1, the mean gap 37.5 % against 33.2 %.
+7 worse of 18 on seed 1, the mean gap 37.5 % against 33.2 %. Those 60 s runs were made
+under a pace rule that let a slow first round stop the root (g10's after one round; fixed
+in :func:`solver.colgen.pace_gives_up`); with the root run to its deadline and a dive even
+when it has not converged, 8 better and 10 worse of 18 (BENCHMARKS.md section 7,
+"2026-12-08, 01:35-03:27 UTC"; :data:`solver.colgen.DIVE_UNCONVERGED`).
 Set it to 0 (``solver.solve.COLGEN_MIN_SECONDS=0``) to measure the step at shorter
 budgets."""
 

@@ -145,12 +145,59 @@ def test_give_up_ends_the_generation_after_the_round_it_answers():
     assert rounds == 1 and seen == [(1, best)] and not converged
 
 
-def test_a_root_too_slow_to_converge_in_time_gives_up_after_its_first_round(monkeypatch):
+def test_a_root_too_slow_to_converge_in_time_gives_up_once_its_pace_is_measured(monkeypatch):
     import solver.colgen as colgen
 
     monkeypatch.setattr(colgen, "ROOT_ROUNDS", 10**9)  # no pace fits that many rounds
+    monkeypatch.setattr(colgen, "PACE_ROUNDS", 1)  # judged from the first round on
     t0 = time.perf_counter()
     start = colgen_start(_two_requests(), t0 + 30.0, t0 + 60.0, 1)
     assert not start.converged and start.dive is None
     assert start.bound > -math.inf  # the first round's bound is kept
     assert time.perf_counter() - t0 < 5.0
+
+
+def test_the_pace_is_measured_after_the_first_round():
+    from solver.colgen import PACE_ROUNDS, ROOT_ROUNDS, pace_gives_up
+
+    until = 30.0
+    # before PACE_ROUNDS rounds only the deadline ends the root, however slow they were
+    assert not pace_gives_up(PACE_ROUNDS - 1, 10.0, 20.0, until)
+    assert pace_gives_up(PACE_ROUNDS - 1, 10.0, until, until)
+    # a slow first round (the master built, everyone priced from scratch), fast ones after:
+    # measured from the start, 3 rounds in 6 s would fit 15 by 30 s (too few); after the
+    # first, 2 rounds in 1 s fit ~50 more
+    assert not pace_gives_up(3, 5.0, 6.0, until)
+    assert 3 / 6.0 * until < ROOT_ROUNDS  # the old measure would have given up here
+    # every round slow: 3 rounds, 2 of them in 8 s after the first: ~6 more fit, too few
+    assert pace_gives_up(3, 4.0, 12.0, until)
+    # enough rounds done already: it goes on however slow the pace
+    assert not pace_gives_up(ROOT_ROUNDS, 1.0, 29.0, until)
+
+
+@pytest.mark.parametrize("switch", [False, True])
+def test_a_root_cut_short_dives_only_under_the_switch(monkeypatch, switch):
+    import solver.colgen as colgen
+    from planner.compile import compile_scenario
+    from planner.curtois import parse_instance
+    from planner.curtois.to_domain import instance_to_scenario
+    from solver.evaluate import evaluate
+    from solver.greedy import invalid_people
+
+    from tests.solver.test_colgen import DATA
+
+    problem = compile_scenario(instance_to_scenario(parse_instance(DATA / "Instance1.txt"))).problem
+    monkeypatch.setattr(colgen, "ROOT_ROUNDS", 10**9)
+    monkeypatch.setattr(colgen, "PACE_ROUNDS", 2)  # gives up after its second round
+    monkeypatch.setattr(colgen, "DIVE_UNCONVERGED", switch)
+    t0 = time.perf_counter()
+    start = colgen_start(problem, t0 + 60.0, t0 + 90.0, 2)
+    assert not start.converged  # Instance1's root needs more than two rounds
+    if not switch:
+        assert start.dive is None
+        return
+    dive = start.dive
+    assert dive is not None and not invalid_people(problem, dive.assignments)
+    assert dive.objective == evaluate(problem, dive.assignments, ()).objective
+    assert dive.objective >= start.bound - 1e-6  # the root's bound holds for the dive's plan
+    assert time.perf_counter() - t0 < 90.0
