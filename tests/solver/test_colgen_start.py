@@ -169,7 +169,7 @@ def test_the_pace_is_measured_after_the_first_round():
     # first, 2 rounds in 1 s fit ~50 more
     assert not pace_gives_up(3, 5.0, 6.0, until)
     assert 3 / 6.0 * until < ROOT_ROUNDS  # the old measure would have given up here
-    # every round slow: 3 rounds, 2 of them in 8 s after the first: ~6 more fit, too few
+    # every round slow: 3 rounds, 2 of them in 8 s after the first: ~4.5 more fit, too few
     assert pace_gives_up(3, 4.0, 12.0, until)
     # enough rounds done already: it goes on however slow the pace
     assert not pace_gives_up(ROOT_ROUNDS, 1.0, 29.0, until)
